@@ -1,0 +1,95 @@
+package org.rnnscore.cli;
+
+import java.io.PrintWriter;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.apache.spark.sql.SparkSession;
+import org.rnnscore.job.ModelLoader;
+import org.rnnscore.job.ScoreJob;
+import org.rnnscore.job.ScoreOptions;
+import org.rnnscore.job.SparkSessions;
+import org.rnnscore.model.Activation;
+import org.rnnscore.model.RnnModel;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(name = "score", mixinStandardHelpOptions = true,
+    description = "Scores every row of a Parquet dataset and writes the predictions as Parquet.")
+final class ScoreCommand implements Callable<Integer> {
+  @Spec
+  picocli.CommandLine.Model.CommandSpec spec;
+
+  @Option(names = "--model", required = true, paramLabel = "FILE",
+      description = "Keras .h5 or .keras file, or .npz with Wx, Wh, bh, Wo, bo (any Hadoop path).")
+  String model;
+
+  @Option(names = "--input", required = true, paramLabel = "PATH", description = "Parquet file or directory.")
+  String input;
+
+  @Option(names = "--output", required = true, paramLabel = "PATH", description = "Parquet directory to write.")
+  String output;
+
+  @Option(names = "--features-col", paramLabel = "NAME", defaultValue = ScoreOptions.DEFAULT_FEATURES_COLUMN,
+      description = "The sequence column: array<array<float>> (T×D) or flat array<float> with --timesteps "
+          + "(default: ${DEFAULT-VALUE}).")
+  String featuresColumn;
+
+  @Option(names = "--timesteps", paramLabel = "T",
+      description = "T, to read a flat array<float> of T·D values; with a nested column, every row must have T steps.")
+  int timesteps;
+
+  @Option(names = "--keep", paramLabel = "COL", split = ",",
+      description = "Columns to pass through, in this order (default: all but the sequence column).")
+  List<String> keep;
+
+  @Option(names = "--prediction-col", paramLabel = "NAME", defaultValue = ScoreOptions.DEFAULT_PREDICTION_COLUMN,
+      description = "Name of the output column (default: ${DEFAULT-VALUE}).")
+  String predictionColumn;
+
+  @Option(names = "--key", paramLabel = "COL",
+      description = "Column that identifies a row in messages (default: id when present).")
+  String key;
+
+  @Option(names = "--mode", paramLabel = "MODE", defaultValue = "error",
+      description = "error (refuse an existing output) or overwrite (default: ${DEFAULT-VALUE}).")
+  String mode;
+
+  @Option(names = "--batch-size", paramLabel = "B", defaultValue = "" + ScoreOptions.DEFAULT_BATCH_SIZE,
+      description = "Rows per forward pass (default: ${DEFAULT-VALUE}).")
+  int batchSize;
+
+  @Option(names = "--activation", paramLabel = "NAME",
+      description = "Override the recurrent layer's activation (npz files default to tanh).")
+  String activation;
+
+  @Option(names = "--output-activation", paramLabel = "NAME",
+      description = "Override the last Dense layer's activation (npz files default to linear).")
+  String outputActivation;
+
+  @Mixin
+  SparkOptions sparkOptions;
+
+  @Override
+  public Integer call() {
+    ScoreOptions options = new ScoreOptions(input, output, featuresColumn, timesteps, keep, predictionColumn, key,
+        Modes.parse(mode), batchSize);
+    Activation recurrentOverride = Activations.parse("--activation", activation);
+    Activation outputOverride = Activations.parse("--output-activation", outputActivation);
+    PrintWriter err = spec.commandLine().getErr();
+    SparkSession spark = SparkSessions.start("rnnscore score", sparkOptions.master, sparkOptions.conf);
+    try {
+      RnnModel loaded = ModelLoader.load(model, spark.sparkContext().hadoopConfiguration());
+      RnnModel scored = loaded.withActivations(recurrentOverride, outputOverride);
+      ScoreJob.Result result = ScoreJob.run(spark, scored, options);
+      err.printf(Locale.ROOT, "rnnscore: scored N=%d rows in %.2f s (%.0f rows/s); model %s%n", result.rowsScored(),
+          result.wallMillis() / 1000.0, result.rowsPerSecond(), scored.dimensionsText());
+      err.flush();
+      return ExitCode.OK.code();
+    } finally {
+      spark.stop();
+    }
+  }
+}

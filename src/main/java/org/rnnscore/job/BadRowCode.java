@@ -1,0 +1,21 @@
+package org.rnnscore.job;
+
+/** Why a row cannot be scored. The codes are stable: pipelines match on them. */
+public enum BadRowCode {
+  NULL_SEQUENCE("null_sequence"),
+  EMPTY_SEQUENCE("empty_sequence"),
+  WRONG_WIDTH("wrong_width"),
+  WRONG_LENGTH("wrong_length"),
+  NON_FINITE("non_finite"),
+  NULL_VALUE("null_value");
+
+  private final String code;
+
+  BadRowCode(String code) {
+    this.code = code;
+  }
+
+  public String code() {
+    return code;
+  }
+}

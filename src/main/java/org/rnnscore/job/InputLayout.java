@@ -1,0 +1,26 @@
+package org.rnnscore.job;
+
+import java.io.Serializable;
+import org.apache.spark.sql.types.DataType;
+
+/**
+ * Where a partition finds things in the projected input row: the kept columns first (ordinals
+ * 0…keptCount−1, passed through), then the key column when it is not kept, then the sequence.
+ * Built on the driver from the checked schema; shipped to every task.
+ *
+ * @param flat the sequence is one {@code array<float>} of T·D values rather than T arrays of D
+ * @param requiredTimesteps T every row must have (0: any length)
+ * @param keyOrdinal the key's ordinal in the projected row, or −1 when rows have no key
+ */
+public record InputLayout(
+    String featuresColumn,
+    int featuresOrdinal,
+    boolean flat,
+    int requiredTimesteps,
+    int features,
+    int keptCount,
+    DataType[] keptTypes,
+    String keyColumn,
+    int keyOrdinal,
+    DataType keyType)
+    implements Serializable {}

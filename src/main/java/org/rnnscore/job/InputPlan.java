@@ -1,0 +1,194 @@
+package org.rnnscore.job;
+
+import static org.apache.spark.sql.functions.col;
+
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.ArrayType;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+import org.rnnscore.model.InputDataException;
+import org.rnnscore.model.RnnModel;
+import org.rnnscore.model.UsageException;
+
+/**
+ * Checks the input's schema against the options and the model on the driver, before any
+ * executor work, and plans the projection each partition reads: kept columns, the key, and the
+ * sequence cast to float.
+ */
+public final class InputPlan {
+  private final InputLayout layout;
+  private final Dataset<Row> projected;
+  private final StructType outputSchema;
+
+  private InputPlan(InputLayout layout, Dataset<Row> projected, StructType outputSchema) {
+    this.layout = layout;
+    this.projected = projected;
+    this.outputSchema = outputSchema;
+  }
+
+  public InputLayout layout() {
+    return layout;
+  }
+
+  /** The input reduced to kept columns, then the key if not kept, then the float sequence. */
+  public Dataset<Row> projected() {
+    return projected;
+  }
+
+  /** Kept columns with their types, then the prediction column, array&lt;float&gt;. */
+  public StructType outputSchema() {
+    return outputSchema;
+  }
+
+  /**
+   * @throws InputDataException when the sequence column is missing or of a type that cannot be
+   *     scored; the message shows the schema found and what was expected
+   * @throws UsageException when --keep, --key or --prediction-col name columns wrongly
+   */
+  public static InputPlan of(Dataset<Row> input, String inputName, ScoreOptions options, RnnModel model) {
+    StructType schema = input.schema();
+    String featuresColumn = options.featuresColumn();
+    StructField features = field(schema, featuresColumn);
+    int d = model.inputWidth();
+    if (features == null) {
+      throw new InputDataException(inputName + ": column '" + featuresColumn + "' not found; the input has "
+          + describe(schema) + ". Name the sequence column with --features-col");
+    }
+    boolean flat = isNumericArray(features.dataType());
+    boolean nested = !flat && features.dataType() instanceof ArrayType
+        && isNumericArray(((ArrayType) features.dataType()).elementType());
+    if (!flat && !nested) {
+      throw new InputDataException(inputName + ": column '" + featuresColumn + "' has type "
+          + features.dataType().simpleString() + ", expected array<array<float>> (T timesteps of D = " + d
+          + " features; double is accepted and cast) or a flat array<float> of T·D values with --timesteps T");
+    }
+    if (flat && options.timesteps() == 0) {
+      throw new UsageException(inputName + ": column '" + featuresColumn + "' is a flat "
+          + features.dataType().simpleString() + "; give --timesteps T so that each row's T·" + d
+          + " values can be read as T timesteps of D = " + d + " features");
+    }
+
+    List<String> kept = keptColumns(schema, options, featuresColumn);
+    for (String name : kept) {
+      if (name.equals(options.predictionColumn())) {
+        throw new UsageException("--prediction-col '" + options.predictionColumn()
+            + "' collides with a kept input column of the same name; rename it with --prediction-col or leave the"
+            + " column out with --keep");
+      }
+    }
+
+    String keyColumn = options.keyColumn();
+    if (keyColumn != null && field(schema, keyColumn) == null) {
+      throw new UsageException(inputName + ": --key column '" + keyColumn + "' not found; the input has "
+          + describe(schema));
+    }
+    if (keyColumn == null && field(schema, ScoreOptions.DEFAULT_KEY_COLUMN) != null) {
+      keyColumn = ScoreOptions.DEFAULT_KEY_COLUMN;
+    }
+
+    List<Column> columns = new ArrayList<>();
+    List<StructField> outputFields = new ArrayList<>();
+    DataType[] keptTypes = new DataType[kept.size()];
+    int keyOrdinal = -1;
+    for (int i = 0; i < kept.size(); i++) {
+      StructField f = field(schema, kept.get(i));
+      columns.add(col(quote(f.name())));
+      outputFields.add(f);
+      keptTypes[i] = f.dataType();
+      if (f.name().equals(keyColumn)) {
+        keyOrdinal = i;
+      }
+    }
+    DataType keyType = null;
+    if (keyColumn != null) {
+      StructField keyField = field(schema, keyColumn);
+      keyType = keyField.dataType();
+      if (keyOrdinal < 0) {
+        keyOrdinal = columns.size();
+        columns.add(col(quote(keyField.name())));
+      }
+      keyColumn = keyField.name();
+    }
+    int featuresOrdinal = columns.size();
+    DataType floatType = flat
+        ? DataTypes.createArrayType(DataTypes.FloatType)
+        : DataTypes.createArrayType(DataTypes.createArrayType(DataTypes.FloatType));
+    columns.add(col(quote(features.name())).cast(floatType).as("__rnnscore_features"));
+    outputFields.add(new StructField(options.predictionColumn(),
+        DataTypes.createArrayType(DataTypes.FloatType, false), false, org.apache.spark.sql.types.Metadata.empty()));
+
+    InputLayout layout = new InputLayout(features.name(), featuresOrdinal, flat, options.timesteps(), d, kept.size(),
+        keptTypes, keyColumn, keyOrdinal, keyType);
+    Dataset<Row> projected = input.select(columns.toArray(new Column[0]));
+    return new InputPlan(layout, projected, new StructType(outputFields.toArray(new StructField[0])));
+  }
+
+  private static List<String> keptColumns(StructType schema, ScoreOptions options, String featuresColumn) {
+    if (options.keep() == null) {
+      List<String> all = new ArrayList<>();
+      for (StructField f : schema.fields()) {
+        if (!f.name().equals(featuresColumn)) {
+          all.add(f.name());
+        }
+      }
+      return all;
+    }
+    Set<String> seen = new LinkedHashSet<>();
+    for (String name : options.keep()) {
+      StructField f = field(schema, name);
+      if (f == null) {
+        throw new UsageException("--keep names column '" + name + "', which the input does not have; the input has "
+            + describe(schema));
+      }
+      if (f.name().equals(featuresColumn)) {
+        throw new UsageException("--keep names the sequence column '" + name
+            + "'; it is never passed through (predictions replace it)");
+      }
+      if (!seen.add(f.name())) {
+        throw new UsageException("--keep names column '" + name + "' twice");
+      }
+    }
+    return new ArrayList<>(seen);
+  }
+
+  /** The field of that exact name (Parquet names are case-sensitive), or null. */
+  private static StructField field(StructType schema, String name) {
+    for (StructField f : schema.fields()) {
+      if (f.name().equals(name)) {
+        return f;
+      }
+    }
+    return null;
+  }
+
+  private static boolean isNumericArray(DataType type) {
+    if (!(type instanceof ArrayType)) {
+      return false;
+    }
+    DataType element = ((ArrayType) type).elementType();
+    return element.equals(DataTypes.FloatType) || element.equals(DataTypes.DoubleType);
+  }
+
+  private static String quote(String name) {
+    return "`" + name.replace("`", "``") + "`";
+  }
+
+  /** "columns id: bigint, features: array<array<float>>", for messages. */
+  static String describe(StructType schema) {
+    if (schema.fields().length == 0) {
+      return "no columns";
+    }
+    return "columns " + java.util.Arrays.stream(schema.fields())
+        .map(f -> f.name() + ": " + f.dataType().simpleString())
+        .collect(Collectors.joining(", "));
+  }
+}

@@ -1,0 +1,60 @@
+package org.rnnscore.job;
+
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.io.InputStream;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.rnnscore.io.ModelReader;
+import org.rnnscore.model.ModelFormatException;
+import org.rnnscore.model.RnnModel;
+import org.rnnscore.model.UsageException;
+
+/**
+ * Reads a model file from any Hadoop path (local, HDFS, S3A, ...) on the driver. Executors never
+ * open it: they get the weights by broadcast, so the file need not exist on workers.
+ */
+public final class ModelLoader {
+  /** Larger than any SimpleRNN→Dense model a JVM could broadcast; refuses before reading. */
+  static final long MAX_MODEL_BYTES = 1L << 30;
+
+  private ModelLoader() {}
+
+  public static RnnModel load(String location, Configuration hadoopConf) {
+    byte[] content = readAll(location, hadoopConf);
+    return ModelReader.read(location, content);
+  }
+
+  static byte[] readAll(String location, Configuration hadoopConf) {
+    Path path = new Path(location);
+    try {
+      FileSystem fs = path.getFileSystem(hadoopConf);
+      FileStatus status;
+      try {
+        status = fs.getFileStatus(path);
+      } catch (FileNotFoundException e) {
+        throw new UsageException("--model " + location + " does not exist");
+      }
+      if (status.isDirectory()) {
+        throw new UsageException("--model " + location + " is a directory, expected a .h5, .keras or .npz file");
+      }
+      if (status.getLen() > MAX_MODEL_BYTES) {
+        throw new ModelFormatException(location + ": the file has " + status.getLen() + " bytes, more than the "
+            + MAX_MODEL_BYTES + " a SimpleRNN→Dense model can sensibly need");
+      }
+      byte[] content = new byte[(int) status.getLen()];
+      try (InputStream in = fs.open(path)) {
+        int read = in.readNBytes(content, 0, content.length);
+        if (read != content.length) {
+          throw new ModelFormatException(location + ": read " + read + " of " + content.length
+              + " bytes; the file changed while it was read");
+        }
+      }
+      return content;
+    } catch (IOException e) {
+      throw new UsageException("--model " + location + " cannot be read: " + e.getMessage(), e);
+    }
+  }
+}

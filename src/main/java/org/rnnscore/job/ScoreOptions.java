@@ -1,0 +1,63 @@
+package org.rnnscore.job;
+
+import java.util.List;
+import org.rnnscore.model.UsageException;
+
+/**
+ * What a score run is asked to do, as the CLI parsed it.
+ *
+ * @param featuresColumn the sequence column
+ * @param timesteps T for a flat {@code array<float>} column (T·D values a row); 0 when not given
+ * @param keep the columns to pass through, in this order; null means every column but the sequence
+ * @param keyColumn the column that names a row in messages; null means {@code id} when present
+ * @param batchSize rows per forward pass (B)
+ */
+public record ScoreOptions(
+    String input,
+    String output,
+    String featuresColumn,
+    int timesteps,
+    List<String> keep,
+    String predictionColumn,
+    String keyColumn,
+    WriteMode mode,
+    int batchSize) {
+
+  public static final String DEFAULT_FEATURES_COLUMN = "features";
+  public static final String DEFAULT_PREDICTION_COLUMN = "prediction";
+  public static final String DEFAULT_KEY_COLUMN = "id";
+  public static final int DEFAULT_BATCH_SIZE = 1024;
+  /** Bounds B so that one batch's buffers stay far from 2 GiB arrays whatever T and D are. */
+  public static final int MAX_BATCH_SIZE = 1 << 20;
+
+  public ScoreOptions {
+    requireText(input, "--input");
+    requireText(output, "--output");
+    requireText(featuresColumn, "--features-col");
+    requireText(predictionColumn, "--prediction-col");
+    if (timesteps < 0) {
+      throw new UsageException("--timesteps must be at least 1, got " + timesteps);
+    }
+    if (batchSize < 1 || batchSize > MAX_BATCH_SIZE) {
+      throw new UsageException("--batch-size must be between 1 and " + MAX_BATCH_SIZE + ", got " + batchSize);
+    }
+    if (mode == null) {
+      throw new UsageException("--mode is required (error or overwrite)");
+    }
+    keep = keep == null ? null : List.copyOf(keep);
+  }
+
+  private static void requireText(String value, String option) {
+    if (value == null || value.isBlank()) {
+      throw new UsageException(option + " must not be empty");
+    }
+  }
+
+  /** How an existing output is treated. */
+  public enum WriteMode {
+    /** Refuse to write when the output exists (Spark's default save mode). */
+    ERROR,
+    /** Replace the output. */
+    OVERWRITE
+  }
+}

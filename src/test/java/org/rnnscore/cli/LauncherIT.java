@@ -1,0 +1,119 @@
+package org.rnnscore.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.rnnscore.job.SharedSpark;
+
+/** The built artifacts as a user runs them: target/rnnscore as a process, and the cluster jar's contents. */
+class LauncherIT {
+  private static final Path LAUNCHER = Path.of(System.getProperty("rnnscore.launcher", "target/rnnscore"));
+  private static final Path SAMPLE = Path.of(System.getProperty("rnnscore.sample.dir", "sample-data"))
+      .toAbsolutePath();
+
+  @TempDir
+  Path dir;
+
+  record Run(int code, String stdout, String stderr) {}
+
+  private Run launch(Path workingDir, Map<String, String> env, String... args) throws Exception {
+    List<String> command = new ArrayList<>();
+    command.add(LAUNCHER.toAbsolutePath().toString());
+    command.addAll(List.of(args));
+    ProcessBuilder builder = new ProcessBuilder(command).directory(workingDir.toFile());
+    builder.environment().putAll(env);
+    Path stdout = dir.resolve("stdout.txt");
+    Path stderr = dir.resolve("stderr.txt");
+    builder.redirectOutput(stdout.toFile()).redirectError(stderr.toFile());
+    Process process = builder.start();
+    if (!process.waitFor(5, TimeUnit.MINUTES)) {
+      process.destroyForcibly();
+      throw new AssertionError("launcher did not finish in 5 minutes: " + command);
+    }
+    return new Run(process.exitValue(), Files.readString(stdout, StandardCharsets.UTF_8),
+        Files.readString(stderr, StandardCharsets.UTF_8));
+  }
+
+  /**
+   * The JVM itself notes on stderr that Spark's option list adds the incubating Vector API
+   * module; that line is the JVM's, not rnnscore's or Spark's logging.
+   */
+  private static String withoutJvmNotice(String stderr) {
+    return stderr.replace("WARNING: Using incubator modules: jdk.incubator.vector\n", "");
+  }
+
+  @Test
+  void score_fromAnotherDirectoryWithRelativePaths_matchesExpectedPredictions() throws Exception {
+    String output = dir.resolve("predictions").toString();
+    Run run = launch(SAMPLE, Map.of(), "score", "--model", "model.h5", "--input", "input.parquet", "--output", output);
+
+    assertEquals(0, run.code(), run.stderr());
+    assertEquals("", run.stdout(), "stdout carries nothing for score");
+    assertTrue(run.stderr().contains("rnnscore: scored N=1000 rows in "), run.stderr());
+    assertFalse(run.stderr().contains(" INFO "), "Spark logs WARN and above only:\n" + run.stderr());
+    ExpectedPredictions.assertOutputMatches(SharedSpark.get(), output, SAMPLE.resolve("expected-predictions.csv"));
+  }
+
+  @Test
+  void inspect_printsSummaryToStdoutAndNothingToStderr() throws Exception {
+    Run run = launch(dir, Map.of(), "inspect", "--model", SAMPLE.resolve("model.keras").toString());
+    assertEquals(0, run.code(), run.stderr());
+    assertEquals("", withoutJvmNotice(run.stderr()));
+    assertTrue(run.stdout().contains("Total params: 57\n"), run.stdout());
+  }
+
+  @Test
+  void badModel_exitCode3WithOneLineMessage() throws Exception {
+    Path bogus = dir.resolve("bogus.npz");
+    Files.writeString(bogus, "not a model");
+    Run run = launch(dir, Map.of(), "inspect", "--model", "bogus.npz");
+    assertEquals(3, run.code());
+    String message = withoutJvmNotice(run.stderr());
+    assertEquals(1, message.lines().count(), message);
+    assertTrue(message.startsWith("rnnscore: bogus.npz: "), message);
+  }
+
+  @Test
+  void javaOptionsFromEnvironment_reachTheJvm() throws Exception {
+    // -version makes the JVM print its version and exit before main: proof the options got there.
+    Run run = launch(dir, Map.of("RNNSCORE_JAVA_OPTS", "-version"), "inspect", "--model", "x");
+    assertEquals(0, run.code(), run.stderr());
+    assertTrue(run.stderr().contains("version \"17") || run.stderr().contains("version \""), run.stderr());
+  }
+
+  @Test
+  void clusterJar_bundlesRnnscoreNd4jJhdfPicocliButNotSpark() throws IOException {
+    Path jar = Path.of(System.getProperty("rnnscore.cluster.jar", "target/rnnscore-0.1.0-cluster.jar"));
+    assertTrue(Files.exists(jar), jar + " was not built");
+    try (ZipFile zip = new ZipFile(jar.toFile())) {
+      assertNotNull(zip.getEntry("org/rnnscore/cli/RnnScoreCli.class"));
+      assertNotNull(zip.getEntry("org/nd4j/linalg/factory/Nd4j.class"));
+      assertNotNull(zip.getEntry("io/jhdf/HdfFile.class"));
+      assertNotNull(zip.getEntry("picocli/CommandLine.class"));
+      assertTrue(zip.stream().anyMatch(e -> e.getName().startsWith("org/nd4j/linalg/cpu/nativecpu/")
+          || e.getName().contains("linux-x86_64")), "ND4J's linux-x86_64 natives");
+      assertTrue(zip.stream().noneMatch(e -> e.getName().startsWith("org/apache/spark/")), "Spark is provided");
+      List<String> foreignNatives = zip.stream().map(ZipEntry::getName)
+          .filter(name -> name.matches(".*\\.(so(\\.[0-9]+)*|dll|dylib|jnilib|a)$"))
+          .filter(name -> !name.contains("linux-x86_64/") && !name.contains("linux-x86-64/"))
+          .collect(Collectors.toList());
+      assertEquals(List.of(), foreignNatives, "native libraries for other platforms");
+      assertTrue(zip.stream().noneMatch(e -> e.getName().matches("META-INF/[^/]*\\.(SF|DSA|RSA)")), "signatures");
+    }
+  }
+}

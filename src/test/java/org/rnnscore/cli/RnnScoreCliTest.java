@@ -1,0 +1,149 @@
+package org.rnnscore.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.apache.spark.sql.Row;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.io.TempDir;
+import org.rnnscore.job.SharedSpark;
+
+/** The commands in-process, on sample-data/: output, stdout/stderr discipline, messages and exit codes. */
+class RnnScoreCliTest {
+  private static final Path SAMPLE = Path.of("sample-data");
+
+  @TempDir
+  Path dir;
+
+  private String out;
+  private String err;
+
+  private int run(String... args) {
+    StringWriter stdout = new StringWriter();
+    StringWriter stderr = new StringWriter();
+    int code = RnnScoreCli.run(args, new PrintWriter(stdout), new PrintWriter(stderr));
+    out = stdout.toString();
+    err = stderr.toString();
+    return code;
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"model.npz", "model.h5", "model.keras"})
+  void score_sampleDataInEachModelFormat_matchesExpectedPredictions(String modelFile) throws Exception {
+    String output = dir.resolve("out").toString();
+    int code = run("score", "--model", SAMPLE.resolve(modelFile).toString(), "--input",
+        SAMPLE.resolve("input.parquet").toString(), "--output", output, "--batch-size", "64", "--master", "local[2]");
+
+    assertEquals(0, code, err);
+    assertEquals("", out);
+    assertTrue(err.matches("(?s).*rnnscore: scored N=1000 rows in [0-9.]+ s \\([0-9]+ rows/s\\); model T=.* D=3 M=5 K=2\n"),
+        err);
+    ExpectedPredictions.assertOutputMatches(SharedSpark.get(), output, SAMPLE.resolve("expected-predictions.csv"));
+  }
+
+  @Test
+  void inspect_sampleH5_printsKerasSummaryOnStdoutOnly() {
+    int code = run("inspect", "--model", SAMPLE.resolve("model.h5").toString());
+
+    assertEquals(0, code, err);
+    assertEquals("", err);
+    assertTrue(out.contains(" simple_rnn (SimpleRNN)      (None, 5)                 45\n"), out);
+    assertTrue(out.contains(" dense (Dense)               (None, 2)                 12\n"), out);
+    assertTrue(out.contains("Total params: 57\n"), out);
+    assertTrue(out.contains("T (timesteps declared): 10\n"), out);
+    assertTrue(out.contains("D (features per timestep): 3\nM (hidden units): 5\nK (outputs per row): 2\n"), out);
+    assertTrue(out.contains("Activations: simple_rnn tanh, dense linear\n"), out);
+  }
+
+  @Test
+  void score_missingRequiredOption_usageExitCode2() {
+    int code = run("score", "--input", "x", "--output", "y");
+    assertEquals(2, code);
+    assertTrue(err.startsWith("rnnscore: Missing required option: '--model=FILE'\n"), err);
+  }
+
+  @Test
+  void score_unknownMode_usageExitCode2() {
+    int code = run("score", "--model", "m", "--input", "x", "--output", "y", "--mode", "append");
+    assertEquals(2, code);
+    assertEquals("rnnscore: --mode 'append' is not one of: error, overwrite\n", err);
+  }
+
+  @Test
+  void score_modelFileMissing_usageExitCode2() {
+    String missing = dir.resolve("nope.h5").toString();
+    int code = run("score", "--model", missing, "--input", SAMPLE.resolve("input.parquet").toString(), "--output",
+        dir.resolve("out").toString());
+    assertEquals(2, code);
+    assertEquals("rnnscore: --model " + missing + " does not exist\n", err);
+  }
+
+  @Test
+  void inspect_fileThatIsNoModel_modelExitCode3WithoutStackTrace() throws Exception {
+    Path bogus = dir.resolve("model.h5");
+    Files.writeString(bogus, "<html>not a model</html>");
+    int code = run("inspect", "--model", bogus.toString());
+    assertEquals(3, code);
+    assertEquals(1, err.lines().count(), err);
+    assertTrue(err.startsWith("rnnscore: " + bogus + ": "), err);
+  }
+
+  @Test
+  void score_badRowOnExecutor_inputDataExitCode4WithOwnMessage() throws Exception {
+    Path input = dir.resolve("in");
+    SharedSpark.get().sql("SELECT 5L AS id, array(array(1f, 2f)) AS features").write().parquet(input.toString());
+    int code = run("score", "--model", SAMPLE.resolve("model.npz").toString(), "--input", input.toString(),
+        "--output", dir.resolve("out").toString());
+    assertEquals(4, code, err);
+    assertTrue(err.matches("rnnscore: file:.*\\.parquet: column 'features', row id=5: timestep 0 has 2 features,"
+        + " model expects 3 \\(wrong_width\\)\n"), err);
+    assertTrue(Files.notExists(dir.resolve("out").resolve("_SUCCESS")));
+  }
+
+  @Test
+  void score_outputExists_usageExitCode2() throws Exception {
+    Files.createDirectories(dir.resolve("out"));
+    int code = run("score", "--model", SAMPLE.resolve("model.npz").toString(), "--input",
+        SAMPLE.resolve("input.parquet").toString(), "--output", dir.resolve("out").toString());
+    assertEquals(2, code);
+    assertEquals("rnnscore: --output " + dir.resolve("out") + " already exists; choose another path or pass --mode"
+        + " overwrite to replace it\n", err);
+  }
+
+  @Test
+  void score_unknownActivationOverride_usageExitCode2() {
+    int code = run("score", "--model", "m", "--input", "x", "--output", "y", "--activation", "tanhh");
+    assertEquals(2, code);
+    assertTrue(err.startsWith("rnnscore: --activation 'tanhh' is not an activation rnnscore knows; known: linear,"),
+        err);
+  }
+
+  @Test
+  void generate_sameSeedDifferentPartitionsAndCores_sameRows() {
+    String a = dir.resolve("a").toString();
+    String b = dir.resolve("b").toString();
+    assertEquals(0, run("generate", "--output", a, "--rows", "50", "--timesteps", "4", "--features", "2", "--seed",
+        "9", "--partitions", "1", "--master", "local[1]"), err);
+    assertEquals(0, run("generate", "--output", b, "--rows", "50", "--timesteps", "4", "--features", "2", "--seed",
+        "9", "--partitions", "7", "--master", "local[2]"), err);
+    List<Row> first = SharedSpark.get().read().parquet(a).orderBy("id").collectAsList();
+    List<Row> second = SharedSpark.get().read().parquet(b).orderBy("id").collectAsList();
+    assertEquals(50, first.size());
+    assertEquals(first.toString(), second.toString());
+    assertEquals(49L, first.get(49).getLong(0));
+    assertEquals(4, first.get(0).getList(1).size());
+  }
+
+  @Test
+  void noCommand_usageExitCode2() {
+    assertEquals(2, run());
+    assertTrue(err.startsWith("rnnscore: a command is required: score, inspect or generate\n"), err);
+  }
+}

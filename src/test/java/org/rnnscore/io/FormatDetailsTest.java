@@ -1,0 +1,120 @@
+package org.rnnscore.io;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Base64;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.rnnscore.model.Activation;
+import org.rnnscore.model.RnnModel;
+import org.rnnscore.model.WeightArray;
+import org.rnnscore.testing.SharedData;
+
+/** Format details checked against files written by numpy itself, and the config spellings of each Keras generation. */
+class FormatDetailsTest {
+  /**
+   * np.savez(Wx=(2,3), Wh=(3,3), bh=(3,), Wo=(3,1), bo=[0.5]) float32 from numpy 2.4: entries with
+   * zip64 extra fields (numpy forces them), as java.util.zip never writes them.
+   */
+  private static final String NUMPY_NPZ = "UEsDBC0AAAAAAAAAIQD2foND//////////8GABQAV3gubnB5AQAQAJgAAAAAAAAAmAAAAAAAAACTTlVNUFkBAHYAeydkZXNjcic6ICc8ZjQnLCAnZm9ydHJhbl9vcmRlcic6IEZhbHNlLCAnc2hhcGUnOiAoMiwgMyksIH0gICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgCmy/AD5/Rge+vfIjP9/V1j2hIQm//SK5PlBLAwQtAAAAAAAAACEAHFeZCf//////////BgAUAFdoLm5weQEAEACkAAAAAAAAAKQAAAAAAAAAk05VTVBZAQB2AHsnZGVzY3InOiAnPGY0JywgJ2ZvcnRyYW5fb3JkZXInOiBGYWxzZSwgJ3NoYXBlJzogKDMsIDMpLCB9ICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgIAp56aY/5nNyP/4nNL9V+aG/6o4fv25FKT1OzRTA7ApgvgN6n79QSwMELQAAAAAAAAAhAEqDTMX//////////wYAFABiaC5ucHkBABAAjAAAAAAAAACMAAAAAAAAAJNOVU1QWQEAdgB7J2Rlc2NyJzogJzxmNCcsICdmb3J0cmFuX29yZGVyJzogRmFsc2UsICdzaGFwZSc6ICgzLCksIH0gICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAK4HU7v49UC78Y8qG+UEsDBC0AAAAAAAAAIQDuncz0//////////8GABQAV28ubnB5AQAQAIwAAAAAAAAAjAAAAAAAAACTTlVNUFkBAHYAeydkZXNjcic6ICc8ZjQnLCAnZm9ydHJhbl9vcmRlcic6IEZhbHNlLCAnc2hhcGUnOiAoMywgMSksIH0gICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgCj3B0j4UcYU/l54DvlBLAwQtAAAAAAAAACEAGq7USP//////////BgAUAGJvLm5weQEAEACEAAAAAAAAAIQAAAAAAAAAk05VTVBZAQB2AHsnZGVzY3InOiAnPGY0JywgJ2ZvcnRyYW5fb3JkZXInOiBGYWxzZSwgJ3NoYXBlJzogKDEsKSwgfSAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgIAoAAAA/UEsBAi0DLQAAAAAAAAAhAPZ+g0OYAAAAmAAAAAYAAAAAAAAAAAAAAIABAAAAAFd4Lm5weVBLAQItAy0AAAAAAAAAIQAcV5kJpAAAAKQAAAAGAAAAAAAAAAAAAACAAdAAAABXaC5ucHlQSwECLQMtAAAAAAAAACEASoNMxYwAAACMAAAABgAAAAAAAAAAAAAAgAGsAQAAYmgubnB5UEsBAi0DLQAAAAAAAAAhAO6dzPSMAAAAjAAAAAYAAAAAAAAAAAAAAIABcAIAAFdvLm5weVBLAQItAy0AAAAAAAAAIQAartRIhAAAAIQAAAAGAAAAAAAAAAAAAACAATQDAABiby5ucHlQSwUGAAAAAAUABQAEAQAA8AMAAAAA";
+
+  @Test
+  void npzWrittenByNumpy() {
+    RnnModel model = ModelReader.read("numpy.npz", Base64.getDecoder().decode(NUMPY_NPZ));
+    assertEquals("T=any D=2 M=3 K=1", model.dimensionsText());
+    assertArrayEquals(new float[] {1.3040000200271606f, 0.9470809698104858f, -0.7037352323532104f,
+        -1.2654215097427368f, -0.6232744455337524f, 0.04132597893476486f, -2.32503080368042f, -0.218791663646698f,
+        -1.2459110021591187f}, model.recurrent().recurrentKernel().data());
+    assertArrayEquals(new float[] {0.5f}, model.denseLayers().get(0).bias().orElseThrow().data());
+    assertEquals(Activation.TANH, model.recurrent().activation());
+    assertNull(model.inputName());
+  }
+
+  /** A real .npy from numpy (dl4j's predictions.npy: float32, shape (283,)). */
+  @Test
+  void npyWrittenByNumpy() throws IOException {
+    Path file = SharedData.require(
+        "keras-conformance/dl4j-test-resources/src/main/resources/modelimport/keras/fullconfigs/lstm/predictions.npy");
+    WeightArray array = NpyArrays.parse("predictions", Files.readAllBytes(file));
+    assertArrayEquals(new int[] {283}, array.shape());
+    for (int i = 0; i < array.size(); i++) {
+      float p = array.get(i);
+      assertEquals(true, p >= 0 && p <= 1, "a sigmoid output at " + i + ": " + p);
+    }
+  }
+
+  @Test
+  void npyBigEndianFloat64AndScalar() {
+    java.nio.ByteBuffer data = java.nio.ByteBuffer.allocate(16);
+    data.putDouble(1.5).putDouble(-2.25);
+    WeightArray array = NpyArrays.parse("x",
+        org.rnnscore.testing.KerasFileWriter.npy(">f8", false, new int[] {2, 1}, data.array()));
+    assertArrayEquals(new int[] {2, 1}, array.shape());
+    assertArrayEquals(new float[] {1.5f, -2.25f}, array.data());
+  }
+
+  @Test
+  void kerasVersions() {
+    assertEquals(2, KerasConfig.majorVersion("2.1.3", 0));
+    assertEquals(2, KerasConfig.majorVersion("2.2.4-tf", 0));
+    assertEquals(3, KerasConfig.majorVersion("3.10.0", 0));
+    assertEquals(7, KerasConfig.majorVersion(null, 7));
+    assertEquals(7, KerasConfig.majorVersion("unknown", 7));
+  }
+
+  @Test
+  void snakeCaseAsKerasNamesWeightGroups() {
+    assertEquals("simple_rnn", KerasConfig.snakeCase("SimpleRNN"));
+    assertEquals("dense", KerasConfig.snakeCase("Dense"));
+    assertEquals("gaussian_dropout", KerasConfig.snakeCase("GaussianDropout"));
+    assertEquals("lstm", KerasConfig.snakeCase("LSTM"));
+  }
+
+  private static List<KerasConfig.LayerSpec> layers(String json, int major) {
+    return KerasConfig.parse(KerasConfig.json("config", json), "config", major).layers();
+  }
+
+  /** Keras 2.0/2.1 Sequential: the config is the bare layer list; Dropout skipped but counted per class. */
+  @Test
+  void keras2BareListSequential() {
+    List<KerasConfig.LayerSpec> layers = layers("{\"class_name\": \"Sequential\", \"config\": ["
+        + "{\"class_name\": \"SimpleRNN\", \"config\": {\"name\": \"r\", \"units\": 2, \"batch_input_shape\": [null, null, 1]}},"
+        + "{\"class_name\": \"Dropout\", \"config\": {\"name\": \"d\", \"rate\": 0.1}},"
+        + "{\"class_name\": \"Dense\", \"config\": {\"name\": \"x\", \"units\": 1}},"
+        + "{\"class_name\": \"Dense\", \"config\": {\"name\": \"y\", \"units\": 1}}]}", 2);
+    assertEquals(3, layers.size());
+    assertEquals("layers/simple_rnn/cell/vars", "layers/" + KerasV3Reader.varsPath(layers.get(0)));
+    assertEquals("dense/vars", KerasV3Reader.varsPath(layers.get(1)));
+    assertEquals("dense_1/vars", KerasV3Reader.varsPath(layers.get(2)));
+  }
+
+  /** A Keras 3 functional chain, with its inbound-node format and activations serialized as objects. */
+  @Test
+  void keras3FunctionalChainIsAccepted() {
+    String tensor = "{\"class_name\": \"__keras_tensor__\", \"config\": {\"keras_history\": [\"%s\", 0, 0]}}";
+    String json = "{\"module\": \"keras\", \"class_name\": \"Functional\", \"config\": {\"name\": \"f\", \"layers\": ["
+        + "{\"class_name\": \"InputLayer\", \"config\": {\"batch_shape\": [null, 6, 2], \"name\": \"inp\"}, \"name\": \"inp\","
+        + " \"inbound_nodes\": []},"
+        + "{\"class_name\": \"SimpleRNN\", \"config\": {\"name\": \"r\", \"units\": 2, \"activation\": {\"module\":"
+        + " \"keras.activations\", \"class_name\": \"function\", \"config\": \"hard_sigmoid\", \"registered_name\":"
+        + " \"function\"}}, \"name\": \"r\", \"inbound_nodes\": [{\"args\": [" + String.format(tensor, "inp")
+        + "], \"kwargs\": {\"training\": false, \"mask\": null}}]},"
+        + "{\"class_name\": \"Dense\", \"config\": {\"name\": \"o\", \"units\": 1}, \"name\": \"o\","
+        + " \"inbound_nodes\": [{\"args\": [" + String.format(tensor, "r") + "], \"kwargs\": {}}]}],"
+        + " \"input_layers\": [[\"inp\", 0, 0]], \"output_layers\": [\"o\", 0, 0]}}";
+    KerasConfig config = KerasConfig.parse(KerasConfig.json("config", json), "config", 3);
+    RnnModel model = config.build(layer -> layer.isRecurrent()
+        ? List.of(new WeightArray("k", new int[] {2, 2}, new float[4]), new WeightArray("r", new int[] {2, 2}, new float[4]),
+            new WeightArray("b", new int[] {2}, new float[2]))
+        : List.of(new WeightArray("k", new int[] {2, 1}, new float[2]), new WeightArray("b", new int[] {1}, new float[1])));
+    assertEquals("inp", model.inputName());
+    assertEquals(6, model.declaredTimesteps().getAsInt());
+    assertEquals(Activation.HARD_SIGMOID_KERAS3, model.recurrent().activation());
+    assertEquals(Activation.LINEAR, model.denseLayers().get(0).activation());
+  }
+}

@@ -1,0 +1,370 @@
+package org.rnnscore.job;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Timestamp;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.Metadata;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.rnnscore.kernel.ReferenceForwardPass;
+import org.rnnscore.model.InputDataException;
+import org.rnnscore.model.RnnModel;
+import org.rnnscore.model.RnnScoreException;
+import org.rnnscore.model.UsageException;
+
+class ScoreJobTest {
+  /**
+   * float32 forward pass against the double reference: after T ≤ 40 steps of tanh with weights
+   * below 1 the float rounding stays far under 1e-5 absolute; 1e-4 relative covers large outputs.
+   */
+  private static final double ABS_TOLERANCE = 1e-5;
+  private static final double REL_TOLERANCE = 1e-4;
+
+  private static final DataType NESTED_FLOAT = DataTypes.createArrayType(DataTypes.createArrayType(DataTypes.FloatType));
+  private static final DataType NESTED_DOUBLE =
+      DataTypes.createArrayType(DataTypes.createArrayType(DataTypes.DoubleType));
+
+  @TempDir
+  Path dir;
+
+  private final SparkSession spark = SharedSpark.get();
+
+  @Test
+  void run_nestedFloatsManyPartitionsShortLastBatch_matchesReferenceByKeyAndPassesColumnsThrough() throws Exception {
+    RnnModel model = TestModels.random(11, 3, 5, 2);
+    Random random = new Random(12);
+    int n = 203;
+    Map<Long, float[][]> sequences = new HashMap<>();
+    List<Row> rows = new ArrayList<>();
+    for (long id = 0; id < n; id++) {
+      float[][] x = TestModels.sequence(random, 10, 3);
+      sequences.put(id, x);
+      rows.add(RowFactory.create("name-" + id, id, nested(x), id % 3 == 0 ? null : (int) id,
+          new Timestamp(1_700_000_000_000L + id * 1000)));
+    }
+    StructType schema = new StructType(new StructField[] {
+        field("name", DataTypes.StringType), field("id", DataTypes.LongType), field("features", NESTED_FLOAT),
+        field("weight", DataTypes.IntegerType), field("ts", DataTypes.TimestampType)});
+    String input = write(rows, schema, 7);
+
+    ScoreJob.Result result = ScoreJob.run(spark, model, options(input, 16));
+
+    assertEquals(n, result.rowsScored());
+    Dataset<Row> out = spark.read().parquet(dir.resolve("out").toString());
+    assertEquals(List.of("name", "id", "weight", "ts", "prediction"), Arrays.asList(out.columns()));
+    assertEquals(DataTypes.TimestampType, out.schema().apply("ts").dataType());
+    // Spark writes every column as nullable; the element type is what matters.
+    assertEquals(DataTypes.FloatType,
+        ((org.apache.spark.sql.types.ArrayType) out.schema().apply("prediction").dataType()).elementType());
+    List<Row> scored = out.collectAsList();
+    assertEquals(n, scored.size());
+    for (Row row : scored) {
+      long id = row.getLong(1);
+      assertEquals("name-" + id, row.getString(0));
+      assertEquals(id % 3 == 0 ? null : (Object) (int) id, row.get(2));
+      assertEquals(new Timestamp(1_700_000_000_000L + id * 1000), row.getTimestamp(3));
+      assertPrediction(model, sequences.get(id), row.getList(4), "id=" + id);
+    }
+  }
+
+  @Test
+  void run_doubleSequencesFlatColumnAndRaggedRows_eachRowEqualsScoringItAlone() throws Exception {
+    RnnModel model = TestModels.random(21, 2, 7, 3);
+    Random random = new Random(22);
+    List<Row> rows = new ArrayList<>();
+    Map<Long, float[][]> sequences = new HashMap<>();
+    for (long id = 0; id < 60; id++) {
+      int t = 1 + (int) (id % 5) * 4; // lengths 1, 5, 9, 13, 17 mixed within every batch
+      float[][] x = TestModels.sequence(random, t, 2);
+      sequences.put(id, x);
+      rows.add(RowFactory.create(id, nestedDouble(x)));
+    }
+    String input = write(rows, new StructType(new StructField[] {
+        field("id", DataTypes.LongType), field("features", NESTED_DOUBLE)}), 3);
+
+    ScoreJob.run(spark, model, options(input, 8));
+
+    for (Row row : spark.read().parquet(dir.resolve("out").toString()).collectAsList()) {
+      long id = row.getLong(0);
+      assertPrediction(model, roundToFloat(sequences.get(id)), row.getList(1), "id=" + id);
+    }
+  }
+
+  @Test
+  void run_flatArrayWithTimesteps_readsTimestepsOfDFeatures() throws Exception {
+    RnnModel model = TestModels.random(31, 3, 4, 1);
+    Random random = new Random(32);
+    List<Row> rows = new ArrayList<>();
+    Map<Long, float[][]> sequences = new HashMap<>();
+    for (long id = 0; id < 25; id++) {
+      float[][] x = TestModels.sequence(random, 6, 3);
+      sequences.put(id, x);
+      List<Float> flat = new ArrayList<>();
+      for (float[] step : x) {
+        for (float v : step) {
+          flat.add(v);
+        }
+      }
+      rows.add(RowFactory.create(id, flat));
+    }
+    String input = write(rows, new StructType(new StructField[] {
+        field("id", DataTypes.LongType), field("x", DataTypes.createArrayType(DataTypes.FloatType))}), 2);
+    ScoreOptions options = new ScoreOptions(input, dir.resolve("out").toString(), "x", 6, null, "score", null,
+        ScoreOptions.WriteMode.ERROR, 4);
+
+    ScoreJob.run(spark, model, options);
+
+    Dataset<Row> out = spark.read().parquet(dir.resolve("out").toString());
+    assertEquals(List.of("id", "score"), Arrays.asList(out.columns()));
+    for (Row row : out.collectAsList()) {
+      assertPrediction(model, sequences.get(row.getLong(0)), row.getList(1), "id=" + row.getLong(0));
+    }
+  }
+
+  @Test
+  void run_emptyDatasetAndEmptyPartitions_writesValidEmptyOutputWithSchema() throws Exception {
+    RnnModel model = TestModels.random(41, 3, 5, 2);
+    StructType schema = new StructType(new StructField[] {
+        field("id", DataTypes.LongType), field("features", NESTED_FLOAT)});
+    String input = write(List.of(), schema, 1);
+
+    ScoreJob.Result result = ScoreJob.run(spark, model, options(input, 1024));
+
+    assertEquals(0, result.rowsScored());
+    Dataset<Row> out = spark.read().parquet(dir.resolve("out").toString());
+    assertEquals(List.of("id", "prediction"), Arrays.asList(out.columns()));
+    assertEquals(0, out.count());
+  }
+
+  @Test
+  void run_keepChoosesColumnsAndOrder_keyNotKeptStillNamesRows() throws Exception {
+    RnnModel model = TestModels.random(51, 1, 2, 1);
+    List<Row> rows = List.of(
+        RowFactory.create(1L, "a", 10, nested(new float[][] {{0.5f}})),
+        RowFactory.create(2L, "b", 20, nested(new float[][] {{0.25f}, {-1f}})));
+    String input = write(rows, new StructType(new StructField[] {field("id", DataTypes.LongType),
+        field("s", DataTypes.StringType), field("i", DataTypes.IntegerType), field("features", NESTED_FLOAT)}), 1);
+    ScoreOptions options = new ScoreOptions(input, dir.resolve("out").toString(), "features", 0, List.of("i", "s"),
+        "prediction", null, ScoreOptions.WriteMode.ERROR, 3);
+
+    ScoreJob.run(spark, model, options);
+
+    Dataset<Row> out = spark.read().parquet(dir.resolve("out").toString());
+    assertEquals(List.of("i", "s", "prediction"), Arrays.asList(out.columns()));
+    assertEquals(2, out.count());
+  }
+
+  @Test
+  void run_keepNamesSequenceColumn_usageError() throws Exception {
+    String input = oneGoodRow();
+    ScoreOptions options = new ScoreOptions(input, dir.resolve("out").toString(), "features", 0,
+        List.of("id", "features"), "prediction", null, ScoreOptions.WriteMode.ERROR, 3);
+    UsageException e = assertThrows(UsageException.class,
+        () -> ScoreJob.run(spark, TestModels.random(1, 3, 2, 1), options));
+    assertEquals("--keep names the sequence column 'features'; it is never passed through (predictions replace it)",
+        e.getMessage());
+  }
+
+  @Test
+  void run_predictionColumnCollidesWithKeptColumn_usageError() throws Exception {
+    String input = oneGoodRow();
+    ScoreOptions options = new ScoreOptions(input, dir.resolve("out").toString(), "features", 0, null, "id", null,
+        ScoreOptions.WriteMode.ERROR, 3);
+    UsageException e = assertThrows(UsageException.class,
+        () -> ScoreJob.run(spark, TestModels.random(1, 3, 2, 1), options));
+    assertEquals("--prediction-col 'id' collides with a kept input column of the same name; rename it with "
+        + "--prediction-col or leave the column out with --keep", e.getMessage());
+  }
+
+  @Test
+  void run_missingFeaturesColumn_inputErrorShowsSchemaFound() throws Exception {
+    String input = oneGoodRow();
+    ScoreOptions options = new ScoreOptions(input, dir.resolve("out").toString(), "seq", 0, null, "prediction", null,
+        ScoreOptions.WriteMode.ERROR, 3);
+    InputDataException e = assertThrows(InputDataException.class,
+        () -> ScoreJob.run(spark, TestModels.random(1, 3, 2, 1), options));
+    assertEquals(input + ": column 'seq' not found; the input has columns id: bigint, features: array<array<float>>."
+        + " Name the sequence column with --features-col", e.getMessage());
+  }
+
+  @Test
+  void run_sequenceColumnOfWrongType_inputErrorNamesTypeFoundAndExpected() throws Exception {
+    String input = write(List.of(RowFactory.create(1L, List.of("a"))), new StructType(new StructField[] {
+        field("id", DataTypes.LongType), field("features", DataTypes.createArrayType(DataTypes.StringType))}), 1);
+    InputDataException e = assertThrows(InputDataException.class,
+        () -> ScoreJob.run(spark, TestModels.random(1, 3, 2, 1), options(input, 3)));
+    assertEquals(input + ": column 'features' has type array<string>, expected array<array<float>> (T timesteps of"
+        + " D = 3 features; double is accepted and cast) or a flat array<float> of T·D values with --timesteps T",
+        e.getMessage());
+  }
+
+  @Test
+  void run_outputExistsInErrorMode_usageErrorAndOverwriteReplacesIt() throws Exception {
+    String input = oneGoodRow();
+    Files.createDirectories(dir.resolve("out"));
+    UsageException e = assertThrows(UsageException.class,
+        () -> ScoreJob.run(spark, TestModels.random(1, 3, 2, 1), options(input, 3)));
+    assertEquals("--output " + dir.resolve("out") + " already exists; choose another path or pass --mode overwrite"
+        + " to replace it", e.getMessage());
+
+    ScoreOptions overwrite = new ScoreOptions(input, dir.resolve("out").toString(), "features", 0, null,
+        "prediction", null, ScoreOptions.WriteMode.OVERWRITE, 3);
+    assertEquals(1, ScoreJob.run(spark, TestModels.random(1, 3, 2, 1), overwrite).rowsScored());
+  }
+
+  @Test
+  void run_timestepOfWrongWidth_failsNamingFileColumnKeyAndReason() throws Exception {
+    List<Row> rows = List.of(
+        RowFactory.create(7L, nested(new float[][] {{1, 2, 3}, {4, 5, 6}})),
+        RowFactory.create(8L, nested(new float[][] {{1, 2, 3}, {4, 5, 6}, {7, 8, 9, 10}})));
+    String input = write(rows, new StructType(new StructField[] {
+        field("id", DataTypes.LongType), field("features", NESTED_FLOAT)}), 1);
+    String message = failureMessage(TestModels.random(1, 3, 2, 1), options(input, 3));
+    assertTrue(message.matches("file:.*part-00000.*\\.parquet: column 'features', row id=8: timestep 2 has 4"
+        + " features, model expects 3 \\(wrong_width\\)"), message);
+  }
+
+  @Test
+  void run_nullEmptyAndNonFiniteSequences_eachNamedWithItsCode() throws Exception {
+    RnnModel model = TestModels.random(1, 2, 2, 1);
+    assertBadRow(model, RowFactory.create(3L, null), "row id=3: the sequence is null (null_sequence)");
+    assertBadRow(model, RowFactory.create(4L, List.of()), "row id=4: the sequence has no timesteps (empty_sequence)");
+    assertBadRow(model, RowFactory.create(5L, nested(new float[][] {{1, Float.NaN}})),
+        "row id=5: timestep 0 feature 1 is NaN, expected a finite number (non_finite)");
+    assertBadRow(model, RowFactory.create(6L, nested(new float[][] {{1, 2}, {Float.NEGATIVE_INFINITY, 0}})),
+        "row id=6: timestep 1 feature 0 is -Infinity, expected a finite number (non_finite)");
+    assertBadRow(model, RowFactory.create(9L, Arrays.asList(Arrays.asList(1f, null))),
+        "row id=9: timestep 0 feature 1 is null (null_value)");
+  }
+
+  @Test
+  void run_flatSequenceOfWrongLength_failsWithExpectedLength() throws Exception {
+    String input = write(List.of(RowFactory.create(1L, List.of(1f, 2f, 3f, 4f, 5f))), new StructType(
+        new StructField[] {field("id", DataTypes.LongType), field("x", DataTypes.createArrayType(DataTypes.FloatType))}),
+        1);
+    ScoreOptions options = new ScoreOptions(input, dir.resolve("out").toString(), "x", 3, null, "prediction", null,
+        ScoreOptions.WriteMode.ERROR, 3);
+    String message = failureMessage(TestModels.random(1, 2, 2, 1), options);
+    assertTrue(message.endsWith("row id=1: the flat sequence has 5 values, expected T·D = 3·2 = 6 (--timesteps 3)"
+        + " (wrong_length)"), message);
+  }
+
+  @Test
+  void run_noKeyColumn_namesRowByPositionInPartition() throws Exception {
+    String input = write(List.of(RowFactory.create("x", nested(new float[][] {{1}})),
+        RowFactory.create("y", nested(new float[][] {{1, 2}}))), new StructType(new StructField[] {
+            field("name", DataTypes.StringType), field("features", NESTED_FLOAT)}), 1);
+    String message = failureMessage(TestModels.random(1, 1, 2, 1), options(input, 3));
+    assertTrue(message.endsWith("column 'features', row 1 of partition 0: timestep 0 has 2 features, model expects 1"
+        + " (wrong_width)"), message);
+  }
+
+  private void assertBadRow(RnnModel model, Row row, String expectedEnding) throws Exception {
+    Path sub = Files.createTempDirectory(dir, "bad");
+    List<Row> rows = List.of(RowFactory.create(1L, nested(new float[][] {{0.5f, 0.5f}})), row);
+    String input = sub.resolve("in").toString();
+    spark.createDataFrame(rows, new StructType(new StructField[] {
+        field("id", DataTypes.LongType), field("features", NESTED_FLOAT)})).coalesce(1).write().parquet(input);
+    ScoreOptions options = new ScoreOptions(input, sub.resolve("out").toString(), "features", 0, null, "prediction",
+        null, ScoreOptions.WriteMode.ERROR, 3);
+    String message = failureMessage(model, options);
+    assertTrue(message.endsWith(expectedEnding), message);
+  }
+
+  /** Runs a job that must fail on an executor; returns rnnscore's own message from the cause chain. */
+  private String failureMessage(RnnModel model, ScoreOptions options) {
+    Exception failure = assertThrows(Exception.class, () -> ScoreJob.run(spark, model, options));
+    Throwable current = failure;
+    while (current != null && !(current instanceof RnnScoreException)) {
+      current = current.getCause();
+    }
+    assertNotNull(current, () -> "no rnnscore error in the cause chain of " + failure);
+    assertInstanceOf(BadRowException.class, current);
+    return current.getMessage();
+  }
+
+  private String oneGoodRow() {
+    return write(List.of(RowFactory.create(1L, nested(new float[][] {{1, 2, 3}}))), new StructType(
+        new StructField[] {field("id", DataTypes.LongType), field("features", NESTED_FLOAT)}), 1);
+  }
+
+  private ScoreOptions options(String input, int batchSize) {
+    return new ScoreOptions(input, dir.resolve("out").toString(), "features", 0, null, "prediction", null,
+        ScoreOptions.WriteMode.ERROR, batchSize);
+  }
+
+  private String write(List<Row> rows, StructType schema, int partitions) {
+    String path = dir.resolve("in").toString();
+    spark.createDataFrame(rows, schema).repartition(partitions).write().parquet(path);
+    return path;
+  }
+
+  private static void assertPrediction(RnnModel model, float[][] x, List<Object> actual, String row) {
+    double[][][] input = new double[1][x.length][];
+    for (int t = 0; t < x.length; t++) {
+      input[0][t] = new double[x[t].length];
+      for (int d = 0; d < x[t].length; d++) {
+        input[0][t][d] = x[t][d];
+      }
+    }
+    double[] expected = ReferenceForwardPass.forward(model, input)[0];
+    assertEquals(expected.length, actual.size(), row);
+    for (int k = 0; k < expected.length; k++) {
+      double got = ((Number) actual.get(k)).doubleValue();
+      double tolerance = ABS_TOLERANCE + REL_TOLERANCE * Math.abs(expected[k]);
+      assertEquals(expected[k], got, tolerance, row + " output " + k);
+    }
+  }
+
+  private static float[][] roundToFloat(float[][] x) {
+    return x; // the sequences were made as floats; their double copies cast back exactly
+  }
+
+  private static List<List<Float>> nested(float[][] x) {
+    List<List<Float>> steps = new ArrayList<>();
+    for (float[] step : x) {
+      List<Float> values = new ArrayList<>();
+      for (float v : step) {
+        values.add(v);
+      }
+      steps.add(values);
+    }
+    return steps;
+  }
+
+  private static List<List<Double>> nestedDouble(float[][] x) {
+    List<List<Double>> steps = new ArrayList<>();
+    for (float[] step : x) {
+      List<Double> values = new ArrayList<>();
+      for (float v : step) {
+        values.add((double) v);
+      }
+      steps.add(values);
+    }
+    return steps;
+  }
+
+  private static StructField field(String name, DataType type) {
+    return new StructField(name, type, true, Metadata.empty());
+  }
+}
