@@ -26,6 +26,10 @@ final class GenerateCommand implements Callable<Integer> {
   @Option(names = "--timesteps", required = true, paramLabel = "T", description = "Timesteps per row.")
   int timesteps;
 
+  @Option(names = "--min-timesteps", paramLabel = "TMIN", defaultValue = "0",
+      description = "Draw each row's length uniformly from [TMIN, T] (ragged data; default: every row has T).")
+  int minTimesteps;
+
   @Option(names = "--features", required = true, paramLabel = "D", description = "Features per timestep.")
   int features;
 
@@ -46,7 +50,8 @@ final class GenerateCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     GenerateJob.Options options =
-        new GenerateJob.Options(output, rows, timesteps, features, seed, partitions, Modes.parse(mode));
+        new GenerateJob.Options(output, rows, timesteps, minTimesteps, features, seed, partitions,
+            Modes.parse(mode));
     PrintWriter err = spec.commandLine().getErr();
     SparkSession spark = SparkSessions.start("rnnscore generate", sparkOptions.master, sparkOptions.conf);
     try {

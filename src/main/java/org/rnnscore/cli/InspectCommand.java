@@ -3,10 +3,9 @@ package org.rnnscore.cli;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import org.apache.hadoop.conf.Configuration;
-import org.rnnscore.job.ModelLoader;
 import org.rnnscore.model.RnnModel;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Spec;
 
 @Command(name = "inspect", mixinStandardHelpOptions = true,
@@ -15,15 +14,15 @@ final class InspectCommand implements Callable<Integer> {
   @Spec
   picocli.CommandLine.Model.CommandSpec spec;
 
-  @Option(names = "--model", required = true, paramLabel = "FILE", description = "Keras .h5, .keras or .npz file.")
-  String model;
+  @Mixin
+  ModelOptions modelOptions;
 
   @Override
   public Integer call() {
     // No Spark session: a summary needs only the file.
-    RnnModel loaded = ModelLoader.load(model, new Configuration());
+    RnnModel loaded = modelOptions.load(new Configuration());
     PrintWriter out = spec.commandLine().getOut();
-    out.print(ModelSummary.render(model, loaded));
+    out.print(ModelSummary.render(modelOptions.model, loaded));
     out.flush();
     return ExitCode.OK.code();
   }

@@ -1,11 +1,18 @@
 package org.rnnscore.cli;
 
+import java.util.List;
 import java.util.Locale;
 import java.util.StringJoiner;
+import org.rnnscore.model.ActivationLayer;
+import org.rnnscore.model.BidirectionalLayer;
 import org.rnnscore.model.DenseLayer;
+import org.rnnscore.model.EmbeddingLayer;
+import org.rnnscore.model.GruLayer;
 import org.rnnscore.model.Layer;
+import org.rnnscore.model.MaskingLayer;
+import org.rnnscore.model.RecurrentLayer;
 import org.rnnscore.model.RnnModel;
-import org.rnnscore.model.SimpleRnnLayer;
+import org.rnnscore.model.Shape;
 
 /** The text of {@code rnnscore inspect}: the table Keras' model.summary() prints, then D, T, M, K. */
 final class ModelSummary {
@@ -22,32 +29,82 @@ final class ModelSummary {
     row(text, "Layer (type)", "Output Shape", "Param #");
     text.append(DOUBLE_RULE).append('\n');
     if (model.inputName() != null) {
-      row(text, model.inputName() + " (InputLayer)", "[(None, " + t + ", " + model.inputWidth() + ")]", "0");
+      String width = model.tokenInput() ? "" : ", " + model.inputWidth();
+      row(text, model.inputName() + " (InputLayer)", "[(None, " + t + width + ")]", "0");
     }
-    for (Layer layer : model.layers()) {
-      row(text, layer.name() + " (" + layer.kerasClass() + ")", "(None, " + layer.outputWidth() + ")",
+    List<Layer> layers = model.layers();
+    List<Shape> shapes = model.outputShapes();
+    for (int i = 0; i < layers.size(); i++) {
+      Layer layer = layers.get(i);
+      row(text, layer.name() + " (" + layer.kerasClass() + ")", shapes.get(i).kerasText(),
           String.valueOf(layer.paramCount()));
     }
     text.append(DOUBLE_RULE).append('\n');
     text.append("Total params: ").append(model.paramCount()).append('\n');
     text.append(RULE).append('\n');
-    text.append("T (timesteps declared): ").append(t.equals("None") ? "None (rows of any length are scored)" : t)
+    text.append("T (timesteps declared): ").append(t.equals("None") ? "None" : t)
+        .append(model.requiresDeclaredTimesteps() ? " (every row must have this length: Flatten reads the sequence)"
+            : t.equals("None") ? " (rows of any length are scored)" : " (rows of other lengths are scored too)")
         .append('\n');
-    text.append("D (features per timestep): ").append(model.inputWidth()).append('\n');
+    text.append("D (features per timestep): ").append(model.tokenInput() ? "1 token id" : model.inputWidth())
+        .append('\n');
     text.append("M (hidden units): ").append(model.hiddenUnits()).append('\n');
-    text.append("K (outputs per row): ").append(model.outputWidth()).append('\n');
-    StringJoiner activations = new StringJoiner(", ");
-    for (Layer layer : model.layers()) {
-      String name = layer instanceof SimpleRnnLayer
-          ? ((SimpleRnnLayer) layer).activation().kerasName()
-          : ((DenseLayer) layer).activation().kerasName();
-      String bias = layer instanceof SimpleRnnLayer
-          ? (((SimpleRnnLayer) layer).bias().isPresent() ? "" : ", no bias")
-          : (((DenseLayer) layer).bias().isPresent() ? "" : ", no bias");
-      activations.add(layer.name() + " " + name + bias);
+    text.append("K (outputs per row): ").append(model.outputWidth())
+        .append(model.outputIsSequence() ? " per timestep (return_sequences)" : "").append('\n');
+    StringJoiner details = new StringJoiner(", ");
+    for (Layer layer : layers) {
+      String detail = describe(layer);
+      if (!detail.isEmpty()) {
+        details.add(layer.name() + " " + detail);
+      }
     }
-    text.append("Activations: ").append(activations).append('\n');
+    text.append("Activations: ").append(details).append('\n');
     return text.toString();
+  }
+
+  private static String describe(Layer layer) {
+    if (layer instanceof RecurrentLayer) {
+      return describeRecurrent((RecurrentLayer) layer);
+    }
+    if (layer instanceof BidirectionalLayer) {
+      BidirectionalLayer b = (BidirectionalLayer) layer;
+      return "[" + describeRecurrent(b.forward()) + "; merge " + b.mergeMode().name().toLowerCase(Locale.ROOT) + "]";
+    }
+    if (layer instanceof DenseLayer) {
+      DenseLayer d = (DenseLayer) layer;
+      return d.activation().kerasName() + (d.bias().isPresent() ? "" : ", no bias");
+    }
+    if (layer instanceof ActivationLayer) {
+      return ((ActivationLayer) layer).activation().kerasName();
+    }
+    if (layer instanceof MaskingLayer) {
+      return "mask_value " + ((MaskingLayer) layer).maskValue();
+    }
+    if (layer instanceof EmbeddingLayer) {
+      EmbeddingLayer e = (EmbeddingLayer) layer;
+      return "vocabulary " + e.vocabularySize() + (e.maskZero() ? ", mask_zero" : "");
+    }
+    return "";
+  }
+
+  private static String describeRecurrent(RecurrentLayer r) {
+    StringBuilder s = new StringBuilder(r.activation().kerasName());
+    if (r.gates() > 1) {
+      s.append("/").append(r.recurrentActivation().kerasName());
+    }
+    if (r instanceof GruLayer) {
+      s.append(((GruLayer) r).resetAfter() ? " reset_after" : " reset_before");
+    }
+    if (r.bias().isEmpty()) {
+      s.append(", no bias");
+    }
+    if (r.goBackwards()) {
+      s.append(", go_backwards");
+    }
+    if (r.returnSequences()) {
+      s.append(", return_sequences");
+    }
+    return s.toString();
   }
 
   private static void row(StringBuilder text, String layer, String shape, String params) {

@@ -5,7 +5,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
-import org.rnnscore.job.ModelLoader;
 import org.rnnscore.job.ScoreJob;
 import org.rnnscore.job.ScoreOptions;
 import org.rnnscore.job.SparkSessions;
@@ -22,9 +21,8 @@ final class ScoreCommand implements Callable<Integer> {
   @Spec
   picocli.CommandLine.Model.CommandSpec spec;
 
-  @Option(names = "--model", required = true, paramLabel = "FILE",
-      description = "Keras .h5 or .keras file, or .npz with Wx, Wh, bh, Wo, bo (any Hadoop path).")
-  String model;
+  @Mixin
+  ModelOptions modelOptions;
 
   @Option(names = "--input", required = true, paramLabel = "PATH", description = "Parquet file or directory.")
   String input;
@@ -81,7 +79,7 @@ final class ScoreCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     SparkSession spark = SparkSessions.start("rnnscore score", sparkOptions.master, sparkOptions.conf);
     try {
-      RnnModel loaded = ModelLoader.load(model, spark.sparkContext().hadoopConfiguration());
+      RnnModel loaded = modelOptions.load(spark.sparkContext().hadoopConfiguration());
       RnnModel scored = loaded.withActivations(recurrentOverride, outputOverride);
       ScoreJob.Result result = ScoreJob.run(spark, scored, options);
       err.printf(Locale.ROOT, "rnnscore: scored N=%d rows in %.2f s (%.0f rows/s); model %s%n", result.rowsScored(),

@@ -22,9 +22,9 @@ final class KerasH5Reader {
 
   private KerasH5Reader() {}
 
-  static RnnModel read(byte[] content) {
+  static RnnModel read(byte[] content, ReadOptions options) {
     try (HdfFile file = Hdf5.open(content, WHAT)) {
-      return read(file);
+      return read(file, options);
     } catch (ModelFormatException e) {
       throw e;
     } catch (RuntimeException e) {
@@ -32,40 +32,47 @@ final class KerasH5Reader {
     }
   }
 
-  private static RnnModel read(HdfFile file) {
+  private static RnnModel read(HdfFile file, ReadOptions options) {
     String modelConfig = Hdf5.stringAttribute(file, "model_config");
     Group weights = Hdf5.childGroup(file, "model_weights");
     if (weights == null && Hdf5.stringListAttribute(file, "layer_names") != null) {
       weights = file; // weights-only layout: layer groups directly under the root
     }
     if (modelConfig == null) {
-      if (weights != null) {
+      if (weights != null || KerasV3Reader.hasLayerContainer(file)) {
         throw new ModelFormatException("has no model_config attribute: it holds weights only (saved with"
-            + " save_weights); this version needs the whole model, saved with model.save(\"model.h5\")");
+            + " save_weights); read it together with the architecture JSON saved by model.to_json(), or save the"
+            + " whole model with model.save(\"model.h5\")");
       }
       throw new ModelFormatException("is an HDF5 file but not a Keras model: it has no model_config attribute"
           + " (root holds: " + (file.getChildren().isEmpty() ? "nothing" : String.join(", ", file.getChildren().keySet()))
           + ")");
     }
     String kerasVersion = Hdf5.stringAttribute(file, "keras_version");
-    int major = KerasConfig.majorVersion(kerasVersion, 2);
-    if (major < 2) {
-      throw new ModelFormatException("has keras_version " + kerasVersion + ": Keras 1 files are not supported"
-          + " (their layer configs and weight layout differ); re-save the model with Keras 2 or later");
+    KerasVersion version = KerasVersion.parse(kerasVersion, 2);
+    if (version.major() < 2) {
+      throw new ModelFormatException(KerasConfig.keras1(kerasVersion));
     }
     KerasConfig config = KerasConfig.parse(KerasConfig.json("the model_config attribute", modelConfig),
-        "the model_config attribute", major);
+        "the model_config attribute", version, options);
     if (weights == null) {
       throw new ModelFormatException("has a model_config attribute but no model_weights group: the model was saved"
           + " without its weights");
     }
+    return config.build(source(weights));
+  }
+
+  /**
+   * The weights of the legacy layout below {@code weights} (a full model's {@code model_weights}
+   * group, or the root of a save_weights file), found through layer_names and weight_names.
+   */
+  static KerasConfig.WeightSource source(Group weights) {
     List<String> layerNames = Hdf5.stringListAttribute(weights, "layer_names");
     if (layerNames == null) {
       throw new ModelFormatException(Hdf5.where(weights) + " has no layer_names attribute; expected the names of the"
           + " layers whose weights it holds");
     }
-    Group weightsGroup = weights;
-    return config.build(layer -> layerWeights(weightsGroup, layerNames, layer));
+    return layer -> layerWeights(weights, layerNames, layer);
   }
 
   private static List<WeightArray> layerWeights(Group weights, List<String> layerNames, KerasConfig.LayerSpec layer) {

@@ -19,7 +19,8 @@ import org.rnnscore.model.WeightArray;
  * saving_lib stores each layer under {@code layers/<snake_case class name>[_N]}, N counting the
  * earlier layers of the same class in model order, so the path is derived from the class and
  * position, never from the layer's {@code name}. Recurrent layers keep their variables on the
- * cell ({@code .../cell/vars/<i>}), others directly ({@code .../vars/<i>}).
+ * cell ({@code .../cell/vars/<i>}), wrappers on the wrapped layers, others directly ({@code
+ * .../vars/<i>}); see {@link #varsPaths}.
  */
 final class KerasV3Reader {
   static final String CONFIG_ENTRY = "config.json";
@@ -30,25 +31,25 @@ final class KerasV3Reader {
 
   private KerasV3Reader() {}
 
-  static RnnModel read(ZipContents zip) {
+  static RnnModel read(ZipContents zip, ReadOptions options) {
     JsonNode model = KerasConfig.json(CONFIG_ENTRY, utf8(zip.get(CONFIG_ENTRY)));
-    int major = 3;
+    String versionText = null;
     byte[] metadata = zip.get(METADATA_ENTRY);
     if (metadata != null) {
       JsonNode version = KerasConfig.json(METADATA_ENTRY, utf8(metadata)).get("keras_version");
-      major = KerasConfig.majorVersion(version == null ? null : version.asText(), 3);
+      versionText = version == null || version.isNull() ? null : version.asText();
     }
-    KerasConfig config = KerasConfig.parse(model, CONFIG_ENTRY, major);
+    KerasConfig config = KerasConfig.parse(model, CONFIG_ENTRY, KerasVersion.parse(versionText, 3), options);
     byte[] weights = zip.get(WEIGHTS_ENTRY);
     if (weights == null) {
       if (zip.names().contains("model.weights.npz")) {
         throw new ModelFormatException("keeps its weights in model.weights.npz (saved with weights_format=\"npz\"),"
-            + " which this version does not read; re-save with the default weights_format=\"h5\"");
+            + " which rnnscore does not read; re-save with the default weights_format=\"h5\"");
       }
       throw new ModelFormatException("has no " + WEIGHTS_ENTRY + " entry; entries: " + zip.namesText());
     }
     try (HdfFile file = Hdf5.open(weights, WEIGHTS_ENTRY)) {
-      return config.build(layer -> layerWeights(file, layer));
+      return config.build(source(file, WEIGHTS_ENTRY));
     } catch (ModelFormatException e) {
       throw e;
     } catch (RuntimeException e) {
@@ -56,14 +57,48 @@ final class KerasV3Reader {
     }
   }
 
-  /** The h5 path of a layer's variables, relative to the layer container. */
-  static String varsPath(KerasConfig.LayerSpec layer) {
-    String base = KerasConfig.snakeCase(layer.className) + (layer.classOrdinal == 0 ? "" : "_" + layer.classOrdinal);
-    return base + (layer.isRecurrent() ? "/cell/vars" : "/vars");
+  /** True when an HDF5 file has Keras 3's layout (a layers container at the root). */
+  static boolean hasLayerContainer(HdfFile file) {
+    for (String container : LAYER_CONTAINERS) {
+      if (Hdf5.childGroup(file, container) != null) {
+        return true;
+      }
+    }
+    return false;
   }
 
-  private static List<WeightArray> layerWeights(HdfFile file, KerasConfig.LayerSpec layer) {
-    String relative = varsPath(layer);
+  /** The weights of Keras 3's layout in {@code file}, which messages call {@code what}. */
+  static KerasConfig.WeightSource source(HdfFile file, String what) {
+    return layer -> {
+      List<WeightArray> arrays = new ArrayList<>();
+      for (String relative : varsPaths(layer)) {
+        arrays.addAll(vars(file, what, layer, relative));
+      }
+      return arrays;
+    };
+  }
+
+  /**
+   * The h5 paths of a layer's variables, relative to the layer container: saving_lib walks the
+   * model's layers list, naming each by its snake_case class and a counter, then each layer's
+   * saveable attributes by attribute name: a recurrent layer's {@code cell}, a Bidirectional's
+   * {@code forward_layer} and {@code backward_layer}, a TimeDistributed's {@code layer}.
+   */
+  static List<String> varsPaths(KerasConfig.LayerSpec layer) {
+    String base = KerasConfig.snakeCase(layer.className) + (layer.classOrdinal == 0 ? "" : "_" + layer.classOrdinal);
+    if (layer.isRecurrent()) {
+      return List.of(base + "/cell/vars");
+    }
+    if (layer.isBidirectional()) {
+      return List.of(base + "/forward_layer/cell/vars", base + "/backward_layer/cell/vars");
+    }
+    if (layer.className.equals("TimeDistributed")) {
+      return List.of(base + "/layer/vars");
+    }
+    return List.of(base + "/vars");
+  }
+
+  private static List<WeightArray> vars(HdfFile file, String what, KerasConfig.LayerSpec layer, String relative) {
     Group vars = null;
     String path = null;
     for (String container : LAYER_CONTAINERS) {
@@ -75,7 +110,7 @@ final class KerasV3Reader {
       }
     }
     if (vars == null) {
-      throw new ModelFormatException(WEIGHTS_ENTRY + " has no group layers/" + relative + " for layer '" + layer.name
+      throw new ModelFormatException(what + " has no group layers/" + relative + " for layer '" + layer.name
           + "' (" + ordinal(layer.classOrdinal + 1) + " " + layer.className + " in layer order; Keras 3 files name"
           + " weight groups by class and position, not by layer name)");
     }
@@ -84,10 +119,10 @@ final class KerasV3Reader {
     for (int i = 0; i < children.size(); i++) {
       Node node = children.get(String.valueOf(i));
       if (!(node instanceof Dataset)) {
-        throw new ModelFormatException(WEIGHTS_ENTRY + " group " + path + " (layer '" + layer.name + "') holds "
+        throw new ModelFormatException(what + " group " + path + " (layer '" + layer.name + "') holds "
             + String.join(", ", children.keySet()) + "; expected datasets named 0 to " + (children.size() - 1));
       }
-      arrays.add(Hdf5.weight((Dataset) node, path + "/" + i, WEIGHTS_ENTRY));
+      arrays.add(Hdf5.weight((Dataset) node, path + "/" + i, what));
     }
     return arrays;
   }

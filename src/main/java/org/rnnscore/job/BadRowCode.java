@@ -7,7 +7,8 @@ public enum BadRowCode {
   WRONG_WIDTH("wrong_width"),
   WRONG_LENGTH("wrong_length"),
   NON_FINITE("non_finite"),
-  NULL_VALUE("null_value");
+  NULL_VALUE("null_value"),
+  TOKEN_OUT_OF_RANGE("token_out_of_range");
 
   private final String code;
 

@@ -31,8 +31,12 @@ public final class GenerateJob {
 
   private GenerateJob() {}
 
-  public record Options(String output, long rows, int timesteps, int features, long seed, int partitions,
-      ScoreOptions.WriteMode mode) {
+  /**
+   * @param minTimesteps with a value below {@code timesteps}, each row's length is drawn uniformly
+   *     from [minTimesteps, timesteps] (ragged data); 0 means every row has {@code timesteps}
+   */
+  public record Options(String output, long rows, int timesteps, int minTimesteps, int features, long seed,
+      int partitions, ScoreOptions.WriteMode mode) {
     public Options {
       if (output == null || output.isBlank()) {
         throw new UsageException("--output must not be empty");
@@ -42,6 +46,10 @@ public final class GenerateJob {
       }
       if (timesteps < 1) {
         throw new UsageException("--timesteps must be at least 1, got " + timesteps);
+      }
+      if (minTimesteps < 0 || minTimesteps > timesteps) {
+        throw new UsageException("--min-timesteps must be between 1 and --timesteps " + timesteps + ", got "
+            + minTimesteps);
       }
       if (features < 1) {
         throw new UsageException("--features must be at least 1, got " + features);
@@ -76,7 +84,7 @@ public final class GenerateJob {
     @SuppressWarnings({"unchecked", "rawtypes"})
     JavaRDD<InternalRow> idRows = SparkInternals.toInternalRows((Dataset) ids);
     JavaRDD<InternalRow> rows = idRows.mapPartitions(
-        new RowGenerator(options.seed(), options.timesteps(), options.features()));
+        new RowGenerator(options.seed(), options.timesteps(), options.minTimesteps(), options.features()));
     Dataset<Row> frame = SparkInternals.toDataFrame(spark, rows, schema());
     frame.write()
         .mode(options.mode() == ScoreOptions.WriteMode.OVERWRITE ? SaveMode.Overwrite : SaveMode.ErrorIfExists)
@@ -86,9 +94,15 @@ public final class GenerateJob {
 
   /** Row i from its own random stream: a pure function of (seed, i). */
   static float[][] sequence(long seed, long id, int timesteps, int features) {
+    return sequence(seed, id, timesteps, 0, features);
+  }
+
+  /** Row i, of a length drawn from [minTimesteps, timesteps] when minTimesteps is set. */
+  static float[][] sequence(long seed, long id, int timesteps, int minTimesteps, int features) {
     SplittableRandom random = new SplittableRandom(mix(seed) ^ mix(id + 0x632BE59BD9B4E019L));
-    float[][] steps = new float[timesteps][features];
-    for (int t = 0; t < timesteps; t++) {
+    int length = minTimesteps > 0 && minTimesteps < timesteps ? random.nextInt(minTimesteps, timesteps + 1) : timesteps;
+    float[][] steps = new float[length][features];
+    for (int t = 0; t < length; t++) {
       for (int d = 0; d < features; d++) {
         steps[t][d] = (float) random.nextGaussian();
       }
@@ -107,11 +121,13 @@ public final class GenerateJob {
     private static final long serialVersionUID = 1L;
     private final long seed;
     private final int timesteps;
+    private final int minTimesteps;
     private final int features;
 
-    RowGenerator(long seed, int timesteps, int features) {
+    RowGenerator(long seed, int timesteps, int minTimesteps, int features) {
       this.seed = seed;
       this.timesteps = timesteps;
+      this.minTimesteps = minTimesteps;
       this.features = features;
     }
 
@@ -126,8 +142,8 @@ public final class GenerateJob {
         @Override
         public InternalRow next() {
           long id = ids.next().getLong(0);
-          float[][] steps = sequence(seed, id, timesteps, features);
-          List<Object> arrays = new ArrayList<>(timesteps);
+          float[][] steps = sequence(seed, id, timesteps, minTimesteps, features);
+          List<Object> arrays = new ArrayList<>(steps.length);
           for (float[] step : steps) {
             arrays.add(UnsafeArrayData.fromPrimitiveArray(step));
           }

@@ -9,14 +9,22 @@ import org.apache.spark.sql.types.DataType;
  * Built on the driver from the checked schema; shipped to every task.
  *
  * @param flat the sequence is one {@code array<float>} of T·D values rather than T arrays of D
+ * @param tokens the sequence is one {@code array<int>} of T token ids (the model starts with an Embedding)
+ * @param vocabulary for tokens: ids must lie in [0, vocabulary)
  * @param requiredTimesteps T every row must have (0: any length)
+ * @param requiredBy why rows need that length, for messages ("--timesteps 10", "the model's Flatten")
+ * @param sequenceOutput the prediction is one K-vector per timestep
  * @param keyOrdinal the key's ordinal in the projected row, or −1 when rows have no key
  */
 public record InputLayout(
     String featuresColumn,
     int featuresOrdinal,
     boolean flat,
+    boolean tokens,
+    int vocabulary,
     int requiredTimesteps,
+    String requiredBy,
+    boolean sequenceOutput,
     int features,
     int keptCount,
     DataType[] keptTypes,

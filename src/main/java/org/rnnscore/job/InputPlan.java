@@ -15,6 +15,7 @@ import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
+import org.rnnscore.model.EmbeddingLayer;
 import org.rnnscore.model.InputDataException;
 import org.rnnscore.model.RnnModel;
 import org.rnnscore.model.UsageException;
@@ -63,18 +64,40 @@ public final class InputPlan {
       throw new InputDataException(inputName + ": column '" + featuresColumn + "' not found; the input has "
           + describe(schema) + ". Name the sequence column with --features-col");
     }
-    boolean flat = isNumericArray(features.dataType());
-    boolean nested = !flat && features.dataType() instanceof ArrayType
-        && isNumericArray(((ArrayType) features.dataType()).elementType());
-    if (!flat && !nested) {
-      throw new InputDataException(inputName + ": column '" + featuresColumn + "' has type "
-          + features.dataType().simpleString() + ", expected array<array<float>> (T timesteps of D = " + d
-          + " features; double is accepted and cast) or a flat array<float> of T·D values with --timesteps T");
+    boolean tokens = model.tokenInput();
+    boolean flat;
+    if (tokens) {
+      if (!isIntegerArray(features.dataType())) {
+        throw new InputDataException(inputName + ": column '" + featuresColumn + "' has type "
+            + features.dataType().simpleString() + ", expected array<int> (one token id per timestep: the model starts"
+            + " with an Embedding)");
+      }
+      flat = false;
+    } else {
+      flat = isNumericArray(features.dataType());
+      boolean nested = !flat && features.dataType() instanceof ArrayType
+          && isNumericArray(((ArrayType) features.dataType()).elementType());
+      if (!flat && !nested) {
+        throw new InputDataException(inputName + ": column '" + featuresColumn + "' has type "
+            + features.dataType().simpleString() + ", expected array<array<float>> (T timesteps of D = " + d
+            + " features; double is accepted and cast) or a flat array<float> of T·D values with --timesteps T");
+      }
+      if (flat && options.timesteps() == 0 && !model.requiresDeclaredTimesteps()) {
+        throw new UsageException(inputName + ": column '" + featuresColumn + "' is a flat "
+            + features.dataType().simpleString() + "; give --timesteps T so that each row's T·" + d
+            + " values can be read as T timesteps of D = " + d + " features");
+      }
     }
-    if (flat && options.timesteps() == 0) {
-      throw new UsageException(inputName + ": column '" + featuresColumn + "' is a flat "
-          + features.dataType().simpleString() + "; give --timesteps T so that each row's T·" + d
-          + " values can be read as T timesteps of D = " + d + " features");
+    int requiredTimesteps = options.timesteps();
+    String requiredBy = requiredTimesteps > 0 ? "--timesteps " + requiredTimesteps : null;
+    if (model.requiresDeclaredTimesteps()) {
+      int declared = model.declaredTimesteps().getAsInt();
+      if (requiredTimesteps > 0 && requiredTimesteps != declared) {
+        throw new UsageException("--timesteps " + requiredTimesteps + " contradicts the model, whose Flatten needs"
+            + " exactly " + declared + " timesteps");
+      }
+      requiredTimesteps = declared;
+      requiredBy = "the model's Flatten";
     }
 
     List<String> kept = keptColumns(schema, options, featuresColumn);
@@ -119,15 +142,18 @@ public final class InputPlan {
       keyColumn = keyField.name();
     }
     int featuresOrdinal = columns.size();
-    DataType floatType = flat
-        ? DataTypes.createArrayType(DataTypes.FloatType)
-        : DataTypes.createArrayType(DataTypes.createArrayType(DataTypes.FloatType));
-    columns.add(col(quote(features.name())).cast(floatType).as("__rnnscore_features"));
-    outputFields.add(new StructField(options.predictionColumn(),
-        DataTypes.createArrayType(DataTypes.FloatType, false), false, org.apache.spark.sql.types.Metadata.empty()));
+    DataType readType = tokens
+        ? DataTypes.createArrayType(DataTypes.IntegerType)
+        : flat
+            ? DataTypes.createArrayType(DataTypes.FloatType)
+            : DataTypes.createArrayType(DataTypes.createArrayType(DataTypes.FloatType));
+    columns.add(col(quote(features.name())).cast(readType).as("__rnnscore_features"));
+    outputFields.add(new StructField(options.predictionColumn(), predictionType(model), false,
+        org.apache.spark.sql.types.Metadata.empty()));
 
-    InputLayout layout = new InputLayout(features.name(), featuresOrdinal, flat, options.timesteps(), d, kept.size(),
-        keptTypes, keyColumn, keyOrdinal, keyType);
+    int vocabulary = tokens ? ((EmbeddingLayer) model.layers().get(0)).vocabularySize() : 0;
+    InputLayout layout = new InputLayout(features.name(), featuresOrdinal, flat, tokens, vocabulary, requiredTimesteps,
+        requiredBy, model.outputIsSequence(), d, kept.size(), keptTypes, keyColumn, keyOrdinal, keyType);
     Dataset<Row> projected = input.select(columns.toArray(new Column[0]));
     return new InputPlan(layout, projected, new StructType(outputFields.toArray(new StructField[0])));
   }
@@ -168,6 +194,21 @@ public final class InputPlan {
       }
     }
     return null;
+  }
+
+  /** array&lt;float&gt; of K, or array&lt;array&lt;float&gt;&gt; (T×K) when the model returns sequences. */
+  public static DataType predictionType(RnnModel model) {
+    DataType vector = DataTypes.createArrayType(DataTypes.FloatType, false);
+    return model.outputIsSequence() ? DataTypes.createArrayType(vector, false) : vector;
+  }
+
+  private static boolean isIntegerArray(DataType type) {
+    if (!(type instanceof ArrayType)) {
+      return false;
+    }
+    DataType element = ((ArrayType) type).elementType();
+    return element.equals(DataTypes.IntegerType) || element.equals(DataTypes.LongType)
+        || element.equals(DataTypes.ShortType) || element.equals(DataTypes.ByteType);
   }
 
   private static boolean isNumericArray(DataType type) {

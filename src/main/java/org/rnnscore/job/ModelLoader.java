@@ -8,6 +8,7 @@ import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.rnnscore.io.ModelReader;
+import org.rnnscore.io.ReadOptions;
 import org.rnnscore.model.ModelFormatException;
 import org.rnnscore.model.RnnModel;
 import org.rnnscore.model.UsageException;
@@ -23,11 +24,23 @@ public final class ModelLoader {
   private ModelLoader() {}
 
   public static RnnModel load(String location, Configuration hadoopConf) {
-    byte[] content = readAll(location, hadoopConf);
-    return ModelReader.read(location, content);
+    return load(location, null, ReadOptions.DEFAULTS, hadoopConf);
   }
 
-  static byte[] readAll(String location, Configuration hadoopConf) {
+  /**
+   * @param weights null for a full-model file; else the weights-only .h5 that goes with a
+   *     {@code model.to_json()} architecture file at {@code location}
+   */
+  public static RnnModel load(String location, String weights, ReadOptions options, Configuration hadoopConf) {
+    byte[] content = readAll(location, "--model", hadoopConf);
+    if (weights == null) {
+      return ModelReader.read(location, content, options);
+    }
+    byte[] weightContent = readAll(weights, "--weights", hadoopConf);
+    return ModelReader.read(location, content, weights, weightContent, options);
+  }
+
+  static byte[] readAll(String location, String option, Configuration hadoopConf) {
     Path path = new Path(location);
     try {
       FileSystem fs = path.getFileSystem(hadoopConf);
@@ -35,10 +48,10 @@ public final class ModelLoader {
       try {
         status = fs.getFileStatus(path);
       } catch (FileNotFoundException e) {
-        throw new UsageException("--model " + location + " does not exist");
+        throw new UsageException(option + " " + location + " does not exist");
       }
       if (status.isDirectory()) {
-        throw new UsageException("--model " + location + " is a directory, expected a .h5, .keras or .npz file");
+        throw new UsageException(option + " " + location + " is a directory, expected a .h5, .keras or .npz file");
       }
       if (status.getLen() > MAX_MODEL_BYTES) {
         throw new ModelFormatException(location + ": the file has " + status.getLen() + " bytes, more than the "
@@ -54,7 +67,7 @@ public final class ModelLoader {
       }
       return content;
     } catch (IOException e) {
-      throw new UsageException("--model " + location + " cannot be read: " + e.getMessage(), e);
+      throw new UsageException(option + " " + location + " cannot be read: " + e.getMessage(), e);
     }
   }
 }

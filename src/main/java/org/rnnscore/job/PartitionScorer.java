@@ -11,6 +11,7 @@ import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
 import org.apache.spark.sql.catalyst.expressions.UnsafeArrayData;
 import org.apache.spark.sql.catalyst.util.ArrayData;
+import org.apache.spark.sql.catalyst.util.GenericArrayData;
 import org.rnnscore.kernel.ForwardPass;
 import org.rnnscore.kernel.Nd4jRuntime;
 import org.rnnscore.model.RnnModel;
@@ -21,8 +22,8 @@ import org.rnnscore.model.RnnModel;
  * batch and hands back one output row per input row, in input order. Only one batch is held in
  * memory, never the partition.
  *
- * <p>Rows of a batch may differ in length: rows of equal length are scored together, which for
- * the usual equal-length data is the whole batch in one pass.
+ * <p>Rows of a batch may differ in length: the kernel packs them by length, so a mixed batch is
+ * still one vectorized pass and each row's prediction equals scoring it alone.
  */
 final class PartitionScorer implements FlatMapFunction<Iterator<InternalRow>, InternalRow> {
   private static final long serialVersionUID = 1L;
@@ -55,7 +56,7 @@ final class PartitionScorer implements FlatMapFunction<Iterator<InternalRow>, In
     private final int[] offsets = new int[batchSize];
     private final int[] lengths = new int[batchSize];
     private final Object[][] kept = new Object[batchSize][];
-    private float[] predictions = new float[0];
+    private float[][] predictions = new float[0][];
     private int count;
     private int next;
     private long rowsRead;
@@ -81,8 +82,19 @@ final class PartitionScorer implements FlatMapFunction<Iterator<InternalRow>, In
       int i = next++;
       Object[] out = kept[i];
       kept[i] = null;
-      out[keptCount] = UnsafeArrayData.fromPrimitiveArray(Arrays.copyOfRange(predictions, i * k, (i + 1) * k));
+      out[keptCount] = layout.sequenceOutput() ? stepsOf(predictions[i]) : UnsafeArrayData.fromPrimitiveArray(predictions[i]);
+      predictions[i] = null;
       return new GenericInternalRow(out);
+    }
+
+    /** A row's T×K prediction as T arrays of K. */
+    private ArrayData stepsOf(float[] values) {
+      int steps = values.length / k;
+      Object[] rows = new Object[steps];
+      for (int t = 0; t < steps; t++) {
+        rows[t] = UnsafeArrayData.fromPrimitiveArray(Arrays.copyOfRange(values, t * k, (t + 1) * k));
+      }
+      return new GenericArrayData(rows);
     }
 
     private void fillAndScore() {
@@ -99,7 +111,8 @@ final class PartitionScorer implements FlatMapFunction<Iterator<InternalRow>, In
         }
         kept[count] = out;
         offsets[count] = used;
-        lengths[count] = layout.flat() ? readFlat(row, used) : readNested(row, used);
+        lengths[count] = layout.tokens() ? readTokens(row, used) : layout.flat() ? readFlat(row, used)
+            : readNested(row, used);
         used += lengths[count] * d;
         count++;
       }
@@ -111,51 +124,35 @@ final class PartitionScorer implements FlatMapFunction<Iterator<InternalRow>, In
         pass = new ForwardPass(model.value());
         k = pass.model().outputWidth();
       }
-      if (predictions.length < count * k) {
-        predictions = new float[batchSize * k];
-      }
-      scoreBatch();
-    }
-
-    private void scoreBatch() {
-      int first = lengths[0];
-      boolean uniform = true;
-      for (int i = 1; i < count && uniform; i++) {
-        uniform = lengths[i] == first;
-      }
-      if (uniform) {
-        pass.score(values, count, first, predictions);
-        return;
-      }
-      // Mixed lengths: one pass per distinct length, results put back in row order.
-      int[] order = new int[count];
-      for (int i = 0; i < count; i++) {
-        order[i] = i;
-      }
-      Integer[] boxed = Arrays.stream(order).boxed().toArray(Integer[]::new);
-      Arrays.sort(boxed, (a, b) -> Integer.compare(lengths[a], lengths[b]));
-      int start = 0;
-      while (start < count) {
-        int t = lengths[boxed[start]];
-        int end = start;
-        while (end < count && lengths[boxed[end]] == t) {
-          end++;
-        }
-        int group = end - start;
-        float[] groupValues = new float[group * t * d];
-        for (int g = 0; g < group; g++) {
-          System.arraycopy(values, offsets[boxed[start + g]], groupValues, g * t * d, t * d);
-        }
-        float[] groupPredictions = new float[group * k];
-        pass.score(groupValues, group, t, groupPredictions);
-        for (int g = 0; g < group; g++) {
-          System.arraycopy(groupPredictions, g * k, predictions, boxed[start + g] * k, k);
-        }
-        start = end;
-      }
+      // Rows of different lengths share the batch: the kernel packs them by length.
+      predictions = pass.score(values, offsets, lengths, count);
     }
 
     /** Copies an array&lt;array&lt;float&gt;&gt; row into the buffer at {@code at}; returns its T. */
+    private int readTokens(InternalRow row, int at) {
+      int ordinal = layout.featuresOrdinal();
+      if (row.isNullAt(ordinal)) {
+        throw bad(row, BadRowCode.NULL_SEQUENCE, "the sequence is null");
+      }
+      ArrayData ids = row.getArray(ordinal);
+      int t = ids.numElements();
+      checkLength(row, t, t + " timesteps");
+      ensureCapacity(at + t);
+      int vocabulary = layout.vocabulary();
+      for (int s = 0; s < t; s++) {
+        if (ids.isNullAt(s)) {
+          throw bad(row, BadRowCode.NULL_VALUE, "timestep " + s + " token id is null");
+        }
+        int id = ids.getInt(s);
+        if (id < 0 || id >= vocabulary) {
+          throw bad(row, BadRowCode.TOKEN_OUT_OF_RANGE, "timestep " + s + " has token id " + id
+              + ", the model's Embedding takes ids 0 to " + (vocabulary - 1));
+        }
+        values[at + s] = id;
+      }
+      return t;
+    }
+
     private int readNested(InternalRow row, int at) {
       int ordinal = layout.featuresOrdinal();
       if (row.isNullAt(ordinal)) {
@@ -205,7 +202,7 @@ final class PartitionScorer implements FlatMapFunction<Iterator<InternalRow>, In
       }
       if (n != t * d) {
         throw bad(row, BadRowCode.WRONG_LENGTH, "the flat sequence has " + n + " values, expected T·D = " + t + "·" + d
-            + " = " + (t * d) + " (--timesteps " + t + ")");
+            + " = " + (t * d) + " (" + layout.requiredBy() + ")");
       }
       ensureCapacity(at + n);
       float[] buffer = values;
@@ -230,7 +227,7 @@ final class PartitionScorer implements FlatMapFunction<Iterator<InternalRow>, In
       int required = layout.requiredTimesteps();
       if (required > 0 && t != required) {
         throw bad(row, BadRowCode.WRONG_LENGTH, "the sequence has " + found + ", expected " + required
-            + " (--timesteps " + required + ")");
+            + " (" + layout.requiredBy() + ")");
       }
     }
 

@@ -1,68 +1,74 @@
 package org.rnnscore.kernel;
 
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.indexing.NDArrayIndex;
-import org.nd4j.linalg.ops.transforms.Transforms;
-import org.rnnscore.model.Activation;
+import org.rnnscore.model.ActivationLayer;
+import org.rnnscore.model.BidirectionalLayer;
 import org.rnnscore.model.DenseLayer;
+import org.rnnscore.model.EmbeddingLayer;
+import org.rnnscore.model.FlattenLayer;
+import org.rnnscore.model.Layer;
+import org.rnnscore.model.MaskingLayer;
+import org.rnnscore.model.RecurrentLayer;
 import org.rnnscore.model.RnnModel;
-import org.rnnscore.model.SimpleRnnLayer;
-import org.rnnscore.model.WeightArray;
 
 /**
- * The batched forward pass of an {@link RnnModel} with ND4J: a batch of B rows of T timesteps
- * of D features in, B predictions of K values out.
+ * The batched forward pass of an {@link RnnModel} with ND4J: a batch of rows (each of its own
+ * length) in, one prediction per row out — K values, or one K-vector per step of the row when the
+ * model returns sequences.
  *
- * <p>Per batch: the rows are laid out time-major (step t of every row together), so one (T·B)×D
- * by D×M GEMM projects all steps at once and each step's pre-activations are a contiguous B×M
- * block of that product. The bias is added once to the whole product. Step t then adds
- * H_{t-1}·W_h into its own block in place (GEMM with beta = 1) and applies the activation in
- * place, so the block becomes H_t: no per-step allocation or copy. Dense layers follow on H_T.
+ * <p>Layout. The batch is sorted by length, longest first, and laid out time-major: step t of
+ * every row together, so row p's step t is row {@code t·B + p} of a (T·B)×W matrix. One GEMM
+ * projects every step of a recurrent layer's input at once. At step t only the rows still running
+ * (a prefix of the sorted batch) take part: rows of different lengths share the batch with no
+ * padding work and no padding effects, and each row's result equals scoring it alone — Keras with
+ * a Masking layer over post-padding. A row's final state stays where its last step left it.
  *
- * <p>Not thread-safe: one instance per task (partition). Buffers are kept for the last batch
- * shape, so a partition of equal-length rows allocates once, plus once for its short last batch.
+ * <p>Per step the recurrent GEMM H·U runs on ND4J; the gate arithmetic (bias-free: the biases are
+ * folded into the input projection, and GRU's recurrent bias into its recurrent product) runs in
+ * Java on heap copies of the step's block (bulk copies, no per-element native calls).
+ *
+ * <p>Not thread-safe: one instance per task (partition).
  */
 public final class ForwardPass {
   private final RnnModel model;
+  private final List<Stage> stages = new ArrayList<>();
   private final int inputWidth;
-  private final int hiddenUnits;
-  private final int outputWidth;
-  private final Activation recurrentActivation;
-  private final INDArray inputKernel;
-  private final INDArray recurrentKernel;
-  private final INDArray recurrentBias;
-  private final List<DenseLayer> denseLayers;
-  private final INDArray[] denseKernels;
-  private final INDArray[] denseBiases;
-
-  // Buffers for the last batch shape seen.
-  private int bufferBatch = -1;
-  private int bufferTimesteps = -1;
-  private float[] timeMajorStaging;
-  private INDArray inputs;
-  private INDArray projected;
-  private INDArray[] denseOutputs;
 
   public ForwardPass(RnnModel model) {
     this.model = model;
-    SimpleRnnLayer rnn = model.recurrent();
     this.inputWidth = model.inputWidth();
-    this.hiddenUnits = model.hiddenUnits();
-    this.outputWidth = model.outputWidth();
-    this.recurrentActivation = rnn.activation();
-    this.inputKernel = toMatrix(rnn.kernel());
-    this.recurrentKernel = toMatrix(rnn.recurrentKernel());
-    this.recurrentBias = rnn.bias().map(ForwardPass::toRowVector).orElse(null);
-    this.denseLayers = model.denseLayers();
-    this.denseKernels = new INDArray[denseLayers.size()];
-    this.denseBiases = new INDArray[denseLayers.size()];
-    for (int i = 0; i < denseLayers.size(); i++) {
-      denseKernels[i] = toMatrix(denseLayers.get(i).kernel());
-      denseBiases[i] = denseLayers.get(i).bias().map(ForwardPass::toRowVector).orElse(null);
+    for (Layer layer : model.layers()) {
+      stages.add(stageFor(layer));
     }
+  }
+
+  private static Stage stageFor(Layer layer) {
+    if (layer instanceof RecurrentLayer) {
+      return new RecurrentStage((RecurrentLayer) layer);
+    }
+    if (layer instanceof BidirectionalLayer) {
+      return new BidirectionalStage((BidirectionalLayer) layer);
+    }
+    if (layer instanceof DenseLayer) {
+      return new DenseStage((DenseLayer) layer);
+    }
+    if (layer instanceof ActivationLayer) {
+      return new ActivationStage((ActivationLayer) layer);
+    }
+    if (layer instanceof MaskingLayer) {
+      return new MaskingStage((MaskingLayer) layer);
+    }
+    if (layer instanceof EmbeddingLayer) {
+      return new EmbeddingStage((EmbeddingLayer) layer);
+    }
+    if (layer instanceof FlattenLayer) {
+      return new FlattenStage();
+    }
+    throw new IllegalArgumentException("no kernel for layer " + layer.name() + " (" + layer.kerasClass() + ")");
   }
 
   public RnnModel model() {
@@ -74,7 +80,8 @@ public final class ForwardPass {
    *
    * @param rows batch-major input: value d of step t of row b at {@code (b * timesteps + t) * D + d};
    *     only the first batch·timesteps·D values are read
-   * @param predictions receives row b's K values at {@code b * K}; at least batch·K long
+   * @param predictions receives row b's K values at {@code b * K} (for a sequence output, step t's
+   *     at {@code (b * timesteps + t) * K}); at least batch·K (·timesteps) long
    */
   public void score(float[] rows, int batch, int timesteps, float[] predictions) {
     if (batch < 1 || timesteps < 1) {
@@ -85,125 +92,89 @@ public final class ForwardPass {
       throw new IllegalArgumentException("input holds " + rows.length + " values, expected at least " + needed
           + " (batch " + batch + " × timesteps " + timesteps + " × D " + inputWidth + ")");
     }
-    if (predictions.length < (long) batch * outputWidth) {
+    int k = model.outputWidth();
+    long perRow = model.outputIsSequence() ? (long) timesteps * k : k;
+    if (predictions.length < batch * perRow) {
       throw new IllegalArgumentException("prediction buffer holds " + predictions.length + " values, expected at least "
-          + (long) batch * outputWidth + " (batch " + batch + " × K " + outputWidth + ")");
+          + batch * perRow + " (batch " + batch + " × " + (model.outputIsSequence() ? "timesteps " + timesteps + " × " : "")
+          + "K " + k + ")");
     }
-    ensureBuffers(batch, timesteps);
-
-    // Batch-major → time-major on the heap, then one bulk copy off-heap.
-    int d = inputWidth;
-    float[] staging = timeMajorStaging;
+    int[] offsets = new int[batch];
+    int[] lengths = new int[batch];
     for (int b = 0; b < batch; b++) {
-      int rowBase = b * timesteps * d;
-      for (int t = 0; t < timesteps; t++) {
-        System.arraycopy(rows, rowBase + t * d, staging, (t * batch + b) * d, d);
+      offsets[b] = b * timesteps * inputWidth;
+      lengths[b] = timesteps;
+    }
+    float[][] out = score(rows, offsets, lengths, batch, null);
+    for (int b = 0; b < batch; b++) {
+      System.arraycopy(out[b], 0, predictions, (int) (b * perRow), (int) perRow);
+    }
+  }
+
+  /**
+   * Scores {@code count} rows that may differ in length.
+   *
+   * @param values row b's steps at {@code offsets[b]}, {@code lengths[b]·D} values, step-major
+   *     (token ids as floats when the model starts with an Embedding)
+   * @return per row: K values, or lengths[b]·K values step-major when the model returns sequences
+   */
+  public float[][] score(float[] values, int[] offsets, int[] lengths, int count) {
+    return score(values, offsets, lengths, count, null);
+  }
+
+  /**
+   * As {@link #score(float[], int[], int[], int)}, with an explicit mask: {@code stepMask[b][t]}
+   * false masks step t of row b (combined with the masks the model's own layers make); null for
+   * none, or a null row for none in that row.
+   */
+  public float[][] score(float[] values, int[] offsets, int[] lengths, int count, boolean[][] stepMask) {
+    if (count < 0 || count > offsets.length || count > lengths.length) {
+      throw new IllegalArgumentException("count " + count + " exceeds the " + Math.min(offsets.length, lengths.length)
+          + " rows described");
+    }
+    if (count == 0) {
+      return new float[0][];
+    }
+    Batch batch = Batch.of(lengths, count);
+    for (int p = 0; p < count; p++) {
+      int row = batch.order[p];
+      long end = (long) offsets[row] + (long) lengths[row] * inputWidth;
+      if (lengths[row] < 1) {
+        throw new IllegalArgumentException("row " + row + " has " + lengths[row] + " timesteps, expected at least 1");
+      }
+      if (offsets[row] < 0 || end > values.length) {
+        throw new IllegalArgumentException("row " + row + " spans values " + offsets[row] + ".." + end
+            + ", beyond the " + values.length + " given");
       }
     }
-    inputs.data().setData(staging);
-
-    // All steps' input projections in one GEMM, bias added once.
-    Nd4j.gemm(inputs, inputKernel, projected, false, false, 1.0, 0.0);
-    if (recurrentBias != null) {
-      projected.addiRowVector(recurrentBias);
-    }
-
-    INDArray previous = null;
-    for (int t = 0; t < timesteps; t++) {
-      INDArray step = projected.get(NDArrayIndex.interval((long) t * batch, (long) (t + 1) * batch), NDArrayIndex.all());
-      if (previous != null) {
-        Nd4j.gemm(previous, recurrentKernel, step, false, false, 1.0, 1.0);
-      }
-      activateInPlace(step, recurrentActivation);
-      previous = step;
-    }
-
-    INDArray current = previous;
-    for (int i = 0; i < denseLayers.size(); i++) {
-      INDArray out = denseOutputs[i];
-      Nd4j.gemm(current, denseKernels[i], out, false, false, 1.0, 0.0);
-      if (denseBiases[i] != null) {
-        out.addiRowVector(denseBiases[i]);
-      }
-      activateInPlace(out, denseLayers.get(i).activation());
-      current = out;
-    }
-    float[] result = current.dup('c').data().asFloat();
-    System.arraycopy(result, 0, predictions, 0, batch * outputWidth);
-  }
-
-  private void ensureBuffers(int batch, int timesteps) {
-    if (batch == bufferBatch && timesteps == bufferTimesteps) {
-      return;
-    }
-    timeMajorStaging = new float[batch * timesteps * inputWidth];
-    inputs = Nd4j.createUninitialized(DataType.FLOAT, new long[] {(long) timesteps * batch, inputWidth}, 'c');
-    projected = Nd4j.createUninitialized(DataType.FLOAT, new long[] {(long) timesteps * batch, hiddenUnits}, 'c');
-    denseOutputs = new INDArray[denseLayers.size()];
-    for (int i = 0; i < denseLayers.size(); i++) {
-      denseOutputs[i] = Nd4j.createUninitialized(DataType.FLOAT, new long[] {batch, denseLayers.get(i).units()}, 'c');
-    }
-    bufferBatch = batch;
-    bufferTimesteps = timesteps;
-  }
-
-  /** Applies an activation in place: ND4J's own ops where they match Keras, else {@link Activation#apply}. */
-  static void activateInPlace(INDArray values, Activation activation) {
-    switch (activation) {
-      case LINEAR:
-        return;
-      case TANH:
-        Transforms.tanh(values, false);
-        return;
-      case SIGMOID:
-        Transforms.sigmoid(values, false);
-        return;
-      case RELU:
-        Transforms.relu(values, false);
-        return;
-      default:
-        activateOnHeap(values, activation);
-    }
-  }
-
-  private static void activateOnHeap(INDArray values, Activation activation) {
-    int rows = (int) values.rows();
-    int cols = (int) values.columns();
-    float[] v = values.dup('c').data().asFloat();
-    if (activation.isElementwise()) {
-      for (int i = 0; i < v.length; i++) {
-        v[i] = activation.apply(v[i]);
-      }
-    } else {
-      for (int r = 0; r < rows; r++) {
-        softmaxRow(v, r * cols, cols, activation == Activation.LOG_SOFTMAX);
+    float[] staging = new float[batch.steps * batch.size * inputWidth];
+    for (int p = 0; p < batch.size; p++) {
+      int row = batch.order[p];
+      for (int t = 0; t < batch.length[p]; t++) {
+        System.arraycopy(values, offsets[row] + t * inputWidth, staging, (t * batch.size + p) * inputWidth, inputWidth);
       }
     }
-    values.assign(Nd4j.create(v, new long[] {rows, cols}, 'c'));
-  }
-
-  /** Softmax of one row in double, shifted by the row's maximum so that exp cannot overflow. */
-  private static void softmaxRow(float[] v, int offset, int length, boolean log) {
-    double max = Double.NEGATIVE_INFINITY;
-    for (int i = 0; i < length; i++) {
-      max = Math.max(max, v[offset + i]);
+    boolean[] mask = null;
+    if (stepMask != null) {
+      mask = new boolean[batch.steps * batch.size];
+      Arrays.fill(mask, true);
+      for (int p = 0; p < batch.size; p++) {
+        boolean[] rowMask = stepMask[batch.order[p]];
+        if (rowMask == null) {
+          continue;
+        }
+        for (int t = 0; t < batch.length[p]; t++) {
+          if (t < rowMask.length && !rowMask[t]) {
+            mask[t * batch.size + p] = false;
+          }
+        }
+      }
     }
-    double sum = 0;
-    for (int i = 0; i < length; i++) {
-      sum += Math.exp(v[offset + i] - max);
+    batch.explicitMask = mask;
+    Tensor current = Tensor.sequence(staging, inputWidth, mask);
+    for (Stage stage : stages) {
+      current = stage.apply(current, batch);
     }
-    double logSum = Math.log(sum);
-    for (int i = 0; i < length; i++) {
-      double shifted = v[offset + i] - max;
-      v[offset + i] = (float) (log ? shifted - logSum : Math.exp(shifted) / sum);
-    }
-  }
-
-  private static INDArray toMatrix(WeightArray array) {
-    return Nd4j.create(array.data(), new long[] {array.dim(0), array.dim(1)}, 'c');
-  }
-
-  private static INDArray toRowVector(WeightArray array) {
-    return Nd4j.create(array.data(), new long[] {1, array.size()}, 'c');
+    return batch.unsort(current);
   }
 }

@@ -2,7 +2,11 @@ package org.rnnscore.model;
 
 import java.util.Optional;
 
-/** Keras {@code Dense}: y = act(x·W + b), {@code kernel} in×K, {@code bias} K (absent when use_bias=False). */
+/**
+ * Keras {@code Dense}: y = act(x·W + b), {@code kernel} in×K, {@code bias} K (absent when
+ * use_bias=False). On a sequence it applies to every step, as Keras' Dense does on 3-D input and
+ * as {@code TimeDistributed(Dense)} does.
+ */
 public final class DenseLayer implements Layer {
   private static final long serialVersionUID = 1L;
 
@@ -47,16 +51,23 @@ public final class DenseLayer implements Layer {
   }
 
   @Override
+  public Shape outputShape(Shape input, String source) {
+    if (input.width() != inputWidth) {
+      throw new ModelFormatException("layer '" + name + "' kernel has shape " + kernel.shapeText() + ", expected "
+          + WeightArray.shapeText(input.width(), units) + " (input width " + input.width() + " from " + source + ")");
+    }
+    return input.sequence() ? Shape.sequence(input.timesteps(), units) : Shape.vector(units);
+  }
+
+  @Override
   public String kerasClass() {
     return "Dense";
   }
 
-  @Override
   public int inputWidth() {
     return inputWidth;
   }
 
-  @Override
   public int outputWidth() {
     return units;
   }

@@ -6,71 +6,92 @@ import java.util.List;
 import java.util.OptionalInt;
 
 /**
- * A scored model: one recurrent layer reading the sequence (N×T×D → N×M), then zero or more
- * Dense layers (→ N×K). Immutable and serializable: this is what the driver broadcasts.
+ * A scored model: a chain of layers from the input sequence (N×T×D, or N×T token ids when the
+ * first layer is an Embedding) to the prediction (N×K, or N×T×K when the last recurrent layer
+ * returns sequences). Immutable and serializable: this is what the driver broadcasts.
  *
- * <p>The declared number of timesteps (Keras' {@code batch_input_shape[1]}) is kept for {@code
- * inspect}; it does not restrict scoring, since a SimpleRNN followed by Dense gives the same
- * result for a row of any length as Keras gives for that row alone.
+ * <p>The declared number of timesteps (Keras' {@code batch_input_shape[1]}) is enforced only
+ * where the graph needs it (Flatten after a sequence); elsewhere a row of any length is scored as
+ * Keras scores that row alone.
  */
 public final class RnnModel implements Serializable {
-  private static final long serialVersionUID = 1L;
+  private static final long serialVersionUID = 2L;
 
   private final String inputName;
   private final int declaredTimesteps;
   private final List<Layer> layers;
+  private final List<Shape> outputShapes;
+  private final int inputWidth;
 
   /**
    * @param inputName the InputLayer's name, or null when the model has none of its own
    * @param declaredTimesteps the timesteps the file declares, or 0 when it declares none (None)
-   * @throws ModelFormatException when the layers do not chain: a first layer that is not
-   *     recurrent, a later one that is, or a Dense kernel whose rows differ from the width before it
+   * @throws ModelFormatException when the layers do not chain: a layer that cannot take what the
+   *     one before gives, an Embedding that is not first, or no recurrent layer at all
    */
   public RnnModel(String inputName, int declaredTimesteps, List<Layer> layers) {
     if (layers == null || layers.isEmpty()) {
-      throw new ModelFormatException("the model has no layers; expected a SimpleRNN followed by Dense layers");
+      throw new ModelFormatException("the model has no layers; expected at least one recurrent layer"
+          + " (SimpleRNN, LSTM, GRU)");
     }
     if (declaredTimesteps < 0) {
-      throw new ModelFormatException("the model declares " + declaredTimesteps + " timesteps, expected at least 1 (or None)");
+      throw new ModelFormatException("the model declares " + declaredTimesteps
+          + " timesteps, expected at least 1 (or None)");
     }
-    if (!(layers.get(0) instanceof SimpleRnnLayer)) {
-      throw new ModelFormatException("layer '" + layers.get(0).name() + "' (" + layers.get(0).kerasClass()
-          + ") comes first; expected a SimpleRNN reading the sequence, then Dense layers");
-    }
-    for (int i = 1; i < layers.size(); i++) {
-      Layer previous = layers.get(i - 1);
+    boolean recurrent = false;
+    for (int i = 0; i < layers.size(); i++) {
       Layer layer = layers.get(i);
-      if (!(layer instanceof DenseLayer)) {
-        throw new ModelFormatException("layer '" + layer.name() + "' (" + layer.kerasClass() + ") follows layer '"
-            + previous.name() + "'; expected only Dense layers after the SimpleRNN");
+      if (layer instanceof EmbeddingLayer && i > 0) {
+        throw new ModelFormatException("layer '" + layer.name() + "' (Embedding) follows layer '"
+            + layers.get(i - 1).name() + "'; an Embedding reads the token column, so it must come first");
       }
-      DenseLayer dense = (DenseLayer) layer;
-      if (dense.inputWidth() != previous.outputWidth()) {
-        throw new ModelFormatException("layer '" + dense.name() + "' kernel has shape " + dense.kernel().shapeText()
-            + ", expected " + WeightArray.shapeText(previous.outputWidth(), dense.units()) + " (input width "
-            + previous.outputWidth() + " from layer '" + previous.name() + "')");
-      }
+      recurrent |= layer instanceof RecurrentLayer || layer instanceof BidirectionalLayer;
+    }
+    if (!recurrent) {
+      throw new ModelFormatException("the model has no recurrent layer; expected at least one of SimpleRNN, LSTM, GRU"
+          + " (alone or in Bidirectional)");
+    }
+    this.inputWidth = inputWidthOf(layers);
+    Shape shape = Shape.sequence(declaredTimesteps, inputWidth);
+    String source = "the model input";
+    List<Shape> shapes = new ArrayList<>();
+    for (Layer layer : layers) {
+      shape = layer.outputShape(shape, source);
+      shapes.add(shape);
+      source = "layer '" + layer.name() + "'";
     }
     this.inputName = inputName;
     this.declaredTimesteps = declaredTimesteps;
     this.layers = List.copyOf(layers);
+    this.outputShapes = List.copyOf(shapes);
   }
 
-  public SimpleRnnLayer recurrent() {
-    return (SimpleRnnLayer) layers.get(0);
-  }
-
-  /** The Dense layers after the recurrent one, in order (possibly none). */
-  public List<DenseLayer> denseLayers() {
-    List<DenseLayer> dense = new ArrayList<>();
-    for (int i = 1; i < layers.size(); i++) {
-      dense.add((DenseLayer) layers.get(i));
+  /** D, read off the first layer that has weights (1 for a token column feeding an Embedding). */
+  private static int inputWidthOf(List<Layer> layers) {
+    for (Layer layer : layers) {
+      if (layer instanceof EmbeddingLayer) {
+        return 1;
+      }
+      if (layer instanceof RecurrentLayer) {
+        return ((RecurrentLayer) layer).inputWidth();
+      }
+      if (layer instanceof BidirectionalLayer) {
+        return ((BidirectionalLayer) layer).forward().inputWidth();
+      }
+      if (layer instanceof DenseLayer) {
+        return ((DenseLayer) layer).inputWidth();
+      }
     }
-    return dense;
+    throw new ModelFormatException("the model has no layer with weights to tell its input width");
   }
 
   public List<Layer> layers() {
     return layers;
+  }
+
+  /** Each layer's output shape, in layer order (what inspect prints). */
+  public List<Shape> outputShapes() {
+    return outputShapes;
   }
 
   public String inputName() {
@@ -82,19 +103,70 @@ public final class RnnModel implements Serializable {
     return declaredTimesteps == 0 ? OptionalInt.empty() : OptionalInt.of(declaredTimesteps);
   }
 
-  /** D: features per timestep. */
+  /** True when every row must have exactly the declared timesteps (a Flatten reads a sequence). */
+  public boolean requiresDeclaredTimesteps() {
+    Shape shape = Shape.sequence(declaredTimesteps, inputWidth);
+    for (int i = 0; i < layers.size(); i++) {
+      if (layers.get(i) instanceof FlattenLayer && shape.sequence()) {
+        return true;
+      }
+      shape = outputShapes.get(i);
+    }
+    return false;
+  }
+
+  /** The input is token ids (the first layer is an Embedding). */
+  public boolean tokenInput() {
+    return layers.get(0) instanceof EmbeddingLayer;
+  }
+
+  /** D: features per timestep (1 for token ids). */
   public int inputWidth() {
-    return layers.get(0).inputWidth();
+    return inputWidth;
   }
 
-  /** M: hidden units of the recurrent layer. */
+  /** M: units of the first recurrent layer, as the run report names the model. */
   public int hiddenUnits() {
-    return layers.get(0).outputWidth();
+    for (Layer layer : layers) {
+      if (layer instanceof RecurrentLayer) {
+        return ((RecurrentLayer) layer).units();
+      }
+      if (layer instanceof BidirectionalLayer) {
+        return ((BidirectionalLayer) layer).outputWidth();
+      }
+    }
+    throw new IllegalStateException("no recurrent layer");
   }
 
-  /** K: values per prediction. */
+  /** K: values per prediction (per step when {@link #outputIsSequence()}). */
   public int outputWidth() {
-    return layers.get(layers.size() - 1).outputWidth();
+    return outputShapes.get(outputShapes.size() - 1).width();
+  }
+
+  /** True when the prediction is a sequence: one K-vector per timestep of the row. */
+  public boolean outputIsSequence() {
+    return outputShapes.get(outputShapes.size() - 1).sequence();
+  }
+
+  /** The first recurrent layer (the only one of the classic SimpleRNN → Dense model). */
+  public RecurrentLayer recurrent() {
+    for (Layer layer : layers) {
+      if (layer instanceof RecurrentLayer) {
+        return (RecurrentLayer) layer;
+      }
+    }
+    throw new IllegalStateException("no plain recurrent layer (Bidirectional only)");
+  }
+
+  /** The Dense layers, in order. */
+  public List<DenseLayer> denseLayers() {
+    List<DenseLayer> dense = new ArrayList<>();
+    for (Layer layer : layers) {
+      if (layer instanceof DenseLayer) {
+        dense.add((DenseLayer) layer);
+      }
+    }
+    return dense;
   }
 
   public long paramCount() {
@@ -105,15 +177,27 @@ public final class RnnModel implements Serializable {
     return total;
   }
 
-  /** The model with the recurrent and output activations replaced (npz files carry none). */
+  /**
+   * The model with the first recurrent layer's activation and the last Dense layer's activation
+   * replaced (npz files carry none); null leaves one as it is.
+   */
   public RnnModel withActivations(Activation recurrentActivation, Activation outputActivation) {
     List<Layer> changed = new ArrayList<>(layers);
     if (recurrentActivation != null) {
-      changed.set(0, recurrent().withActivation(recurrentActivation));
+      for (int i = 0; i < changed.size(); i++) {
+        if (changed.get(i) instanceof RecurrentLayer) {
+          changed.set(i, ((RecurrentLayer) changed.get(i)).withActivation(recurrentActivation));
+          break;
+        }
+      }
     }
-    if (outputActivation != null && layers.size() > 1) {
-      int last = layers.size() - 1;
-      changed.set(last, ((DenseLayer) layers.get(last)).withActivation(outputActivation));
+    if (outputActivation != null) {
+      for (int i = changed.size() - 1; i >= 0; i--) {
+        if (changed.get(i) instanceof DenseLayer) {
+          changed.set(i, ((DenseLayer) changed.get(i)).withActivation(outputActivation));
+          break;
+        }
+      }
     }
     return new RnnModel(inputName, declaredTimesteps, changed);
   }
@@ -121,6 +205,6 @@ public final class RnnModel implements Serializable {
   /** "T=10 D=3 M=5 K=2", as the score command reports a model. */
   public String dimensionsText() {
     return "T=" + (declaredTimesteps == 0 ? "any" : String.valueOf(declaredTimesteps)) + " D=" + inputWidth() + " M="
-        + hiddenUnits() + " K=" + outputWidth();
+        + hiddenUnits() + " K=" + outputWidth() + (outputIsSequence() ? " per step" : "");
   }
 }

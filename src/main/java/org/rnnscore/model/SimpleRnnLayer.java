@@ -1,23 +1,19 @@
 package org.rnnscore.model;
 
-import java.util.Optional;
-
 /**
- * Keras {@code SimpleRNN}: h_t = act(x_t·W_x + h_{t-1}·W_h + b), h_0 = 0, giving h_T.
+ * Keras {@code SimpleRNN}: h_t = act(x_t·W_x + h_{t-1}·W_h + b), h_0 = 0.
  *
  * <p>Weights in Keras' {@code get_weights()} order: {@code kernel} D×M, {@code recurrent_kernel}
  * M×M, {@code bias} M (absent when {@code use_bias=False}).
  */
-public final class SimpleRnnLayer implements Layer {
-  private static final long serialVersionUID = 1L;
+public final class SimpleRnnLayer extends RecurrentLayer {
+  private static final long serialVersionUID = 2L;
 
-  private final String name;
-  private final int units;
-  private final int inputWidth;
-  private final WeightArray kernel;
-  private final WeightArray recurrentKernel;
-  private final WeightArray bias;
-  private final Activation activation;
+  /** A SimpleRNN that returns its last output, forwards (Keras' defaults). */
+  public SimpleRnnLayer(String name, int units, WeightArray kernel, WeightArray recurrentKernel, WeightArray bias,
+      Activation activation) {
+    this(name, units, kernel, recurrentKernel, bias, activation, Sequencing.LAST);
+  }
 
   /**
    * @param bias null when the layer has no bias ({@code use_bias=False})
@@ -25,38 +21,8 @@ public final class SimpleRnnLayer implements Layer {
    *     input width, naming the layer, the array, the shape found and the shape expected
    */
   public SimpleRnnLayer(String name, int units, WeightArray kernel, WeightArray recurrentKernel, WeightArray bias,
-      Activation activation) {
-    Shapes.requirePositive(name, "units", units);
-    if (kernel == null || kernel.rank() != 2) {
-      throw new ModelFormatException("layer '" + name + "' kernel has shape "
-          + (kernel == null ? "(missing)" : kernel.shapeText()) + ", expected [D, " + units + "] (units = " + units + ")");
-    }
-    int d = kernel.dim(0);
-    Shapes.requirePositive(name, "input width D (kernel rows)", d);
-    Shapes.require(name, kernel, "units = " + units, d, units);
-    Shapes.require(name, recurrentKernel, "units = " + units, units, units);
-    if (bias != null) {
-      Shapes.require(name, bias, "units = " + units, units);
-    }
-    if (activation == null) {
-      throw new ModelFormatException("layer '" + name + "' has no activation");
-    }
-    if (!activation.isElementwise()) {
-      throw new ModelFormatException("layer '" + name + "' has activation " + activation.kerasName()
-          + ", which a recurrent layer cannot use (it is not element-wise)");
-    }
-    this.name = name;
-    this.units = units;
-    this.inputWidth = d;
-    this.kernel = kernel;
-    this.recurrentKernel = recurrentKernel;
-    this.bias = bias;
-    this.activation = activation;
-  }
-
-  @Override
-  public String name() {
-    return name;
+      Activation activation, Sequencing sequencing) {
+    super(name, units, 1, kernel, recurrentKernel, bias, new int[] {units}, activation, null, sequencing);
   }
 
   @Override
@@ -65,42 +31,17 @@ public final class SimpleRnnLayer implements Layer {
   }
 
   @Override
-  public int inputWidth() {
-    return inputWidth;
+  public int gates() {
+    return 1;
   }
 
   @Override
-  public int outputWidth() {
-    return units;
-  }
-
-  public int units() {
-    return units;
-  }
-
-  public WeightArray kernel() {
-    return kernel;
-  }
-
-  public WeightArray recurrentKernel() {
-    return recurrentKernel;
-  }
-
-  public Optional<WeightArray> bias() {
-    return Optional.ofNullable(bias);
-  }
-
-  public Activation activation() {
-    return activation;
-  }
-
-  /** A copy of this layer with another activation (the npz format's --activation). */
   public SimpleRnnLayer withActivation(Activation other) {
-    return new SimpleRnnLayer(name, units, kernel, recurrentKernel, bias, other);
+    return new SimpleRnnLayer(name(), units(), kernel(), recurrentKernel(), biasOrNull(), other, sequencing());
   }
 
   @Override
-  public long paramCount() {
-    return (long) inputWidth * units + (long) units * units + (bias == null ? 0 : units);
+  public SimpleRnnLayer withSequencing(Sequencing other) {
+    return new SimpleRnnLayer(name(), units(), kernel(), recurrentKernel(), biasOrNull(), activation(), other);
   }
 }

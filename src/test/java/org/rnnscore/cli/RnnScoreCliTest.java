@@ -57,7 +57,7 @@ class RnnScoreCliTest {
     assertTrue(out.contains(" simple_rnn (SimpleRNN)      (None, 5)                 45\n"), out);
     assertTrue(out.contains(" dense (Dense)               (None, 2)                 12\n"), out);
     assertTrue(out.contains("Total params: 57\n"), out);
-    assertTrue(out.contains("T (timesteps declared): 10\n"), out);
+    assertTrue(out.contains("T (timesteps declared): 10 (rows of other lengths are scored too)\n"), out);
     assertTrue(out.contains("D (features per timestep): 3\nM (hidden units): 5\nK (outputs per row): 2\n"), out);
     assertTrue(out.contains("Activations: simple_rnn tanh, dense linear\n"), out);
   }

@@ -68,11 +68,72 @@ class FormatDetailsTest {
   }
 
   @Test
+  void kerasVersionDetails() {
+    assertEquals(new KerasVersion("2.2.4-tf", 2, 2, true), KerasVersion.parse("2.2.4-tf", 0));
+    assertEquals(new KerasVersion("2.0.8", 2, 0, false), KerasVersion.parse("2.0.8", 0));
+    assertEquals(new KerasVersion(null, 3, -1, false), KerasVersion.parse(null, 3));
+    assertEquals(false, KerasVersion.parse("2.2.5", 0).modern());
+    assertEquals(true, KerasVersion.parse("2.3.0", 0).modern());
+    assertEquals(true, KerasVersion.parse("2.2.4-tf", 0).modern());
+    assertEquals(true, KerasVersion.parse("3.0.0", 0).modern());
+    assertEquals(false, KerasVersion.parse(null, 2).modern());
+  }
+
+  /** Keras 3's saving_lib paths: class and position, then the wrapped layers by attribute name. */
+  @Test
+  void keras3WeightPathsOfWrappers() {
+    List<KerasConfig.LayerSpec> layers = layers("{\"class_name\": \"Sequential\", \"config\": {\"layers\": ["
+        + "{\"class_name\": \"InputLayer\", \"config\": {\"name\": \"in\", \"batch_shape\": [null, 4, 2]}},"
+        + "{\"class_name\": \"Bidirectional\", \"config\": {\"name\": \"b\", \"layer\": {\"class_name\":"
+        + " \"LSTM\", \"config\": {\"name\": \"forward_l\", \"units\": 2, \"return_sequences\": true}}}},"
+        + "{\"class_name\": \"Bidirectional\", \"config\": {\"name\": \"b2\", \"layer\": {\"class_name\":"
+        + " \"GRU\", \"config\": {\"name\": \"g\", \"units\": 2, \"return_sequences\": true}}}},"
+        + "{\"class_name\": \"TimeDistributed\", \"config\": {\"name\": \"t\", \"layer\": {\"class_name\":"
+        + " \"Dense\", \"config\": {\"name\": \"d\", \"units\": 1}}}},"
+        + "{\"class_name\": \"Embedding\", \"config\": {\"name\": \"e\", \"input_dim\": 3, \"output_dim\": 1}}"
+        + "]}}", 3);
+    assertEquals(List.of("bidirectional/forward_layer/cell/vars", "bidirectional/backward_layer/cell/vars"),
+        KerasV3Reader.varsPaths(layers.get(0)));
+    assertEquals(List.of("bidirectional_1/forward_layer/cell/vars", "bidirectional_1/backward_layer/cell/vars"),
+        KerasV3Reader.varsPaths(layers.get(1)));
+    assertEquals(List.of("time_distributed/layer/vars"), KerasV3Reader.varsPaths(layers.get(2)));
+    assertEquals(List.of("embedding/vars"), KerasV3Reader.varsPaths(layers.get(3)));
+    // Halves named as Keras names them: forward_ + the wrapped name without forward_, backward_ + the wrapped name
+    // without backward_ when derived (so Keras itself would call this one backward_forward_l).
+    assertEquals("forward_l", layers.get(0).forward.name);
+    assertEquals("backward_forward_l", layers.get(0).backward.name);
+    assertEquals("forward_g", layers.get(1).forward.name);
+    assertEquals("backward_g", layers.get(1).backward.name);
+    assertEquals(true, layers.get(1).backward.config.get("go_backwards").asBoolean());
+  }
+
+  /** A config without recurrent_activation gets the default of the Keras that wrote it. */
+  @Test
+  void recurrentActivationDefaultsFollowTheKerasVersion() {
+    String json = "{\"class_name\": \"Sequential\", \"config\": [{\"class_name\": \"LSTM\", \"config\":"
+        + " {\"name\": \"l\", \"units\": 1, \"batch_input_shape\": [null, 2, 1]}}]}";
+    KerasConfig.WeightSource zeros = layer -> List.of(new WeightArray("k", new int[] {1, 4}, new float[4]),
+        new WeightArray("r", new int[] {1, 4}, new float[4]), new WeightArray("b", new int[] {4}, new float[4]));
+    String[] versions = {"2.1.3", "2.2.4-tf", "2.3.1", "3.6.0"};
+    Activation[] expected = {Activation.HARD_SIGMOID_KERAS2, Activation.SIGMOID, Activation.SIGMOID,
+        Activation.SIGMOID};
+    for (int i = 0; i < versions.length; i++) {
+      RnnModel model = KerasConfig.parse(KerasConfig.json("config", json), "config", KerasVersion.parse(versions[i], 2),
+          ReadOptions.DEFAULTS).build(zeros);
+      assertEquals(expected[i], model.recurrent().recurrentActivation(), versions[i]);
+      assertEquals(Activation.TANH, model.recurrent().activation(), versions[i]);
+    }
+  }
+
+  @Test
   void snakeCaseAsKerasNamesWeightGroups() {
     assertEquals("simple_rnn", KerasConfig.snakeCase("SimpleRNN"));
     assertEquals("dense", KerasConfig.snakeCase("Dense"));
     assertEquals("gaussian_dropout", KerasConfig.snakeCase("GaussianDropout"));
     assertEquals("lstm", KerasConfig.snakeCase("LSTM"));
+    assertEquals("gru", KerasConfig.snakeCase("GRU"));
+    assertEquals("time_distributed", KerasConfig.snakeCase("TimeDistributed"));
+    assertEquals("bidirectional", KerasConfig.snakeCase("Bidirectional"));
   }
 
   private static List<KerasConfig.LayerSpec> layers(String json, int major) {
@@ -88,9 +149,9 @@ class FormatDetailsTest {
         + "{\"class_name\": \"Dense\", \"config\": {\"name\": \"x\", \"units\": 1}},"
         + "{\"class_name\": \"Dense\", \"config\": {\"name\": \"y\", \"units\": 1}}]}", 2);
     assertEquals(3, layers.size());
-    assertEquals("layers/simple_rnn/cell/vars", "layers/" + KerasV3Reader.varsPath(layers.get(0)));
-    assertEquals("dense/vars", KerasV3Reader.varsPath(layers.get(1)));
-    assertEquals("dense_1/vars", KerasV3Reader.varsPath(layers.get(2)));
+    assertEquals(List.of("simple_rnn/cell/vars"), KerasV3Reader.varsPaths(layers.get(0)));
+    assertEquals(List.of("dense/vars"), KerasV3Reader.varsPaths(layers.get(1)));
+    assertEquals(List.of("dense_1/vars"), KerasV3Reader.varsPaths(layers.get(2)));
   }
 
   /** A Keras 3 functional chain, with its inbound-node format and activations serialized as objects. */
@@ -115,6 +176,12 @@ class FormatDetailsTest {
     assertEquals("inp", model.inputName());
     assertEquals(6, model.declaredTimesteps().getAsInt());
     assertEquals(Activation.HARD_SIGMOID_KERAS3, model.recurrent().activation());
+    assertEquals(Activation.HARD_SIGMOID_KERAS2, KerasConfig.parse(KerasConfig.json("config", json), "config",
+        new KerasVersion("3.6.0", 3, 6, false), ReadOptions.forceHardSigmoid(2)).build(layer -> layer.isRecurrent()
+        ? List.of(new WeightArray("k", new int[] {2, 2}, new float[4]), new WeightArray("r", new int[] {2, 2}, new float[4]),
+            new WeightArray("b", new int[] {2}, new float[2]))
+        : List.of(new WeightArray("k", new int[] {2, 1}, new float[2]), new WeightArray("b", new int[] {1}, new float[1])))
+        .recurrent().activation(), "forced");
     assertEquals(Activation.LINEAR, model.denseLayers().get(0).activation());
   }
 }

@@ -22,7 +22,10 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.rnnscore.model.Activation;
+import org.rnnscore.model.BidirectionalLayer.MergeMode;
 import org.rnnscore.model.ModelFormatException;
+import org.rnnscore.model.Sequencing;
+import org.rnnscore.model.UsageException;
 import org.rnnscore.model.RnnModel;
 import org.rnnscore.model.WeightArray;
 import org.rnnscore.testing.KerasFileWriter;
@@ -30,9 +33,12 @@ import org.rnnscore.testing.RandomModels;
 
 /** Every refusal, asserted word for word: the user sees nothing else. */
 class ModelReaderErrorsTest {
-  private static final String SUPPORTED = "supported: InputLayer, SimpleRNN, Dense, Activation (after a Dense), and"
-      + " layers that do nothing at inference (Dropout, AlphaDropout, GaussianDropout, GaussianNoise, SpatialDropout1D,"
+  private static final String SUPPORTED = "supported: InputLayer, SimpleRNN, LSTM, GRU, Bidirectional (around"
+      + " SimpleRNN, LSTM or GRU), Dense, TimeDistributed (around Dense), Embedding, Masking, Flatten, Activation, and"
+      + " layers that do nothing at inference (Dropout, SpatialDropout1D, GaussianNoise, GaussianDropout, AlphaDropout,"
       + " ActivityRegularization)";
+  private static final String NEVER_RUN = "rnnscore never runs Python code from a model file (Lambda and custom"
+      + " layers); rebuild the model from built-in layers; ";
   private static final ObjectMapper JSON = new ObjectMapper();
 
   @TempDir
@@ -153,72 +159,370 @@ class ModelReaderErrorsTest {
         message("w.h5", legacyH5(legacyConfig().toString(), weights)));
   }
 
-  @Test
-  void lstmLayer() throws IOException {
-    ObjectNode config = legacyConfig();
-    ((ObjectNode) config.get("config").get("layers").get(1)).put("class_name", "LSTM");
-    layerConfig(config, 1).put("name", "lstm");
-    assertEquals("m.h5: layer 'lstm' has type LSTM, which this version does not support; " + SUPPORTED,
-        message("m.h5", legacyH5(config.toString())));
-  }
-
-  @Test
-  void goBackwards() throws IOException {
-    ObjectNode config = legacyConfig();
-    layerConfig(config, 1).put("go_backwards", true);
-    assertEquals("m.h5: layer 'simple_rnn' has go_backwards=true: it reads each sequence in reverse, which this"
-        + " version does not support", message("m.h5", legacyH5(config.toString())));
-  }
+  // ---- refusals: options, layers and architectures rnnscore does not score --------------
 
   @Test
   void stateful() throws IOException {
     ObjectNode config = legacyConfig();
     layerConfig(config, 1).put("stateful", true);
-    assertEquals("m.h5: layer 'simple_rnn' has stateful=true: it carries its state from one batch to the next, which"
-        + " this version does not support (every row is scored from a zero state)",
+    assertEquals("m.h5: layer 'simple_rnn' has stateful=true: rnnscore scores rows independently; a stateful layer"
+        + " carries state between batches", message("m.h5", legacyH5(config.toString())));
+  }
+
+  @Test
+  void timeMajor() throws IOException {
+    ObjectNode config = legacyConfig();
+    layerConfig(config, 1).put("time_major", true);
+    assertEquals("m.h5: layer 'simple_rnn' has time_major=true: it reads inputs laid out [timesteps, batch, features],"
+        + " which rnnscore does not support; re-create it with time_major=False",
         message("m.h5", legacyH5(config.toString())));
   }
 
   @Test
-  void returnSequences() throws IOException {
+  void returnStateOnTheOutput() throws IOException {
     ObjectNode config = legacyConfig();
-    layerConfig(config, 1).put("return_sequences", true);
-    assertEquals("m.h5: layer 'simple_rnn' has return_sequences=true: it gives an output for every timestep, and this"
-        + " version scores only the last step (return_sequences=false)", message("m.h5", legacyH5(config.toString())));
+    ((ArrayNode) config.get("config").get("layers")).remove(2);
+    layerConfig(config, 1).put("return_state", true);
+    assertEquals("m.h5: layer 'simple_rnn' has return_state=true and gives the model's output: it returns its states"
+        + " as extra outputs, and rnnscore writes one prediction per row (or per step); re-create it with"
+        + " return_state=False", message("m.h5", legacyH5(config.toString())));
+  }
+
+  /** return_state before the output is harmless: the next layer takes the main output. */
+  @Test
+  void returnStateBeforeTheOutputIsAccepted() throws IOException {
+    ObjectNode config = legacyConfig();
+    layerConfig(config, 1).put("return_state", true);
+    assertEquals(2, ModelReader.read("m.h5", legacyH5(config.toString())).layers().size());
+  }
+
+  /** A functional model whose Dense takes the state output of a return_state layer. */
+  @Test
+  void functionalLayerTakingAState() throws IOException {
+    String config = "{\"class_name\": \"Functional\", \"config\": {\"name\": \"f\", \"layers\": ["
+        + "{\"class_name\": \"InputLayer\", \"config\": {\"batch_input_shape\": [null, 10, 3], \"name\": \"in\"},"
+        + " \"name\": \"in\", \"inbound_nodes\": []},"
+        + "{\"class_name\": \"SimpleRNN\", \"config\": {\"name\": \"simple_rnn\", \"units\": 5, \"return_state\": true},"
+        + " \"name\": \"simple_rnn\", \"inbound_nodes\": [[[\"in\", 0, 0, {}]]]},"
+        + "{\"class_name\": \"Dense\", \"config\": {\"name\": \"dense\", \"units\": 2}, \"name\": \"dense\","
+        + " \"inbound_nodes\": [[[\"simple_rnn\", 0, 1, {}]]]}],"
+        + " \"input_layers\": [[\"in\", 0, 0]], \"output_layers\": [[\"dense\", 0, 0]]}}";
+    assertEquals("m.h5: functional model 'f' is not a straight chain: layer 'dense' takes output 1 of layer"
+        + " 'simple_rnn' (a state, from return_state=True), not its main output; rnnscore reads Functional models only"
+        + " when they are a single chain from one input to one output", message("m.h5", legacyH5(config)));
   }
 
   @Test
-  void twoSimpleRnns() throws IOException {
+  void unsupportedLayer() throws IOException {
     ObjectNode config = legacyConfig();
-    ArrayNode layers = (ArrayNode) config.get("config").get("layers");
-    ObjectNode second = layers.get(1).deepCopy();
-    ((ObjectNode) second.get("config")).put("name", "simple_rnn_1");
-    ((ObjectNode) layers.get(1).get("config")).put("return_sequences", true);
-    layers.insert(2, second);
-    assertEquals("m.h5: the model has 2 SimpleRNN layers ('simple_rnn', 'simple_rnn_1'); this version scores exactly"
-        + " one SimpleRNN followed by Dense layers", message("m.h5", legacyH5(config.toString())));
+    ((ObjectNode) config.get("config").get("layers").get(2)).put("class_name", "Conv1D");
+    layerConfig(config, 2).put("name", "conv1d");
+    assertEquals("m.h5: layer 'conv1d' has type Conv1D, which rnnscore does not support; " + SUPPORTED,
+        message("m.h5", legacyH5(config.toString())));
   }
 
   @Test
-  void denseBeforeTheSimpleRnn() throws IOException {
+  void lambdaLayer() throws IOException {
+    ObjectNode config = legacyConfig();
+    ObjectNode lambda = ((ArrayNode) config.get("config").get("layers")).insertObject(2);
+    lambda.put("class_name", "Lambda");
+    lambda.putObject("config").put("name", "lambda").put("function", "4wEAAAAAAAAA...");
+    assertEquals("m.h5: layer 'lambda' has type Lambda: " + NEVER_RUN + SUPPORTED,
+        message("m.h5", legacyH5(config.toString())));
+  }
+
+  @Test
+  void keras1LayerConfig() throws IOException {
+    ObjectNode config = legacyConfig();
+    layerConfig(config, 2).remove("units");
+    layerConfig(config, 2).put("output_dim", 2);
+    assertEquals("m.h5: layer 'dense' has output_dim and no units: a Keras 1 layer config; Keras 1 files are not"
+        + " supported (their layer configs and weight layout differ); re-save the model with Keras 2 or later",
+        message("m.h5", legacyH5(config.toString())));
+  }
+
+  @Test
+  void noRecurrentLayer() throws IOException {
+    ObjectNode config = legacyConfig();
+    ((ArrayNode) config.get("config").get("layers")).remove(1);
+    assertEquals("m.h5: the model has no recurrent layer (layers: InputLayer, Dense); expected at least one of"
+        + " SimpleRNN, LSTM, GRU (alone or in Bidirectional)", message("m.h5", legacyH5(config.toString())));
+  }
+
+  @Test
+  void denseBeforeTheSimpleRnnDoesNotChain() throws IOException {
     ObjectNode config = legacyConfig();
     ArrayNode layers = (ArrayNode) config.get("config").get("layers");
     JsonNode dense = layers.remove(2);
     layers.insert(1, dense);
-    assertEquals("m.h5: layer 'dense' (Dense) comes before the SimpleRNN; this version scores a SimpleRNN reading the"
-        + " sequence, then Dense layers", message("m.h5", legacyH5(config.toString())));
+    assertEquals("m.h5: InputLayer 'simple_rnn_input' (input shape [null,10,3]) declares 3 features per timestep, but"
+        + " layer 'dense' kernel has shape [5, 2] (5 features)", message("m.h5", legacyH5(config.toString())));
+    // With the input width the Dense reads, the chain itself does not hold.
+    ((ArrayNode) layerConfig(config, 0).get("batch_input_shape")).set(2, JSON.getNodeFactory().numberNode(5));
+    assertEquals("m.h5: layer 'simple_rnn' kernel has shape [3, 5], expected [2, 5] (input width 2 from layer"
+        + " 'dense')", message("m.h5", legacyH5(config.toString())));
+  }
+
+  // ---- Bidirectional, GRU, TimeDistributed, Embedding, Flatten ---------------------------
+
+  private final RnnModel bidirectional = new RnnModel(null, 4, List.of(
+      RandomModels.bidirectional(new Random(5), "bidirectional", "lstm", "LSTM", 3, 3, MergeMode.CONCAT, false, true,
+          false),
+      RandomModels.dense(new Random(6), "dense", 6, 1, true, Activation.SIGMOID)));
+
+  private byte[] bidirectionalH5(ObjectNode config, Map<String, Map<String, WeightArray>> weights) throws IOException {
+    return legacyH5(config.toString(), weights);
   }
 
   @Test
-  void activationLayerAfterTheSimpleRnn() throws IOException {
+  void mergeModeNone() throws IOException {
+    ObjectNode config = KerasFileWriter.legacyModelConfig(bidirectional);
+    layerConfig(config, 1).putNull("merge_mode");
+    assertEquals("w.h5: layer 'bidirectional' has merge_mode None (two separate outputs), which a single prediction"
+        + " column cannot hold; supported: concat, sum, mul, ave",
+        message("w.h5", bidirectionalH5(config, KerasFileWriter.legacyWeights(bidirectional))));
+  }
+
+  @Test
+  void mergeModeUnknown() throws IOException {
+    ObjectNode config = KerasFileWriter.legacyModelConfig(bidirectional);
+    layerConfig(config, 1).put("merge_mode", "max");
+    assertEquals("w.h5: layer 'bidirectional' has merge_mode 'max'; supported: concat, sum, mul, ave",
+        message("w.h5", bidirectionalH5(config, KerasFileWriter.legacyWeights(bidirectional))));
+  }
+
+  @Test
+  void bidirectionalAroundDense() throws IOException {
+    ObjectNode config = KerasFileWriter.legacyModelConfig(bidirectional);
+    ((ObjectNode) layerConfig(config, 1).get("layer")).put("class_name", "Dense");
+    assertEquals("w.h5: layer 'bidirectional' (Bidirectional) wraps a Dense; supported inside Bidirectional:"
+        + " SimpleRNN, LSTM, GRU", message("w.h5", bidirectionalH5(config, KerasFileWriter.legacyWeights(bidirectional))));
+  }
+
+  @Test
+  void statefulInsideBidirectional() throws IOException {
+    ObjectNode config = KerasFileWriter.legacyModelConfig(bidirectional);
+    ((ObjectNode) layerConfig(config, 1).get("layer").get("config")).put("stateful", true);
+    assertEquals("w.h5: layer 'bidirectional' (Bidirectional) has stateful=true: rnnscore scores rows independently;"
+        + " a stateful layer carries state between batches",
+        message("w.h5", bidirectionalH5(config, KerasFileWriter.legacyWeights(bidirectional))));
+  }
+
+  @Test
+  void bidirectionalMissingABackwardArray() throws IOException {
+    Map<String, Map<String, WeightArray>> weights = KerasFileWriter.legacyWeights(bidirectional);
+    weights.get("bidirectional").remove("bidirectional/backward_lstm/lstm_cell/bias:0");
+    assertEquals("w.h5: layer 'bidirectional' has 5 weight arrays in the file"
+        + " (bidirectional/forward_lstm/lstm_cell/kernel:0, bidirectional/forward_lstm/lstm_cell/recurrent_kernel:0,"
+        + " bidirectional/forward_lstm/lstm_cell/bias:0, bidirectional/backward_lstm/lstm_cell/kernel:0,"
+        + " bidirectional/backward_lstm/lstm_cell/recurrent_kernel:0), expected 6 (forward_lstm: kernel,"
+        + " recurrent_kernel, bias; use_bias = true; backward_lstm: kernel, recurrent_kernel, bias; use_bias = true)",
+        message("w.h5", bidirectionalH5(KerasFileWriter.legacyModelConfig(bidirectional), weights)));
+  }
+
+  @Test
+  void bidirectionalBackwardHalfWrongShape() throws IOException {
+    Map<String, Map<String, WeightArray>> weights = KerasFileWriter.legacyWeights(bidirectional);
+    weights.get("bidirectional").put("bidirectional/backward_lstm/lstm_cell/recurrent_kernel:0",
+        RandomModels.array(new Random(1), "x", 2, 8));
+    assertEquals("w.h5: layer 'bidirectional' (Bidirectional), backward half: layer 'backward_lstm' recurrent_kernel"
+        + " has shape [2, 8], expected [3, 12] (4 gates × units = 4 × 3)",
+        message("w.h5", bidirectionalH5(KerasFileWriter.legacyModelConfig(bidirectional), weights)));
+  }
+
+  @Test
+  void gruResetAfterWithAFlatBias() throws IOException {
+    Random r = new Random(3);
+    RnnModel gru = new RnnModel(null, 0, List.of(RandomModels.recurrent(r, "GRU", "gru", 2, 3, true,
+        Activation.TANH, Activation.SIGMOID, false, Sequencing.LAST)));
+    ObjectNode config = KerasFileWriter.legacyModelConfig(gru);
+    layerConfig(config, 1).put("reset_after", true);
+    assertEquals("w.h5: layer 'gru' bias has shape [9], expected [2, 9] (3 gates × units = 3 × 3)",
+        message("w.h5", legacyH5(config.toString(), KerasFileWriter.legacyWeights(gru))));
+  }
+
+  @Test
+  void timeDistributedAroundLstm() throws IOException {
+    Random r = new Random(4);
+    RnnModel td = new RnnModel(null, 0, List.of(
+        RandomModels.recurrent(r, "LSTM", "lstm", 2, 3, true, Activation.TANH, Activation.SIGMOID, false,
+            Sequencing.SEQUENCES),
+        RandomModels.dense(r, "time_distributed", 3, 1, true, Activation.LINEAR)));
+    ObjectNode config = KerasFileWriter.legacyModelConfig(td, java.util.Set.of("time_distributed"));
+    ((ObjectNode) layerConfig(config, 2).get("layer")).put("class_name", "LSTM");
+    assertEquals("w.h5: layer 'time_distributed' (TimeDistributed) wraps a LSTM; supported inside TimeDistributed:"
+        + " Dense", message("w.h5", legacyH5(config.toString(), KerasFileWriter.legacyWeights(td))));
+  }
+
+  private final RnnModel embedding = new RnnModel(null, 6, List.of(
+      RandomModels.embedding(new Random(7), "embedding", 20, 4, true),
+      RandomModels.recurrent(new Random(8), "GRU", "gru", 4, 2, true, Activation.TANH, Activation.SIGMOID, true,
+          Sequencing.LAST)));
+
+  @Test
+  void embeddingShapeDisagreesWithInputDim() throws IOException {
+    ObjectNode config = KerasFileWriter.legacyModelConfig(embedding);
+    layerConfig(config, 1).put("input_dim", 30);
+    assertEquals("w.h5: layer 'embedding' embeddings has shape [20, 4], expected [30, 4] (input_dim = 30,"
+        + " output_dim = 4)", message("w.h5", legacyH5(config.toString(), KerasFileWriter.legacyWeights(embedding))));
+  }
+
+  @Test
+  void embeddingWithThreeDimensionalInput() throws IOException {
+    ObjectNode config = KerasFileWriter.legacyModelConfig(embedding);
+    ((ArrayNode) layerConfig(config, 0).get("batch_input_shape")).add(1);
+    assertEquals("w.h5: InputLayer 'embedding_input' has input shape [null,6,1], expected 2 dimensions [batch,"
+        + " timesteps] of token ids for the Embedding 'embedding'",
+        message("w.h5", legacyH5(config.toString(), KerasFileWriter.legacyWeights(embedding))));
+  }
+
+  @Test
+  void flattenWithoutDeclaredTimesteps() throws IOException {
+    Random r = new Random(9);
+    RnnModel flat = new RnnModel(null, 3, List.of(
+        RandomModels.recurrent(r, "SimpleRNN", "simple_rnn", 2, 3, true, Activation.TANH, null, false,
+            Sequencing.SEQUENCES),
+        new org.rnnscore.model.FlattenLayer("flatten"),
+        RandomModels.dense(r, "dense", 9, 1, true, Activation.LINEAR)));
+    ObjectNode config = KerasFileWriter.legacyModelConfig(flat);
+    ((ArrayNode) layerConfig(config, 0).get("batch_input_shape")).set(1, JSON.getNodeFactory().nullNode());
+    assertEquals("w.h5: layer 'flatten' (Flatten) needs a fixed number of timesteps, but the model declares None;"
+        + " declare the input length (Input(shape=(T, D)))",
+        message("w.h5", legacyH5(config.toString(), KerasFileWriter.legacyWeights(flat))));
+  }
+
+  @Test
+  void recurrentLayerAfterOneThatReturnsTheLastStepOnly() throws IOException {
+    Random r = new Random(10);
+    RnnModel stacked = new RnnModel(null, 0, List.of(
+        RandomModels.recurrent(r, "LSTM", "lstm_1", 2, 3, true, Activation.TANH, Activation.SIGMOID, false,
+            Sequencing.SEQUENCES),
+        RandomModels.recurrent(r, "LSTM", "lstm_2", 3, 3, true, Activation.TANH, Activation.SIGMOID, false,
+            Sequencing.LAST)));
+    ObjectNode config = KerasFileWriter.legacyModelConfig(stacked);
+    layerConfig(config, 1).put("return_sequences", false);
+    assertEquals("w.h5: layer 'lstm_2' (LSTM) needs a sequence, but layer 'lstm_1' gives one vector per row"
+        + " (return_sequences=False)", message("w.h5", legacyH5(config.toString(), KerasFileWriter.legacyWeights(stacked))));
+  }
+
+  @Test
+  void weightsOnlyFileReadAlone() throws IOException {
+    Path file = dir.resolve("w.h5");
+    KerasFileWriter.writeWeightsOnlyH5(file, KerasFileWriter.legacyWeights(model));
+    assertEquals("w.h5: has no model_config attribute: it holds weights only (saved with save_weights); read it"
+        + " together with the architecture JSON saved by model.to_json(), or save the whole model with"
+        + " model.save(\"model.h5\")", message("w.h5", Files.readAllBytes(file)));
+  }
+
+  @Test
+  void readOptionsWithAnotherKerasVersion() {
+    UsageException e = assertThrows(UsageException.class, () -> ReadOptions.forceHardSigmoid(4));
+    assertEquals("the hard_sigmoid Keras version must be 2 or 3 (or unset, to follow the file), got 4", e.getMessage());
+  }
+
+  // ---- the JSON + weights pair ------------------------------------------------------------
+
+  private static String pairMessage(String jsonName, byte[] json, String weightsName, byte[] weights) {
+    ModelFormatException e = assertThrows(ModelFormatException.class,
+        () -> ModelReader.read(jsonName, json, weightsName, weights, ReadOptions.DEFAULTS));
+    assertFalse(e.getMessage().contains("\n\tat "), "no stack trace in the message");
+    return e.getMessage();
+  }
+
+  private byte[] json(ObjectNode config) {
+    return config.toString().getBytes(StandardCharsets.UTF_8);
+  }
+
+  private byte[] weightsOnly(Map<String, Map<String, WeightArray>> weights) throws IOException {
+    Path file = dir.resolve("weights.h5");
+    KerasFileWriter.writeWeightsOnlyH5(file, weights);
+    return Files.readAllBytes(file);
+  }
+
+  @Test
+  void pairWithTheFilesSwapped() throws IOException {
+    byte[] weights = weightsOnly(KerasFileWriter.legacyWeights(model));
+    assertEquals("w.h5: is an HDF5 file, not the architecture JSON; give the JSON from model.to_json() first and the"
+        + " weights file from model.save_weights() second",
+        pairMessage("w.h5", weights, "m.json", json(legacyConfig())));
+  }
+
+  @Test
+  void pairWithAnEmptyJson() throws IOException {
+    assertEquals("m.json: the file is empty (0 bytes); expected the architecture JSON written by model.to_json()",
+        pairMessage("m.json", new byte[0], "w.h5", weightsOnly(KerasFileWriter.legacyWeights(model))));
+  }
+
+  @Test
+  void pairWithAKerasFileAsTheJson() throws IOException {
+    assertEquals("m.keras: is a zip file (.keras or .npz), not the architecture JSON; a .keras file holds its own"
+        + " architecture and weights: read it alone",
+        pairMessage("m.keras", kerasV3(KerasFileWriter.kerasV3Config(model).toString()), "w.h5",
+            weightsOnly(KerasFileWriter.legacyWeights(model))));
+  }
+
+  @Test
+  void pairWithInvalidJson() throws IOException {
+    assertEquals("m.json: the architecture JSON is not valid JSON at line 1, column 2: Unexpected character ('x'"
+        + " (code 120)): was expecting double-quote to start field name",
+        pairMessage("m.json", "{x".getBytes(StandardCharsets.UTF_8), "w.h5",
+            weightsOnly(KerasFileWriter.legacyWeights(model))));
+  }
+
+  @Test
+  void pairWithEmptyWeights() {
+    assertEquals("w.h5: the file is empty (0 bytes); expected the HDF5 weights file written by model.save_weights()",
+        pairMessage("m.json", json(legacyConfig()), "w.h5", new byte[0]));
+  }
+
+  @Test
+  void pairWithWeightsThatAreNotHdf5() throws IOException {
+    assertEquals("w.h5: is not an HDF5 weights file (starts with bytes 50 4b 03 04); expected the file written by"
+        + " model.save_weights(\"weights.h5\")",
+        pairMessage("m.json", json(legacyConfig()), "w.h5", kerasV3(KerasFileWriter.kerasV3Config(model).toString())));
+  }
+
+  @Test
+  void pairWithAnHdf5FileThatHoldsNoKerasWeights() throws IOException {
+    Path file = dir.resolve("other.h5");
+    try (io.jhdf.WritableHdfFile h5 = io.jhdf.HdfFile.write(file)) {
+      h5.putDataset("x", new float[] {1f, 2f});
+    }
+    assertEquals("w.h5: holds no Keras weights: it has no layer_names attribute at the root, no model_weights group"
+        + " and no layers group (root holds: x)", pairMessage("m.json", json(legacyConfig()), "w.h5",
+            Files.readAllBytes(file)));
+  }
+
+  @Test
+  void pairWithALayerMissingFromTheWeights() throws IOException {
+    Map<String, Map<String, WeightArray>> weights = KerasFileWriter.legacyWeights(model);
+    weights.remove("dense");
+    assertEquals("w.h5: layer 'dense' has no weights in the file: the layer_names attribute of the root group lists"
+        + " 'simple_rnn'", pairMessage("m.json", json(legacyConfig()), "w.h5", weightsOnly(weights)));
+  }
+
+  @Test
+  void pairFromKeras1() throws IOException {
     ObjectNode config = legacyConfig();
-    ArrayNode layers = (ArrayNode) config.get("config").get("layers");
-    ObjectNode activation = layers.insertObject(2);
-    activation.put("class_name", "Activation");
-    activation.putObject("config").put("name", "relu_1").put("activation", "relu");
-    assertEquals("m.h5: layer 'relu_1' (Activation) follows layer 'simple_rnn' (SimpleRNN); this version supports an"
-        + " Activation layer only right after a Dense layer with linear activation",
-        message("m.h5", legacyH5(config.toString())));
+    config.put("keras_version", "1.2.2");
+    assertEquals("m.json: has keras_version 1.2.2: Keras 1 files are not supported (their layer configs and weight"
+        + " layout differ); re-save the model with Keras 2 or later",
+        pairMessage("m.json", json(config), "w.h5", weightsOnly(KerasFileWriter.legacyWeights(model))));
+  }
+
+  /** Architecture problems name the JSON; weight problems name the weights file. */
+  @Test
+  void pairNamesTheFileAtFault() throws IOException {
+    ObjectNode config = legacyConfig();
+    layerConfig(config, 1).put("stateful", true);
+    assertEquals("m.json: layer 'simple_rnn' has stateful=true: rnnscore scores rows independently; a stateful layer"
+        + " carries state between batches",
+        pairMessage("m.json", json(config), "w.h5", weightsOnly(KerasFileWriter.legacyWeights(model))));
+    Map<String, Map<String, WeightArray>> weights = KerasFileWriter.legacyWeights(model);
+    weights.get("simple_rnn").put("simple_rnn/simple_rnn_cell/recurrent_kernel:0",
+        RandomModels.array(new Random(1), "x", 4, 4));
+    assertEquals("w.h5: layer 'simple_rnn' recurrent_kernel has shape [4, 4], expected [5, 5] (units = 5)",
+        pairMessage("m.json", json(legacyConfig()), "w.h5", weightsOnly(weights)));
   }
 
   @Test
@@ -276,15 +580,15 @@ class ModelReaderErrorsTest {
         + " \"inbound_nodes\": [[[\"a\", 0, 0, {}], [\"b\", 0, 0, {}]]]}],"
         + " \"input_layers\": [[\"in\", 0, 0]], \"output_layers\": [[\"add\", 0, 0]]}}";
     assertEquals("m.h5: functional model 'branchy' is not a straight chain: layer 'b' takes its input from"
-        + " 'simple_rnn', not from the layer listed before it ('a'); this version reads Functional models only when they"
-        + " are a single chain from one input to one output", message("m.h5", legacyH5(config)));
+        + " 'simple_rnn', not from the layer listed before it ('a'); rnnscore reads Functional models only when they are"
+        + " a single chain from one input to one output", message("m.h5", legacyH5(config)));
   }
 
   @Test
   void functionalModelWithTwoInputs() throws IOException {
     String config = "{\"class_name\": \"Model\", \"config\": {\"name\": \"two\", \"layers\": [],"
         + " \"input_layers\": [[\"x\", 0, 0], [\"y\", 0, 0]], \"output_layers\": [[\"d\", 0, 0]]}}";
-    assertEquals("m.h5: functional model 'two' is not a straight chain: it has 2 inputs ('x', 'y'); this version"
+    assertEquals("m.h5: functional model 'two' is not a straight chain: it has 2 inputs ('x', 'y'); rnnscore"
         + " reads Functional models only when they are a single chain from one input to one output",
         message("m.h5", legacyH5(config)));
   }
@@ -303,18 +607,32 @@ class ModelReaderErrorsTest {
         + String.format(tensor, "input_layer") + "]], \"kwargs\": {}}]}],"
         + " \"input_layers\": [\"input_layer\", 0, 0], \"output_layers\": [\"concatenate\", 0, 0]}}";
     assertEquals("m.keras: functional model 'f' is not a straight chain: layer 'concatenate' takes 2 inputs"
-        + " ('simple_rnn', 'input_layer'); this version reads Functional models only when they are a single chain from"
+        + " ('simple_rnn', 'input_layer'); rnnscore reads Functional models only when they are a single chain from"
         + " one input to one output", message("m.keras", kerasV3(config)));
   }
 
   // ---- Keras 3 .keras -------------------------------------------------------------------
 
   @Test
-  void keras3GoBackwards() throws IOException {
+  void keras3CustomLayer() throws IOException {
     ObjectNode config = KerasFileWriter.kerasV3Config(model);
-    layerConfig(config, 1).put("go_backwards", true);
-    assertEquals("m.keras: layer 'simple_rnn' has go_backwards=true: it reads each sequence in reverse, which this"
-        + " version does not support", message("m.keras", kerasV3(config.toString())));
+    ObjectNode dense = (ObjectNode) config.get("config").get("layers").get(2);
+    dense.put("module", "my_package.layers");
+    dense.put("class_name", "MyDense");
+    dense.put("registered_name", "MyPackage>MyDense");
+    assertEquals("m.keras: layer 'dense' has type MyDense, a custom layer (module 'my_package.layers', registered as"
+        + " 'MyPackage>MyDense'): " + NEVER_RUN + SUPPORTED, message("m.keras", kerasV3(config.toString())));
+  }
+
+  @Test
+  void keras3MissingBackwardHalfGroup() throws IOException {
+    Map<String, List<WeightArray>> vars = KerasFileWriter.kerasV3Vars(bidirectional);
+    vars.remove("layers/bidirectional/backward_layer/cell/vars");
+    Path file = dir.resolve("v.keras");
+    KerasFileWriter.writeKerasV3(file, KerasFileWriter.kerasV3Config(bidirectional).toString(), vars);
+    assertEquals("v.keras: model.weights.h5 has no group layers/bidirectional/backward_layer/cell/vars for layer"
+        + " 'bidirectional' (1st Bidirectional in layer order; Keras 3 files name weight groups by class and position,"
+        + " not by layer name)", message("v.keras", Files.readAllBytes(file)));
   }
 
   @Test
@@ -344,8 +662,8 @@ class ModelReaderErrorsTest {
     entries.put("metadata.json", "{\"keras_version\": \"3.6.0\"}".getBytes(StandardCharsets.UTF_8));
     entries.put("config.json", KerasFileWriter.kerasV3Config(model).toString().getBytes(StandardCharsets.UTF_8));
     entries.put("model.weights.npz", new byte[] {0});
-    assertEquals("n.keras: keeps its weights in model.weights.npz (saved with weights_format=\"npz\"), which this"
-        + " version does not read; re-save with the default weights_format=\"h5\"",
+    assertEquals("n.keras: keeps its weights in model.weights.npz (saved with weights_format=\"npz\"), which"
+        + " rnnscore does not read; re-save with the default weights_format=\"h5\"",
         message("n.keras", KerasFileWriter.zip(entries, false)));
   }
 

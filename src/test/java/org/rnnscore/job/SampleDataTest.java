@@ -56,7 +56,7 @@ class SampleDataTest {
 
     SparkSession spark = SharedSpark.get();
     Path staging = Files.createTempDirectory("rnnscore-sample");
-    GenerateJob.run(spark, new GenerateJob.Options(staging.resolve("in").toString(), ROWS, T, D, INPUT_SEED, 1,
+    GenerateJob.run(spark, new GenerateJob.Options(staging.resolve("in").toString(), ROWS, T, 0, D, INPUT_SEED, 1,
         ScoreOptions.WriteMode.ERROR));
     try (Stream<Path> files = Files.list(staging.resolve("in"))) {
       Path part = files.filter(p -> p.getFileName().toString().endsWith(".parquet")).findFirst().orElseThrow();

@@ -1,7 +1,16 @@
 package org.rnnscore.kernel;
 
 import org.rnnscore.model.Activation;
+import org.rnnscore.model.ActivationLayer;
+import org.rnnscore.model.BidirectionalLayer;
 import org.rnnscore.model.DenseLayer;
+import org.rnnscore.model.EmbeddingLayer;
+import org.rnnscore.model.FlattenLayer;
+import org.rnnscore.model.GruLayer;
+import org.rnnscore.model.Layer;
+import org.rnnscore.model.LstmLayer;
+import org.rnnscore.model.MaskingLayer;
+import org.rnnscore.model.RecurrentLayer;
 import org.rnnscore.model.RnnModel;
 import org.rnnscore.model.SimpleRnnLayer;
 import org.rnnscore.model.WeightArray;
@@ -11,8 +20,32 @@ import org.rnnscore.model.WeightArray;
  * plain scalar loops, and activation definitions of its own (written from the Keras definitions,
  * not from {@link Activation#applyDouble}).
  *
- * <p>h_0 = 0; h_t = act(x_t·Wx + h_{t-1}·Wh + bh); then for each Dense layer y = act(y_prev·W + b).
- * Keras layout, row-major: Wx D×M at [d*M + m], Wh M×M at [j*M + m], W in×K at [i*K + k].
+ * <p>Keras semantics (TensorFlow backend, standard non-cuDNN loop, {@code keras/src/backend/tensorflow/rnn.py}):
+ *
+ * <ul>
+ *   <li>h_0 = c_0 = 0. Steps are processed first to last, or last to first with go_backwards (the
+ *       mask is reversed with them).
+ *   <li>A masked step leaves every state unchanged; its output is the previous step's output
+ *       (zeros before any unmasked step), or zeros with zero_output_for_mask. The layer's last
+ *       output is the output of the last processed step, so with zero_output_for_mask and a
+ *       masked last processed step it is zeros (Keras: {@code last_output = outputs[-1]}).
+ *   <li>return_sequences returns outputs in processing order (reversed with go_backwards). The
+ *       mask passes through unchanged (not reversed: Keras' RNN.compute_mask returns the input
+ *       mask) when the layer returns sequences, and is dropped otherwise.
+ *   <li>Bidirectional: both halves see the same input and mask; with return_sequences the
+ *       backward half's outputs are flipped along time before the per-step merge (concat =
+ *       [forward, backward]); otherwise the two last outputs are merged.
+ *   <li>Masking(v): a step is masked when all its features equal v; the layer's output is its
+ *       input times the step mask (masked steps become zeros, as Keras' Masking.call does), and
+ *       its mask replaces the mask produced by the layers before it.
+ *   <li>Embedding: row t of the embeddings for token t; mask_zero masks token 0.
+ *   <li>Dense and Activation apply per step on sequences and pass the mask on; Flatten drops it.
+ *   <li>An explicit per-step mask is combined (AND) with the mask the layers produce, wherever
+ *       a mask exists.
+ * </ul>
+ *
+ * <p>Keras layout, row-major: kernel D×(G·M) at [d*(G·M) + g*M + m], recurrent kernel M×(G·M),
+ * Dense kernel in×K at [i*K + k].
  */
 public final class ReferenceForwardPass {
   private static final double SELU_ALPHA = 1.6732632423543772;
@@ -21,43 +54,319 @@ public final class ReferenceForwardPass {
 
   private ReferenceForwardPass() {}
 
-  /** input[b][t][d] → predictions[b][k]. */
+  /** input[b][t][d] → predictions[b]: K values, or T·K (step-major) for sequence outputs. */
   public static double[][] forward(RnnModel model, double[][][] input) {
     double[][] out = new double[input.length][];
     for (int b = 0; b < input.length; b++) {
-      double[] y = finalHidden(model, input[b]);
-      for (DenseLayer dense : model.denseLayers()) {
-        y = dense(dense, y);
-      }
-      out[b] = y;
+      out[b] = forwardRow(model, input[b], null);
     }
     return out;
   }
 
-  /** h_T of one sample x[t][d]. */
-  public static double[] finalHidden(RnnModel model, double[][] x) {
-    SimpleRnnLayer rnn = model.recurrent();
-    int d = rnn.inputWidth();
-    int m = rnn.units();
-    double[] wx = toDouble(rnn.kernel());
-    double[] wh = toDouble(rnn.recurrentKernel());
-    double[] bh = rnn.bias().map(ReferenceForwardPass::toDouble).orElse(new double[m]);
-    double[] h = new double[m];
-    for (int t = 0; t < x.length; t++) {
-      double[] next = new double[m];
-      for (int j = 0; j < m; j++) {
-        double z = bh[j];
-        for (int i = 0; i < d; i++) {
-          z += x[t][i] * wx[i * m + j];
-        }
-        for (int i = 0; i < m; i++) {
-          z += h[i] * wh[i * m + j];
-        }
-        next[j] = activate(rnn.activation(), z);
-      }
-      h = next;
+  /**
+   * One row alone, as Keras scores it.
+   *
+   * @param x T×D values (token ids as doubles for Embedding models)
+   * @param stepMask per-step mask (false = masked), combined with the model's own masks; null for none
+   * @return K values, or T'·K step-major for sequence outputs
+   */
+  public static double[] forwardRow(RnnModel model, double[][] x, boolean[] stepMask) {
+    if (stepMask != null && stepMask.length != x.length) {
+      throw new IllegalArgumentException("step mask has " + stepMask.length + " steps, row has " + x.length);
     }
-    return h;
+    Flow flow = new Flow();
+    flow.seq = copy(x);
+    flow.explicit = stepMask == null ? null : stepMask.clone();
+    flow.masked = stepMask != null;
+    for (Layer layer : model.layers()) {
+      apply(layer, flow);
+    }
+    if (flow.seq != null) {
+      int w = flow.seq.length == 0 ? 0 : flow.seq[0].length;
+      double[] out = new double[flow.seq.length * w];
+      for (int t = 0; t < flow.seq.length; t++) {
+        System.arraycopy(flow.seq[t], 0, out, t * w, w);
+      }
+      return out;
+    }
+    return flow.vec;
+  }
+
+  /** What flows between layers for one row. */
+  private static final class Flow {
+    double[][] seq; // T×W, or null once it is a vector
+    double[] vec;
+    boolean masked; // a mask exists (explicit or from a layer)
+    boolean[] explicit; // the explicit mask, or null
+    boolean[] layerMask; // the mask a Masking / Embedding layer made, or null
+
+    /** The effective mask, null when there is none. */
+    boolean[] mask() {
+      if (!masked) {
+        return null;
+      }
+      boolean[] m = new boolean[seq.length];
+      for (int t = 0; t < m.length; t++) {
+        m[t] = (explicit == null || explicit[t]) && (layerMask == null || layerMask[t]);
+      }
+      return m;
+    }
+
+    void dropMask() {
+      masked = false;
+      explicit = null;
+      layerMask = null;
+    }
+  }
+
+  private static void apply(Layer layer, Flow flow) {
+    if (layer instanceof EmbeddingLayer) {
+      EmbeddingLayer e = (EmbeddingLayer) layer;
+      double[] table = toDouble(e.embeddings());
+      int width = e.outputWidth();
+      double[][] out = new double[flow.seq.length][width];
+      boolean[] mask = new boolean[flow.seq.length];
+      for (int t = 0; t < out.length; t++) {
+        double id = flow.seq[t][0];
+        int token = (int) id;
+        if (token != id || token < 0 || token >= e.vocabularySize()) {
+          throw new IllegalArgumentException("token " + id + " outside [0, " + e.vocabularySize() + ")");
+        }
+        System.arraycopy(table, token * width, out[t], 0, width);
+        mask[t] = token != 0;
+      }
+      flow.seq = out;
+      if (e.maskZero()) {
+        flow.layerMask = mask;
+        flow.masked = true;
+      }
+    } else if (layer instanceof MaskingLayer) {
+      double v = ((MaskingLayer) layer).maskValue();
+      boolean[] mask = new boolean[flow.seq.length];
+      for (int t = 0; t < mask.length; t++) {
+        boolean keep = false;
+        for (double f : flow.seq[t]) {
+          keep |= f != v;
+        }
+        mask[t] = keep;
+        if (!keep) {
+          flow.seq[t] = new double[flow.seq[t].length];
+        }
+      }
+      flow.layerMask = mask;
+      flow.masked = true;
+    } else if (layer instanceof DenseLayer) {
+      DenseLayer d = (DenseLayer) layer;
+      if (flow.seq != null) {
+        for (int t = 0; t < flow.seq.length; t++) {
+          flow.seq[t] = dense(d, flow.seq[t]);
+        }
+      } else {
+        flow.vec = dense(d, flow.vec);
+      }
+    } else if (layer instanceof ActivationLayer) {
+      Activation a = ((ActivationLayer) layer).activation();
+      if (flow.seq != null) {
+        for (int t = 0; t < flow.seq.length; t++) {
+          flow.seq[t] = activateVector(a, flow.seq[t]);
+        }
+      } else {
+        flow.vec = activateVector(a, flow.vec);
+      }
+    } else if (layer instanceof FlattenLayer) {
+      if (flow.seq != null) {
+        int w = flow.seq.length == 0 ? 0 : flow.seq[0].length;
+        double[] v = new double[flow.seq.length * w];
+        for (int t = 0; t < flow.seq.length; t++) {
+          System.arraycopy(flow.seq[t], 0, v, t * w, w);
+        }
+        flow.vec = v;
+        flow.seq = null;
+        flow.dropMask();
+      }
+    } else if (layer instanceof RecurrentLayer) {
+      RecurrentLayer r = (RecurrentLayer) layer;
+      double[][] outputs = run(r, flow.seq, flow.mask());
+      if (r.returnSequences()) {
+        flow.seq = outputs;
+      } else {
+        flow.vec = outputs[outputs.length - 1];
+        flow.seq = null;
+        flow.dropMask();
+      }
+    } else if (layer instanceof BidirectionalLayer) {
+      BidirectionalLayer bi = (BidirectionalLayer) layer;
+      boolean[] mask = flow.mask();
+      double[][] fw = run(bi.forward(), flow.seq, mask);
+      double[][] bw = run(bi.backward(), flow.seq, mask);
+      if (bi.returnSequences()) {
+        int n = bw.length;
+        double[][] merged = new double[n][];
+        for (int t = 0; t < n; t++) {
+          merged[t] = merge(bi.mergeMode(), fw[t], bw[n - 1 - t]);
+        }
+        flow.seq = merged;
+      } else {
+        flow.vec = merge(bi.mergeMode(), fw[fw.length - 1], bw[bw.length - 1]);
+        flow.seq = null;
+        flow.dropMask();
+      }
+    } else {
+      throw new IllegalArgumentException("no reference for layer " + layer.getClass().getSimpleName());
+    }
+  }
+
+  private static double[] merge(BidirectionalLayer.MergeMode mode, double[] a, double[] b) {
+    if (mode == BidirectionalLayer.MergeMode.CONCAT) {
+      double[] out = new double[a.length + b.length];
+      System.arraycopy(a, 0, out, 0, a.length);
+      System.arraycopy(b, 0, out, a.length, b.length);
+      return out;
+    }
+    double[] out = new double[a.length];
+    for (int i = 0; i < a.length; i++) {
+      switch (mode) {
+        case SUM:
+          out[i] = a[i] + b[i];
+          break;
+        case MUL:
+          out[i] = a[i] * b[i];
+          break;
+        case AVE:
+          out[i] = (a[i] + b[i]) / 2;
+          break;
+        default:
+          throw new IllegalArgumentException(mode.toString());
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Runs one recurrent layer over x (T×D) with an optional mask (original time order).
+   *
+   * @return the T outputs in processing order (the last one is the layer's last output)
+   */
+  public static double[][] run(RecurrentLayer layer, double[][] x, boolean[] mask) {
+    int n = x.length;
+    int m = layer.units();
+    double[] h = new double[m];
+    double[] c = new double[m];
+    double[] previousOutput = new double[m];
+    double[][] outputs = new double[n][];
+    for (int i = 0; i < n; i++) {
+      int t = layer.goBackwards() ? n - 1 - i : i;
+      if (mask != null && !mask[t]) {
+        outputs[i] = layer.sequencing().zeroOutputForMask() ? new double[m] : previousOutput.clone();
+        continue;
+      }
+      if (layer instanceof SimpleRnnLayer) {
+        h = simpleRnnStep((SimpleRnnLayer) layer, x[t], h);
+      } else if (layer instanceof LstmLayer) {
+        double[][] hc = lstmStep((LstmLayer) layer, x[t], h, c);
+        h = hc[0];
+        c = hc[1];
+      } else if (layer instanceof GruLayer) {
+        h = gruStep((GruLayer) layer, x[t], h);
+      } else {
+        throw new IllegalArgumentException("no reference for " + layer.getClass().getSimpleName());
+      }
+      outputs[i] = h.clone();
+      previousOutput = h.clone();
+    }
+    return outputs;
+  }
+
+  /** x·W[:, g·M .. (g+1)·M) for gate block g of a kernel with G·M columns. */
+  private static double project(double[] in, double[] w, int columns, int gate, int m, int j) {
+    double s = 0;
+    for (int i = 0; i < in.length; i++) {
+      s += in[i] * w[i * columns + gate * m + j];
+    }
+    return s;
+  }
+
+  private static double[] biasOrZeros(RecurrentLayer layer, int size) {
+    return layer.bias().map(ReferenceForwardPass::toDouble).orElse(new double[size]);
+  }
+
+  /** h' = act(x·W + h·U + b). */
+  private static double[] simpleRnnStep(SimpleRnnLayer layer, double[] x, double[] h) {
+    int m = layer.units();
+    double[] w = toDouble(layer.kernel());
+    double[] u = toDouble(layer.recurrentKernel());
+    double[] b = biasOrZeros(layer, m);
+    double[] next = new double[m];
+    for (int j = 0; j < m; j++) {
+      next[j] = activate(layer.activation(), project(x, w, m, 0, m, j) + project(h, u, m, 0, m, j) + b[j]);
+    }
+    return next;
+  }
+
+  /** Gates i, f, c, o: c' = f·c + i·act(z_c), h' = o·act(c'). Returns {h', c'}. */
+  private static double[][] lstmStep(LstmLayer layer, double[] x, double[] h, double[] c) {
+    int m = layer.units();
+    int cols = 4 * m;
+    double[] w = toDouble(layer.kernel());
+    double[] u = toDouble(layer.recurrentKernel());
+    double[] b = biasOrZeros(layer, cols);
+    Activation act = layer.activation();
+    Activation rec = layer.recurrentActivation();
+    double[] nextH = new double[m];
+    double[] nextC = new double[m];
+    for (int j = 0; j < m; j++) {
+      double[] z = new double[4];
+      for (int g = 0; g < 4; g++) {
+        z[g] = project(x, w, cols, g, m, j) + project(h, u, cols, g, m, j) + b[g * m + j];
+      }
+      double i = activate(rec, z[0]);
+      double f = activate(rec, z[1]);
+      double candidate = activate(act, z[2]);
+      double o = activate(rec, z[3]);
+      nextC[j] = f * c[j] + i * candidate;
+      nextH[j] = o * activate(act, nextC[j]);
+    }
+    return new double[][] {nextH, nextC};
+  }
+
+  /** Gates z, r, h; reset_after applies r to (h·U_h + b_rec_h), else to h before U_h. */
+  private static double[] gruStep(GruLayer layer, double[] x, double[] h) {
+    int m = layer.units();
+    int cols = 3 * m;
+    double[] w = toDouble(layer.kernel());
+    double[] u = toDouble(layer.recurrentKernel());
+    Activation act = layer.activation();
+    Activation rec = layer.recurrentActivation();
+    double[] next = new double[m];
+    if (layer.resetAfter()) {
+      double[] b = biasOrZeros(layer, 2 * cols); // row 0: input bias, row 1: recurrent bias
+      for (int j = 0; j < m; j++) {
+        double xz = project(x, w, cols, 0, m, j) + b[j];
+        double xr = project(x, w, cols, 1, m, j) + b[m + j];
+        double xh = project(x, w, cols, 2, m, j) + b[2 * m + j];
+        double rz = project(h, u, cols, 0, m, j) + b[cols + j];
+        double rr = project(h, u, cols, 1, m, j) + b[cols + m + j];
+        double rh = project(h, u, cols, 2, m, j) + b[cols + 2 * m + j];
+        double z = activate(rec, xz + rz);
+        double r = activate(rec, xr + rr);
+        double candidate = activate(act, xh + r * rh);
+        next[j] = z * h[j] + (1 - z) * candidate;
+      }
+    } else {
+      double[] b = biasOrZeros(layer, cols);
+      double[] z = new double[m];
+      double[] rh = new double[m];
+      for (int j = 0; j < m; j++) {
+        z[j] = activate(rec, project(x, w, cols, 0, m, j) + b[j] + project(h, u, cols, 0, m, j));
+        double r = activate(rec, project(x, w, cols, 1, m, j) + b[m + j] + project(h, u, cols, 1, m, j));
+        rh[j] = r * h[j];
+      }
+      for (int j = 0; j < m; j++) {
+        double candidate = activate(act, project(x, w, cols, 2, m, j) + b[2 * m + j] + project(rh, u, cols, 2, m, j));
+        next[j] = z[j] * h[j] + (1 - z[j]) * candidate;
+      }
+    }
+    return next;
   }
 
   private static double[] dense(DenseLayer layer, double[] in) {
@@ -171,7 +480,15 @@ public final class ReferenceForwardPass {
     return x < 0 ? -r : r;
   }
 
-  private static double[] toDouble(WeightArray array) {
+  private static double[][] copy(double[][] x) {
+    double[][] c = new double[x.length][];
+    for (int t = 0; t < x.length; t++) {
+      c[t] = x[t].clone();
+    }
+    return c;
+  }
+
+  static double[] toDouble(WeightArray array) {
     float[] f = array.data();
     double[] d = new double[f.length];
     for (int i = 0; i < f.length; i++) {

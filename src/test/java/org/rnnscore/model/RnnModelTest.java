@@ -72,35 +72,87 @@ class RnnModelTest {
   }
 
   @Test
-  void constructor_firstLayerDense_throws() {
+  void constructor_onlyDenseLayers_throwsNoRecurrentLayer() {
     ModelFormatException e = assertThrows(ModelFormatException.class,
         () -> new RnnModel("in", 10, List.of(dense("dense", 3, 5), dense("dense_1", 5, 2))));
-    assertEquals("layer 'dense' (Dense) comes first; expected a SimpleRNN reading the sequence, then Dense layers",
-        e.getMessage());
+    assertEquals("the model has no recurrent layer; expected at least one of SimpleRNN, LSTM, GRU"
+        + " (alone or in Bidirectional)", e.getMessage());
   }
 
   @Test
-  void constructor_recurrentAfterRecurrent_throws() {
+  void constructor_denseFirstOnSequence_appliesPerStep() {
+    RnnModel model = new RnnModel("in", 10, List.of(dense("dense", 3, 4), rnn("simple_rnn", 4, 5), dense("out", 5, 2)));
+    assertEquals(3, model.inputWidth());
+    assertEquals(List.of(Shape.sequence(10, 4), Shape.vector(5), Shape.vector(2)), model.outputShapes());
+    assertFalse(model.outputIsSequence());
+    assertEquals(5, model.hiddenUnits());
+  }
+
+  @Test
+  void constructor_recurrentAfterRecurrentWithoutSequences_throwsNeedsSequence() {
     ModelFormatException e = assertThrows(ModelFormatException.class,
         () -> new RnnModel("in", 10, List.of(rnn("simple_rnn", 3, 5), rnn("simple_rnn_1", 5, 5), dense("d", 5, 2))));
-    assertEquals("layer 'simple_rnn_1' (SimpleRNN) follows layer 'simple_rnn'; expected only Dense layers after the "
-        + "SimpleRNN", e.getMessage());
+    assertEquals("layer 'simple_rnn_1' (SimpleRNN) needs a sequence, but layer 'simple_rnn' gives one vector per row"
+        + " (return_sequences=False)", e.getMessage());
   }
 
   @Test
-  void constructor_recurrentAfterDense_throws() {
+  void constructor_stackedReturnSequences_chainsAndOutputsSequence() {
+    SimpleRnnLayer first = rnn("simple_rnn", 3, 5).withSequencing(Sequencing.SEQUENCES);
+    SimpleRnnLayer second = rnn("simple_rnn_1", 5, 4).withSequencing(Sequencing.SEQUENCES);
+    RnnModel model = new RnnModel("in", 0, List.of(first, second, dense("d", 4, 2)));
+    assertTrue(model.outputIsSequence());
+    assertEquals(2, model.outputWidth());
+    assertEquals("T=any D=3 M=5 K=2 per step", model.dimensionsText());
+    assertFalse(model.requiresDeclaredTimesteps());
+  }
+
+  @Test
+  void constructor_recurrentAfterDenseOnVector_throwsNeedsSequence() {
     ModelFormatException e = assertThrows(ModelFormatException.class,
         () -> new RnnModel("in", 10, List.of(rnn("simple_rnn", 3, 5), dense("dense", 5, 3), rnn("late_rnn", 3, 2))));
-    assertEquals("layer 'late_rnn' (SimpleRNN) follows layer 'dense'; expected only Dense layers after the SimpleRNN",
-        e.getMessage());
+    assertEquals("layer 'late_rnn' (SimpleRNN) needs a sequence, but layer 'dense' gives one vector per row"
+        + " (return_sequences=False)", e.getMessage());
+  }
+
+  @Test
+  void constructor_embeddingNotFirst_throws() {
+    EmbeddingLayer embedding = new EmbeddingLayer("embedding", w("embeddings", 10, 3), true);
+    ModelFormatException e = assertThrows(ModelFormatException.class,
+        () -> new RnnModel("in", 10, List.of(new MaskingLayer("masking", 0f), embedding, rnn("simple_rnn", 3, 5))));
+    assertEquals("layer 'embedding' (Embedding) follows layer 'masking'; an Embedding reads the token column, so it"
+        + " must come first", e.getMessage());
+  }
+
+  @Test
+  void constructor_embeddingFirst_readsOneTokenPerStep() {
+    EmbeddingLayer embedding = new EmbeddingLayer("embedding", w("embeddings", 10, 3), true);
+    RnnModel model = new RnnModel("in", 0, List.of(embedding, rnn("simple_rnn", 3, 5), dense("d", 5, 2)));
+    assertTrue(model.tokenInput());
+    assertEquals(1, model.inputWidth());
+    assertEquals(30 + 45 + 12, model.paramCount());
+  }
+
+  @Test
+  void constructor_flattenAfterSequence_needsDeclaredTimesteps() {
+    SimpleRnnLayer seq = rnn("simple_rnn", 3, 5).withSequencing(Sequencing.SEQUENCES);
+    RnnModel model = new RnnModel("in", 4, List.of(seq, new FlattenLayer("flatten"), dense("d", 20, 2)));
+    assertTrue(model.requiresDeclaredTimesteps());
+    assertEquals(Shape.vector(20), model.outputShapes().get(1));
+    ModelFormatException e = assertThrows(ModelFormatException.class,
+        () -> new RnnModel("in", 0, List.of(seq, new FlattenLayer("flatten"), dense("d", 20, 2))));
+    assertEquals("layer 'flatten' (Flatten) needs a fixed number of timesteps, but the model declares None; declare"
+        + " the input length (Input(shape=(T, D)))", e.getMessage());
   }
 
   @Test
   void constructor_noLayers_throws() {
     ModelFormatException e = assertThrows(ModelFormatException.class, () -> new RnnModel("in", 10, List.of()));
-    assertEquals("the model has no layers; expected a SimpleRNN followed by Dense layers", e.getMessage());
+    assertEquals("the model has no layers; expected at least one recurrent layer (SimpleRNN, LSTM, GRU)",
+        e.getMessage());
     e = assertThrows(ModelFormatException.class, () -> new RnnModel("in", 10, null));
-    assertEquals("the model has no layers; expected a SimpleRNN followed by Dense layers", e.getMessage());
+    assertEquals("the model has no layers; expected at least one recurrent layer (SimpleRNN, LSTM, GRU)",
+        e.getMessage());
   }
 
   @Test

@@ -16,16 +16,28 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.zip.CRC32;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 import org.rnnscore.model.Activation;
+import org.rnnscore.model.ActivationLayer;
+import org.rnnscore.model.BidirectionalLayer;
 import org.rnnscore.model.DenseLayer;
+import org.rnnscore.model.EmbeddingLayer;
+import org.rnnscore.model.FlattenLayer;
+import org.rnnscore.model.GruLayer;
 import org.rnnscore.model.Layer;
+import org.rnnscore.model.LstmLayer;
+import org.rnnscore.model.MaskingLayer;
+import org.rnnscore.model.RecurrentLayer;
 import org.rnnscore.model.RnnModel;
+import org.rnnscore.model.Shape;
 import org.rnnscore.model.SimpleRnnLayer;
 import org.rnnscore.model.WeightArray;
 
@@ -39,23 +51,32 @@ import org.rnnscore.model.WeightArray;
  *   <li>.h5 (tf.keras 2.x): root attributes {@code model_config} (JSON, with {@code keras_version}
  *       and {@code backend} inside as tf.keras writes them), {@code keras_version}, {@code
  *       backend}; group {@code model_weights} with {@code layer_names}, and per layer a group
- *       with {@code weight_names} such as "simple_rnn/simple_rnn_cell/kernel:0" whose datasets
- *       lie at that path below the layer group; float32 datasets.
+ *       with {@code weight_names} such as "lstm/lstm_cell/kernel:0" (Bidirectional:
+ *       "bidirectional/forward_lstm/lstm_cell/kernel:0", then the backward half's; Embedding:
+ *       "embedding/embeddings:0") whose datasets lie at that path below the layer group; float32.
+ *   <li>JSON + weights (Keras 2's {@code to_json()} and {@code save_weights("w.h5")}): the
+ *       model_config JSON as a file, and an h5 whose root carries {@code layer_names}, {@code
+ *       keras_version} and {@code backend}, with the layer groups directly below the root.
  *   <li>.keras (Keras 3): a stored (uncompressed) zip of metadata.json, config.json and
  *       model.weights.h5, the model as a Sequential starting with an InputLayer; weights at
- *       {@code layers/simple_rnn/cell/vars/0..2} and {@code layers/dense[_N]/vars/0..1}.
+ *       {@code layers/<snake_case class>[_N]/vars/0..}, recurrent layers at {@code .../cell/vars},
+ *       Bidirectional at {@code .../forward_layer/cell/vars} and {@code .../backward_layer/cell/vars},
+ *       TimeDistributed at {@code .../layer/vars}.
  *   <li>.npz: stored zip entries Wx.npy Wh.npy [bh.npy] Wo.npy [bo.npy], .npy format 1.0,
  *       little-endian float32, C order, header padded to a multiple of 64 bytes. (numpy writes
  *       the entries with zip64 extra fields; java.util.zip does not, which readers ignore.)
  * </ul>
  *
- * Known differences from Keras' files: jhdf adds a root attribute {@code _jHDF} and writes
+ * <p>A model does not remember whether a Dense came from {@code TimeDistributed(Dense)}: the
+ * {@code timeDistributed} arguments name the Dense layers to write wrapped.
+ *
+ * <p>Known differences from Keras' files: jhdf adds a root attribute {@code _jHDF} and writes
  * strings as fixed-length UTF-8 where h5py may write variable-length ones (Keras reads both).
- * Keras 3 also creates an empty {@code vars} group for every saveable without variables (the
- * model at the root, the SimpleRNN wrapper); those are left out because jhdf 0.9.4 writes a
- * corrupt file (unreadable by h5py too) when a group without datasets follows a dataset. Keras
- * 3's own loader looks up the root {@code vars} group, so a .keras file from here may need that
- * group added before Keras itself will load it; rnnscore does not read it.
+ * Keras writes a group (with an empty weight_names) for every layer, and Keras 3 an empty {@code
+ * vars} group for every saveable without variables; those are left out (weightless layers are
+ * not in layer_names either) because jhdf 0.9.4 writes a corrupt file (unreadable by h5py too)
+ * when a group without datasets follows a dataset. Keras' own loaders look those groups up, so a
+ * file from here may need them added before Keras itself will load it; rnnscore does not read them.
  */
 public final class KerasFileWriter {
   /** The versions written into files: a tf.keras 2.x and a Keras 3 release. */
@@ -72,16 +93,17 @@ public final class KerasFileWriter {
 
   /** Writes {@code model} as tf.keras 2.x's {@code model.save("x.h5")} would. */
   public static void writeLegacyH5(Path path, RnnModel model) {
-    writeLegacyH5(path, model, legacyModelConfig(model).toString());
+    writeLegacyH5(path, model, Set.of());
+  }
+
+  /** As {@link #writeLegacyH5(Path, RnnModel)}, with the named Dense layers wrapped in TimeDistributed. */
+  public static void writeLegacyH5(Path path, RnnModel model, Set<String> timeDistributed) {
+    writeLegacyH5(path, model, legacyModelConfig(model, timeDistributed).toString());
   }
 
   /** As {@link #writeLegacyH5(Path, RnnModel)}, with the given model_config JSON (for tests that alter it). */
   public static void writeLegacyH5(Path path, RnnModel model, String modelConfigJson) {
-    Map<String, Map<String, WeightArray>> weights = new LinkedHashMap<>();
-    for (Layer layer : model.layers()) {
-      weights.put(layer.name(), legacyWeights(layer));
-    }
-    writeLegacyH5(path, modelConfigJson, weights);
+    writeLegacyH5(path, modelConfigJson, legacyWeights(model));
   }
 
   /**
@@ -96,25 +118,36 @@ public final class KerasFileWriter {
       WritableGroup weightsGroup = file.putGroup("model_weights");
       weightsGroup.putAttribute("backend", "tensorflow");
       weightsGroup.putAttribute("keras_version", LEGACY_KERAS_VERSION);
-      weightsGroup.putAttribute("layer_names", weights.keySet().toArray(new String[0]));
-      for (Map.Entry<String, Map<String, WeightArray>> layer : weights.entrySet()) {
-        WritableGroup group = weightsGroup.putGroup(layer.getKey());
-        // jhdf cannot write an empty string array; Keras' empty list is an empty float array anyway.
-        if (!layer.getValue().isEmpty()) {
-          group.putAttribute("weight_names", layer.getValue().keySet().toArray(new String[0]));
-        }
-        for (Map.Entry<String, WeightArray> dataset : layer.getValue().entrySet()) {
-          putNested(group, dataset.getKey(), dataset.getValue());
-        }
+      putLayers(weightsGroup, weights);
+    }
+  }
+
+  /** layer_names on {@code group}, and a group per layer with its weight_names and datasets. */
+  private static void putLayers(WritableGroup group, Map<String, Map<String, WeightArray>> weights) {
+    group.putAttribute("layer_names", weights.keySet().toArray(new String[0]));
+    for (Map.Entry<String, Map<String, WeightArray>> layer : weights.entrySet()) {
+      WritableGroup layerGroup = group.putGroup(layer.getKey());
+      // jhdf cannot write an empty string array; Keras' empty list is an empty float array anyway.
+      if (!layer.getValue().isEmpty()) {
+        layerGroup.putAttribute("weight_names", layer.getValue().keySet().toArray(new String[0]));
+      }
+      for (Map.Entry<String, WeightArray> dataset : layer.getValue().entrySet()) {
+        putNested(layerGroup, dataset.getKey(), dataset.getValue());
       }
     }
   }
 
-  /** The weights of {@code model} by layer and tf.keras weight name, for tests that alter them. */
+  /**
+   * The weights of {@code model} by layer and tf.keras weight name, for tests that alter them.
+   * Layers without weights are left out (see the class comment).
+   */
   public static Map<String, Map<String, WeightArray>> legacyWeights(RnnModel model) {
     Map<String, Map<String, WeightArray>> weights = new LinkedHashMap<>();
     for (Layer layer : model.layers()) {
-      weights.put(layer.name(), legacyWeights(layer));
+      Map<String, WeightArray> datasets = legacyWeights(layer);
+      if (!datasets.isEmpty()) {
+        weights.put(layer.name(), datasets);
+      }
     }
     return weights;
   }
@@ -122,22 +155,40 @@ public final class KerasFileWriter {
   /** tf.keras 2.x weight names: "<layer>/<cell>/kernel:0" for recurrent layers, "<layer>/kernel:0" for Dense. */
   private static Map<String, WeightArray> legacyWeights(Layer layer) {
     Map<String, WeightArray> datasets = new LinkedHashMap<>();
-    if (layer instanceof SimpleRnnLayer) {
-      SimpleRnnLayer rnn = (SimpleRnnLayer) layer;
-      String prefix = rnn.name() + "/simple_rnn_cell/";
-      datasets.put(prefix + "kernel:0", rnn.kernel());
-      datasets.put(prefix + "recurrent_kernel:0", rnn.recurrentKernel());
-      rnn.bias().ifPresent(b -> datasets.put(prefix + "bias:0", b));
-    } else {
+    if (layer instanceof RecurrentLayer) {
+      putRecurrent(datasets, layer.name() + "/", (RecurrentLayer) layer);
+    } else if (layer instanceof BidirectionalLayer) {
+      BidirectionalLayer bidirectional = (BidirectionalLayer) layer;
+      putRecurrent(datasets, layer.name() + "/" + bidirectional.forward().name() + "/", bidirectional.forward());
+      putRecurrent(datasets, layer.name() + "/" + bidirectional.backward().name() + "/", bidirectional.backward());
+    } else if (layer instanceof DenseLayer) {
       DenseLayer dense = (DenseLayer) layer;
       datasets.put(dense.name() + "/kernel:0", dense.kernel());
       dense.bias().ifPresent(b -> datasets.put(dense.name() + "/bias:0", b));
+    } else if (layer instanceof EmbeddingLayer) {
+      datasets.put(layer.name() + "/embeddings:0", ((EmbeddingLayer) layer).embeddings());
     }
     return datasets;
   }
 
+  private static void putRecurrent(Map<String, WeightArray> datasets, String prefix, RecurrentLayer layer) {
+    String cell = prefix + cellName(layer) + "/";
+    datasets.put(cell + "kernel:0", layer.kernel());
+    datasets.put(cell + "recurrent_kernel:0", layer.recurrentKernel());
+    layer.bias().ifPresent(b -> datasets.put(cell + "bias:0", b));
+  }
+
+  private static String cellName(RecurrentLayer layer) {
+    return layer instanceof SimpleRnnLayer ? "simple_rnn_cell" : layer instanceof LstmLayer ? "lstm_cell" : "gru_cell";
+  }
+
   /** The model_config tf.keras 2.x writes for a Sequential with an InputLayer. */
   public static ObjectNode legacyModelConfig(RnnModel model) {
+    return legacyModelConfig(model, Set.of());
+  }
+
+  /** As {@link #legacyModelConfig(RnnModel)}, with the named Dense layers wrapped in TimeDistributed. */
+  public static ObjectNode legacyModelConfig(RnnModel model, Set<String> timeDistributed) {
     ObjectNode root = NODES.objectNode();
     root.put("class_name", "Sequential");
     ObjectNode config = root.putObject("config");
@@ -150,11 +201,9 @@ public final class KerasFileWriter {
     inputConfig.put("dtype", "float32");
     inputConfig.put("sparse", false);
     inputConfig.put("ragged", false);
-    inputConfig.put("name", model.inputName() != null ? model.inputName() : model.recurrent().name() + "_input");
+    inputConfig.put("name", model.inputName() != null ? model.inputName() : model.layers().get(0).name() + "_input");
     for (Layer layer : model.layers()) {
-      ObjectNode entry = layers.addObject();
-      entry.put("class_name", layer.kerasClass());
-      entry.set("config", layerConfig(layer, 2, NODES.textNode("float32")));
+      layers.add(entry(layer, 2, timeDistributed.contains(layer.name()), null));
     }
     root.put("keras_version", LEGACY_KERAS_VERSION);
     root.put("backend", "tensorflow");
@@ -162,11 +211,43 @@ public final class KerasFileWriter {
   }
 
   // ---------------------------------------------------------------------------------------
+  // JSON + weights (Keras 2's to_json() and save_weights())
+
+  /** Writes {@code model.to_json()} and {@code model.save_weights()} as tf.keras 2.x would. */
+  public static void writeJsonAndWeights(Path json, Path weights, RnnModel model) {
+    writeJsonAndWeights(json, weights, model, Set.of());
+  }
+
+  /** As {@link #writeJsonAndWeights(Path, Path, RnnModel)}, with the named Dense layers wrapped in TimeDistributed. */
+  public static void writeJsonAndWeights(Path json, Path weights, RnnModel model, Set<String> timeDistributed) {
+    try {
+      Files.writeString(json, legacyModelConfig(model, timeDistributed).toString());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    writeWeightsOnlyH5(weights, legacyWeights(model));
+  }
+
+  /** A save_weights() file: layer_names, keras_version and backend on the root, layer groups below it. */
+  public static void writeWeightsOnlyH5(Path path, Map<String, Map<String, WeightArray>> weights) {
+    try (WritableHdfFile file = HdfFile.write(path)) {
+      file.putAttribute("backend", "tensorflow");
+      file.putAttribute("keras_version", LEGACY_KERAS_VERSION);
+      putLayers(file, weights);
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------
   // Keras 3 .keras
 
   /** Writes {@code model} as Keras 3's {@code model.save("x.keras")} would. */
   public static void writeKerasV3(Path path, RnnModel model) {
-    writeKerasV3(path, model, kerasV3Config(model).toString());
+    writeKerasV3(path, model, Set.of());
+  }
+
+  /** As {@link #writeKerasV3(Path, RnnModel)}, with the named Dense layers wrapped in TimeDistributed. */
+  public static void writeKerasV3(Path path, RnnModel model, Set<String> timeDistributed) {
+    writeKerasV3(path, kerasV3Config(model, timeDistributed).toString(), kerasV3Vars(model, timeDistributed));
   }
 
   /** As {@link #writeKerasV3(Path, RnnModel)}, with the given config.json (for tests that alter it). */
@@ -186,29 +267,55 @@ public final class KerasFileWriter {
     writeZip(path, entries, false);
   }
 
-  /** Keras 3's weight paths for a Sequential of these layers: layers/simple_rnn/cell/vars, layers/dense[_N]/vars. */
   public static Map<String, List<WeightArray>> kerasV3Vars(RnnModel model) {
+    return kerasV3Vars(model, Set.of());
+  }
+
+  /**
+   * Keras 3's weight paths for a Sequential of these layers: saving_lib names each layer of the
+   * model's layers list by its snake_case class and a per-class counter ({@code layers/lstm},
+   * {@code layers/lstm_1}, ...), then the saveable attributes inside it by attribute name.
+   */
+  public static Map<String, List<WeightArray>> kerasV3Vars(RnnModel model, Set<String> timeDistributed) {
     Map<String, List<WeightArray>> vars = new LinkedHashMap<>();
-    Map<String, Integer> used = new LinkedHashMap<>();
+    Map<String, Integer> used = new HashMap<>();
     for (Layer layer : model.layers()) {
-      String base = layer instanceof SimpleRnnLayer ? "simple_rnn" : "dense";
+      String className = kerasClass(layer, timeDistributed);
+      String base = snakeCase(className);
       int count = used.merge(base, 1, Integer::sum) - 1;
       String group = "layers/" + (count == 0 ? base : base + "_" + count);
-      List<WeightArray> arrays = new ArrayList<>();
-      if (layer instanceof SimpleRnnLayer) {
-        SimpleRnnLayer rnn = (SimpleRnnLayer) layer;
-        arrays.add(rnn.kernel());
-        arrays.add(rnn.recurrentKernel());
-        rnn.bias().ifPresent(arrays::add);
-        vars.put(group + "/cell/vars", arrays);
-      } else {
+      if (layer instanceof RecurrentLayer) {
+        vars.put(group + "/cell/vars", recurrentArrays((RecurrentLayer) layer));
+      } else if (layer instanceof BidirectionalLayer) {
+        BidirectionalLayer bidirectional = (BidirectionalLayer) layer;
+        vars.put(group + "/forward_layer/cell/vars", recurrentArrays(bidirectional.forward()));
+        vars.put(group + "/backward_layer/cell/vars", recurrentArrays(bidirectional.backward()));
+      } else if (layer instanceof DenseLayer) {
         DenseLayer dense = (DenseLayer) layer;
+        List<WeightArray> arrays = new ArrayList<>();
         arrays.add(dense.kernel());
         dense.bias().ifPresent(arrays::add);
-        vars.put(group + "/vars", arrays);
+        vars.put(group + (className.equals("TimeDistributed") ? "/layer/vars" : "/vars"), arrays);
+      } else if (layer instanceof EmbeddingLayer) {
+        vars.put(group + "/vars", List.of(((EmbeddingLayer) layer).embeddings()));
       }
     }
     return vars;
+  }
+
+  private static List<WeightArray> recurrentArrays(RecurrentLayer layer) {
+    List<WeightArray> arrays = new ArrayList<>();
+    arrays.add(layer.kernel());
+    arrays.add(layer.recurrentKernel());
+    layer.bias().ifPresent(arrays::add);
+    return arrays;
+  }
+
+  /** Keras' to_snake_case, for weight group names. */
+  static String snakeCase(String className) {
+    String name = className.replaceAll("\\W+", "");
+    name = name.replaceAll("(.)([A-Z][a-z]+)", "$1_$2");
+    return name.replaceAll("([a-z])([A-Z])", "$1_$2").toLowerCase(Locale.ROOT);
   }
 
   /** model.weights.h5 holding the given groups' datasets, named 0, 1, ... as Keras' H5IOStore names them. */
@@ -232,8 +339,12 @@ public final class KerasFileWriter {
     }
   }
 
-  /** config.json as Keras 3 writes it for a Sequential starting with an InputLayer. */
   public static ObjectNode kerasV3Config(RnnModel model) {
+    return kerasV3Config(model, Set.of());
+  }
+
+  /** config.json as Keras 3 writes it for a Sequential starting with an InputLayer. */
+  public static ObjectNode kerasV3Config(RnnModel model, Set<String> timeDistributed) {
     ObjectNode root = NODES.objectNode();
     root.put("module", "keras");
     root.put("class_name", "Sequential");
@@ -251,20 +362,11 @@ public final class KerasFileWriter {
     inputConfig.put("sparse", false);
     inputConfig.put("name", model.inputName() != null ? model.inputName() : "input_layer");
     input.putNull("registered_name");
-    int width = model.inputWidth();
-    for (Layer layer : model.layers()) {
-      ObjectNode entry = layers.addObject();
-      entry.put("module", "keras.layers");
-      entry.put("class_name", layer.kerasClass());
-      entry.set("config", layerConfig(layer, 3, dtypePolicy()));
-      entry.putNull("registered_name");
-      ArrayNode inputShape = NODES.arrayNode().addNull();
-      if (layer instanceof SimpleRnnLayer) {
-        inputShape.add(batchShape(model).get(1)).add(width);
-      } else {
-        inputShape.add(layer.inputWidth());
-      }
-      entry.putObject("build_config").set("input_shape", inputShape);
+    Shape shape = inputShape(model);
+    for (int i = 0; i < model.layers().size(); i++) {
+      Layer layer = model.layers().get(i);
+      layers.add(entry(layer, 3, timeDistributed.contains(layer.name()), shape));
+      shape = model.outputShapes().get(i);
     }
     config.set("build_input_shape", batchShape(model));
     root.putNull("registered_name");
@@ -285,6 +387,11 @@ public final class KerasFileWriter {
   // ---------------------------------------------------------------------------------------
   // Shared layer configs
 
+  private static Shape inputShape(RnnModel model) {
+    return Shape.sequence(model.declaredTimesteps().orElse(0), model.inputWidth());
+  }
+
+  /** [null, T, D], or [null, T] for token ids; T null when undeclared. */
   private static ArrayNode batchShape(RnnModel model) {
     ArrayNode shape = NODES.arrayNode().addNull();
     if (model.declaredTimesteps().isPresent()) {
@@ -292,42 +399,113 @@ public final class KerasFileWriter {
     } else {
       shape.addNull();
     }
-    return shape.add(model.inputWidth());
+    return model.tokenInput() ? shape : shape.add(model.inputWidth());
   }
 
-  private static ObjectNode layerConfig(Layer layer, int kerasMajor, com.fasterxml.jackson.databind.JsonNode dtype) {
-    ObjectNode config = NODES.objectNode();
-    config.put("name", layer.name());
-    config.put("trainable", true);
-    config.set("dtype", dtype);
-    if (layer instanceof SimpleRnnLayer) {
-      SimpleRnnLayer rnn = (SimpleRnnLayer) layer;
-      config.put("return_sequences", false);
-      config.put("return_state", false);
-      config.put("go_backwards", false);
-      config.put("stateful", false);
-      config.put("unroll", false);
-      if (kerasMajor == 2) {
-        config.put("time_major", false);
+  private static ArrayNode shapeJson(Shape shape, boolean tokens) {
+    ArrayNode json = NODES.arrayNode().addNull();
+    if (shape.sequence()) {
+      if (shape.timesteps() == 0) {
+        json.addNull();
       } else {
-        config.put("zero_output_for_mask", false);
+        json.add(shape.timesteps());
       }
-      config.put("units", rnn.units());
-      config.put("activation", activationName(rnn.activation(), kerasMajor));
-      config.put("use_bias", rnn.bias().isPresent());
-      config.set("kernel_initializer", initializer("GlorotUniform", kerasMajor));
-      config.set("recurrent_initializer", initializer("Orthogonal", kerasMajor));
-      config.set("bias_initializer", initializer("Zeros", kerasMajor));
-      for (String key : List.of("kernel_regularizer", "recurrent_regularizer", "bias_regularizer",
-          "activity_regularizer", "kernel_constraint", "recurrent_constraint", "bias_constraint")) {
-        config.putNull(key);
+      if (tokens) {
+        return json;
       }
-      config.put("dropout", 0.0);
-      config.put("recurrent_dropout", 0.0);
-      if (kerasMajor == 3) {
-        config.putNull("seed");
+    }
+    return json.add(shape.width());
+  }
+
+  private static String kerasClass(Layer layer, Set<String> timeDistributed) {
+    if (timeDistributed.contains(layer.name())) {
+      if (!(layer instanceof DenseLayer)) {
+        throw new IllegalArgumentException("only a Dense layer can be written in TimeDistributed; '" + layer.name()
+            + "' is a " + layer.kerasClass());
       }
+      return "TimeDistributed";
+    }
+    return layer.kerasClass();
+  }
+
+  /**
+   * A layer's entry in the layer list: {"class_name", "config"} (Keras 2) or, for Keras 3, with
+   * module, registered_name and build_config ({@code input} is the shape the layer is built on).
+   */
+  private static ObjectNode entry(Layer layer, int kerasMajor, boolean timeDistributed, Shape input) {
+    ObjectNode entry = NODES.objectNode();
+    if (kerasMajor == 3) {
+      entry.put("module", "keras.layers");
+    }
+    if (timeDistributed) {
+      entry.put("class_name", "TimeDistributed");
+      ObjectNode config = base(layer.name(), kerasMajor);
+      DenseLayer dense = (DenseLayer) layer;
+      DenseLayer inner = new DenseLayer("dense_in_" + layer.name(), dense.units(), dense.kernel(),
+          dense.bias().orElse(null), dense.activation());
+      config.set("layer", wrapped(inner, kerasMajor, input == null ? null : Shape.vector(input.width())));
+      entry.set("config", config);
     } else {
+      entry.put("class_name", layer.kerasClass());
+      entry.set("config", layerConfig(layer, kerasMajor, input));
+    }
+    if (kerasMajor == 3) {
+      entry.putNull("registered_name");
+      if (input != null) {
+        entry.putObject("build_config").set("input_shape", shapeJson(input, layer instanceof EmbeddingLayer));
+      }
+    }
+    return entry;
+  }
+
+  /** A layer serialized inside a wrapper's config ("layer", "backward_layer"). */
+  private static ObjectNode wrapped(Layer layer, int kerasMajor, Shape input) {
+    ObjectNode entry = NODES.objectNode();
+    if (kerasMajor == 3) {
+      entry.put("module", "keras.layers");
+    }
+    entry.put("class_name", layer.kerasClass());
+    entry.set("config", layerConfig(layer, kerasMajor, input));
+    if (kerasMajor == 3) {
+      entry.putNull("registered_name");
+      if (input != null) {
+        entry.putObject("build_config").set("input_shape", shapeJson(input, false));
+      }
+    }
+    return entry;
+  }
+
+  private static ObjectNode base(String name, int kerasMajor) {
+    ObjectNode config = NODES.objectNode();
+    config.put("name", name);
+    config.put("trainable", true);
+    config.set("dtype", kerasMajor == 3 ? dtypePolicy() : NODES.textNode("float32"));
+    return config;
+  }
+
+  private static ObjectNode layerConfig(Layer layer, int kerasMajor, Shape input) {
+    ObjectNode config = base(layer.name(), kerasMajor);
+    if (layer instanceof RecurrentLayer) {
+      recurrentConfig(config, (RecurrentLayer) layer, kerasMajor);
+    } else if (layer instanceof BidirectionalLayer) {
+      BidirectionalLayer bidirectional = (BidirectionalLayer) layer;
+      RecurrentLayer forward = bidirectional.forward();
+      RecurrentLayer backward = bidirectional.backward();
+      String mode = bidirectional.mergeMode().name().toLowerCase(Locale.ROOT);
+      config.put("merge_mode", mode);
+      if (kerasMajor == 3) {
+        // Keras 3 serializes both halves, the forward one under its own name (forward_...).
+        config.set("layer", wrapped(forward, 3, input));
+        config.set("backward_layer", wrapped(backward, 3, input));
+      } else {
+        // tf.keras serializes the layer as given (named without forward_), and backward_layer only when one was given.
+        String base = removePrefix(forward.name(), "forward_");
+        config.set("layer", wrapped(renamed(forward, base), 2, null));
+        if (!isDerivedBackward(forward, backward, base)) {
+          config.set("backward_layer", wrapped(backward, 2, null));
+        }
+      }
+    } else if (layer instanceof DenseLayer) {
       DenseLayer dense = (DenseLayer) layer;
       config.put("units", dense.units());
       config.put("activation", activationName(dense.activation(), kerasMajor));
@@ -338,8 +516,102 @@ public final class KerasFileWriter {
           "bias_constraint")) {
         config.putNull(key);
       }
+    } else if (layer instanceof EmbeddingLayer) {
+      EmbeddingLayer embedding = (EmbeddingLayer) layer;
+      config.put("input_dim", embedding.vocabularySize());
+      config.put("output_dim", embedding.outputWidth());
+      config.set("embeddings_initializer", initializer("RandomUniform", kerasMajor));
+      config.putNull("embeddings_regularizer");
+      config.putNull("activity_regularizer");
+      config.putNull("embeddings_constraint");
+      config.put("mask_zero", embedding.maskZero());
+      if (kerasMajor == 2) {
+        config.putNull("input_length");
+      }
+    } else if (layer instanceof MaskingLayer) {
+      config.put("mask_value", (double) ((MaskingLayer) layer).maskValue());
+    } else if (layer instanceof FlattenLayer) {
+      config.put("data_format", "channels_last");
+    } else if (layer instanceof ActivationLayer) {
+      config.put("activation", activationName(((ActivationLayer) layer).activation(), kerasMajor));
+    } else {
+      throw new IllegalArgumentException("cannot write layer " + layer.name() + " (" + layer.kerasClass() + ")");
     }
     return config;
+  }
+
+  private static void recurrentConfig(ObjectNode config, RecurrentLayer rnn, int kerasMajor) {
+    config.put("return_sequences", rnn.returnSequences());
+    config.put("return_state", false);
+    config.put("go_backwards", rnn.goBackwards());
+    config.put("stateful", false);
+    config.put("unroll", false);
+    if (kerasMajor == 2) {
+      config.put("time_major", false);
+      if (rnn.sequencing().zeroOutputForMask()) {
+        config.put("zero_output_for_mask", true); // tf.keras writes it only when set
+      }
+    } else {
+      config.put("zero_output_for_mask", rnn.sequencing().zeroOutputForMask());
+    }
+    config.put("units", rnn.units());
+    config.put("activation", activationName(rnn.activation(), kerasMajor));
+    if (!(rnn instanceof SimpleRnnLayer)) {
+      config.put("recurrent_activation", activationName(rnn.recurrentActivation(), kerasMajor));
+    }
+    config.put("use_bias", rnn.bias().isPresent());
+    config.set("kernel_initializer", initializer("GlorotUniform", kerasMajor));
+    config.set("recurrent_initializer", initializer("Orthogonal", kerasMajor));
+    config.set("bias_initializer", initializer("Zeros", kerasMajor));
+    if (rnn instanceof LstmLayer) {
+      config.put("unit_forget_bias", true);
+    }
+    for (String key : List.of("kernel_regularizer", "recurrent_regularizer", "bias_regularizer",
+        "activity_regularizer", "kernel_constraint", "recurrent_constraint", "bias_constraint")) {
+      config.putNull(key);
+    }
+    config.put("dropout", 0.0);
+    config.put("recurrent_dropout", 0.0);
+    if (!(rnn instanceof SimpleRnnLayer) && kerasMajor == 2) {
+      config.put("implementation", 2);
+    }
+    if (rnn instanceof GruLayer) {
+      config.put("reset_after", ((GruLayer) rnn).resetAfter());
+    }
+    if (kerasMajor == 3) {
+      config.putNull("seed");
+    }
+  }
+
+  /** Whether Keras would derive {@code backward} from {@code forward}: same config, go_backwards flipped, its name. */
+  private static boolean isDerivedBackward(RecurrentLayer forward, RecurrentLayer backward, String base) {
+    RecurrentLayer derived = forward.withSequencing(forward.sequencing().backwards());
+    return derived.kerasClass().equals(backward.kerasClass())
+        && backward.name().equals("backward_" + removePrefix(base, "backward_"))
+        && configText(renamed(derived, "x")).equals(configText(renamed(backward, "x")));
+  }
+
+  private static String configText(RecurrentLayer layer) {
+    ObjectNode config = NODES.objectNode();
+    recurrentConfig(config, layer, 2);
+    return config.toString();
+  }
+
+  private static RecurrentLayer renamed(RecurrentLayer layer, String name) {
+    if (layer instanceof SimpleRnnLayer) {
+      return new SimpleRnnLayer(name, layer.units(), layer.kernel(), layer.recurrentKernel(), layer.bias().orElse(null),
+          layer.activation(), layer.sequencing());
+    }
+    if (layer instanceof LstmLayer) {
+      return new LstmLayer(name, layer.units(), layer.kernel(), layer.recurrentKernel(), layer.bias().orElse(null),
+          layer.activation(), layer.recurrentActivation(), layer.sequencing());
+    }
+    return new GruLayer(name, layer.units(), layer.kernel(), layer.recurrentKernel(), layer.bias().orElse(null),
+        layer.activation(), layer.recurrentActivation(), ((GruLayer) layer).resetAfter(), layer.sequencing());
+  }
+
+  private static String removePrefix(String text, String prefix) {
+    return text.startsWith(prefix) ? text.substring(prefix.length()) : text;
   }
 
   private static ObjectNode initializer(String className, int kerasMajor) {
@@ -354,6 +626,10 @@ public final class KerasFileWriter {
     }
     if (className.equals("Orthogonal")) {
       config.put("gain", 1.0);
+    }
+    if (className.equals("RandomUniform")) {
+      config.put("minval", -0.05);
+      config.put("maxval", 0.05);
     }
     if (kerasMajor == 3) {
       init.putNull("registered_name");
@@ -392,11 +668,12 @@ public final class KerasFileWriter {
 
   /** Writes Wx, Wh, bh, Wo, bo as {@code np.savez} would, for a SimpleRNN followed by exactly one Dense. */
   public static void writeNpz(Path path, RnnModel model) {
-    if (model.denseLayers().size() != 1) {
-      throw new IllegalArgumentException("an .npz model holds a SimpleRNN and exactly one Dense; this model has "
-          + model.denseLayers().size() + " Dense layers");
+    if (model.layers().size() != 2 || !(model.layers().get(0) instanceof SimpleRnnLayer)
+        || !(model.layers().get(1) instanceof DenseLayer)) {
+      throw new IllegalArgumentException("an .npz model holds a SimpleRNN and exactly one Dense; this model has layers "
+          + model.layers().stream().map(Layer::kerasClass).collect(java.util.stream.Collectors.joining(", ")));
     }
-    SimpleRnnLayer rnn = model.recurrent();
+    SimpleRnnLayer rnn = (SimpleRnnLayer) model.layers().get(0);
     DenseLayer dense = model.denseLayers().get(0);
     Map<String, WeightArray> arrays = new LinkedHashMap<>();
     arrays.put("Wx", rnn.kernel());

@@ -4,14 +4,35 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import org.rnnscore.model.Activation;
+import org.rnnscore.model.ActivationLayer;
+import org.rnnscore.model.BidirectionalLayer;
+import org.rnnscore.model.BidirectionalLayer.MergeMode;
 import org.rnnscore.model.DenseLayer;
+import org.rnnscore.model.EmbeddingLayer;
+import org.rnnscore.model.FlattenLayer;
+import org.rnnscore.model.GruLayer;
 import org.rnnscore.model.Layer;
+import org.rnnscore.model.LstmLayer;
+import org.rnnscore.model.MaskingLayer;
+import org.rnnscore.model.RecurrentLayer;
 import org.rnnscore.model.RnnModel;
+import org.rnnscore.model.Sequencing;
 import org.rnnscore.model.SimpleRnnLayer;
 import org.rnnscore.model.WeightArray;
 
-/** Seeded random models for tests: weights uniform in [-1, 1), any shapes and activations. */
+/**
+ * Seeded random models for tests: weights uniform in [-1, 1), any shapes and activations. Weight
+ * arrays carry the names the readers give them (kernel, recurrent_kernel, bias, embeddings), so
+ * a model read back compares equal to the one written.
+ */
 public final class RandomModels {
+  /** Element-wise activations every Keras generation writes under the same meaning. */
+  public static final List<Activation> PORTABLE = List.of(Activation.LINEAR, Activation.TANH, Activation.SIGMOID,
+      Activation.RELU, Activation.ELU, Activation.SELU, Activation.SOFTPLUS, Activation.SOFTSIGN, Activation.SWISH);
+
+  /** The recurrent layer kinds, by Keras class. */
+  public static final List<String> RECURRENT_KINDS = List.of("SimpleRNN", "LSTM", "GRU");
+
   private RandomModels() {}
 
   public static WeightArray array(Random random, String name, int... shape) {
@@ -45,5 +66,134 @@ public final class RandomModels {
       width = k;
     }
     return new RnnModel(null, timesteps, layers);
+  }
+
+  /**
+   * A recurrent layer of the given Keras class (SimpleRNN, LSTM, GRU) reading d features with m
+   * units; GRU with reset_after as given (ignored by the others).
+   */
+  public static RecurrentLayer recurrent(Random random, String kind, String name, int d, int m, boolean bias,
+      Activation activation, Activation recurrentActivation, boolean resetAfter, Sequencing sequencing) {
+    switch (kind) {
+      case "SimpleRNN":
+        return new SimpleRnnLayer(name, m, array(random, "kernel", d, m), array(random, "recurrent_kernel", m, m),
+            bias ? array(random, "bias", m) : null, activation, sequencing);
+      case "LSTM":
+        return new LstmLayer(name, m, array(random, "kernel", d, 4 * m), array(random, "recurrent_kernel", m, 4 * m),
+            bias ? array(random, "bias", 4 * m) : null, activation, recurrentActivation, sequencing);
+      case "GRU":
+        return new GruLayer(name, m, array(random, "kernel", d, 3 * m), array(random, "recurrent_kernel", m, 3 * m),
+            bias ? resetAfter ? array(random, "bias", 2, 3 * m) : array(random, "bias", 3 * m) : null, activation,
+            recurrentActivation, resetAfter, sequencing);
+      default:
+        throw new IllegalArgumentException("not a recurrent kind: " + kind);
+    }
+  }
+
+  /**
+   * Bidirectional around a layer of {@code kind}, halves named forward_&lt;base&gt; and
+   * backward_&lt;base&gt;, zero_output_for_mask = return_sequences as Keras forces it. With
+   * {@code customBackward} the backward half gets its own activation (and, under concat, its
+   * own width), as a user-given backward_layer may; otherwise it has the forward's config.
+   */
+  public static BidirectionalLayer bidirectional(Random random, String name, String base, String kind, int d, int m,
+      MergeMode mode, boolean returnSequences, boolean bias, boolean customBackward) {
+    Sequencing forwardSequencing = new Sequencing(returnSequences, false, returnSequences);
+    Activation activation = pick(random, PORTABLE);
+    Activation recurrentActivation = pick(random, PORTABLE);
+    boolean resetAfter = random.nextBoolean();
+    RecurrentLayer forward = recurrent(random, kind, "forward_" + base, d, m, bias, activation, recurrentActivation,
+        resetAfter, forwardSequencing);
+    RecurrentLayer backward = customBackward
+        ? recurrent(random, kind, "backward_" + base, d, mode == MergeMode.CONCAT ? m + 1 : m, bias,
+            pick(random, PORTABLE), recurrentActivation, resetAfter, forwardSequencing.backwards())
+        : recurrent(random, kind, "backward_" + base, d, m, bias, activation, recurrentActivation, resetAfter,
+            forwardSequencing.backwards());
+    return new BidirectionalLayer(name, forward, backward, mode);
+  }
+
+  public static DenseLayer dense(Random random, String name, int in, int k, boolean bias, Activation activation) {
+    return new DenseLayer(name, k, array(random, "kernel", in, k), bias ? array(random, "bias", k) : null, activation);
+  }
+
+  public static EmbeddingLayer embedding(Random random, String name, int vocabulary, int width, boolean maskZero) {
+    return new EmbeddingLayer(name, array(random, "embeddings", vocabulary, width), maskZero);
+  }
+
+  /**
+   * A random chain: optionally an Embedding or a Masking first, one to three recurrent layers
+   * (plain or Bidirectional, any kind, any options, all but the last returning sequences), then
+   * optionally Flatten, Dense layers and an Activation. Activations are ones every Keras
+   * generation writes, so the model can be written in every format.
+   */
+  public static RnnModel randomChain(long seed) {
+    Random random = new Random(seed);
+    int timesteps = random.nextInt(3) == 0 ? 0 : 1 + random.nextInt(5);
+    List<Layer> layers = new ArrayList<>();
+    int width;
+    int start = random.nextInt(3);
+    if (start == 0) {
+      EmbeddingLayer embedding = embedding(random, "embedding", 2 + random.nextInt(12), 1 + random.nextInt(4),
+          random.nextBoolean());
+      layers.add(embedding);
+      width = embedding.outputWidth();
+    } else {
+      width = 1 + random.nextInt(5);
+      if (start == 1) {
+        layers.add(new MaskingLayer("masking", new float[] {0f, -1f, 0.5f}[random.nextInt(3)]));
+      }
+    }
+    int recurrentCount = 1 + random.nextInt(3);
+    boolean sequence = true;
+    int[] kindCounts = new int[4];
+    for (int i = 0; i < recurrentCount; i++) {
+      boolean last = i == recurrentCount - 1;
+      boolean returnSequences = !last || random.nextBoolean();
+      String kind = pick(random, RECURRENT_KINDS);
+      int m = 1 + random.nextInt(4);
+      boolean bias = random.nextInt(4) != 0;
+      if (random.nextInt(3) == 0) {
+        MergeMode mode = pick(random, List.of(MergeMode.values()));
+        String name = numbered("bidirectional", kindCounts[3]++);
+        BidirectionalLayer layer = bidirectional(random, name, kind.toLowerCase(java.util.Locale.ROOT) + "_" + i, kind,
+            width, m, mode, returnSequences, bias, random.nextBoolean());
+        layers.add(layer);
+        width = layer.outputWidth();
+      } else {
+        int kindIndex = RECURRENT_KINDS.indexOf(kind);
+        String name = numbered(kind.equals("SimpleRNN") ? "simple_rnn" : kind.toLowerCase(java.util.Locale.ROOT),
+            kindCounts[kindIndex]++);
+        Sequencing sequencing = new Sequencing(returnSequences, random.nextBoolean(), random.nextBoolean());
+        RecurrentLayer layer = recurrent(random, kind, name, width, m, bias, pick(random, PORTABLE),
+            pick(random, PORTABLE), random.nextBoolean(), sequencing);
+        layers.add(layer);
+        width = m;
+      }
+      sequence = returnSequences;
+    }
+    if (sequence && timesteps > 0 && random.nextBoolean()) {
+      layers.add(new FlattenLayer("flatten"));
+      width *= timesteps;
+    }
+    int denseCount = random.nextInt(3);
+    for (int i = 0; i < denseCount; i++) {
+      int k = 1 + random.nextInt(4);
+      layers.add(dense(random, numbered("dense", i), width, k, random.nextInt(4) != 0,
+          random.nextInt(4) == 0 ? Activation.SOFTMAX : pick(random, PORTABLE)));
+      width = k;
+    }
+    if (random.nextInt(3) == 0) {
+      layers.add(new ActivationLayer("activation", pick(random, List.of(Activation.SOFTMAX, Activation.SIGMOID,
+          Activation.RELU))));
+    }
+    return new RnnModel(random.nextBoolean() ? "input_layer" : null, timesteps, layers);
+  }
+
+  private static String numbered(String base, int index) {
+    return index == 0 ? base : base + "_" + index;
+  }
+
+  public static <T> T pick(Random random, List<T> choices) {
+    return choices.get(random.nextInt(choices.size()));
   }
 }

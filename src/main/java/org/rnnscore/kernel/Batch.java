@@ -1,0 +1,98 @@
+package org.rnnscore.kernel;
+
+import java.util.Arrays;
+
+/**
+ * A batch's layout: rows sorted by length, longest first ({@code order[p]} is the caller's row at
+ * position p), and {@code active[t]}, the rows still running at step t — always a prefix.
+ */
+final class Batch {
+  final int size;
+  final int steps;
+  final int[] order;
+  final int[] length;
+  final int[] active;
+  /** The caller's explicit step mask in this layout (true = step counts), or null. */
+  boolean[] explicitMask;
+
+  private Batch(int[] order, int[] length) {
+    this.size = order.length;
+    this.order = order;
+    this.length = length;
+    this.steps = length[0];
+    this.active = new int[steps];
+    int p = size;
+    for (int t = 0; t < steps; t++) {
+      while (p > 0 && length[p - 1] <= t) {
+        p--;
+      }
+      active[t] = p;
+    }
+  }
+
+  static Batch of(int[] lengths, int count) {
+    Integer[] rows = new Integer[count];
+    for (int i = 0; i < count; i++) {
+      rows[i] = i;
+    }
+    // Stable: rows of equal length keep their order, so a uniform batch is not permuted at all.
+    Arrays.sort(rows, (a, b) -> Integer.compare(lengths[b], lengths[a]));
+    int[] order = new int[count];
+    int[] length = new int[count];
+    for (int p = 0; p < count; p++) {
+      order[p] = rows[p];
+      length[p] = lengths[rows[p]];
+    }
+    return new Batch(order, length);
+  }
+
+  /** True when every row has the same length: no row ever drops out. */
+  boolean uniform() {
+    return length[size - 1] == steps;
+  }
+
+  /** Each row's steps in reverse order within the row's own length (go_backwards; Bidirectional). */
+  float[] reverse(float[] data, int width) {
+    float[] out = new float[data.length];
+    for (int p = 0; p < size; p++) {
+      int last = length[p] - 1;
+      for (int s = 0; s <= last; s++) {
+        System.arraycopy(data, ((last - s) * size + p) * width, out, (s * size + p) * width, width);
+      }
+    }
+    return out;
+  }
+
+  boolean[] reverse(boolean[] mask) {
+    if (mask == null) {
+      return null;
+    }
+    boolean[] out = new boolean[mask.length];
+    for (int p = 0; p < size; p++) {
+      int last = length[p] - 1;
+      for (int s = 0; s <= last; s++) {
+        out[s * size + p] = mask[(last - s) * size + p];
+      }
+    }
+    return out;
+  }
+
+  /** The final tensor as one array per caller's row, in the caller's order. */
+  float[][] unsort(Tensor result) {
+    float[][] out = new float[size][];
+    int w = result.width;
+    for (int p = 0; p < size; p++) {
+      float[] row;
+      if (result.sequence) {
+        row = new float[length[p] * w];
+        for (int t = 0; t < length[p]; t++) {
+          System.arraycopy(result.data, (t * size + p) * w, row, t * w, w);
+        }
+      } else {
+        row = Arrays.copyOfRange(result.data, p * w, (p + 1) * w);
+      }
+      out[order[p]] = row;
+    }
+    return out;
+  }
+}

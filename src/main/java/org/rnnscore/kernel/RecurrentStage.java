@@ -1,0 +1,278 @@
+package org.rnnscore.kernel;
+
+import java.nio.FloatBuffer;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.rnnscore.model.Activation;
+import org.rnnscore.model.GruLayer;
+import org.rnnscore.model.LstmLayer;
+import org.rnnscore.model.RecurrentLayer;
+import org.rnnscore.model.WeightArray;
+
+/**
+ * SimpleRNN, LSTM and GRU over a batch laid out as {@link Batch} describes.
+ *
+ * <p>All steps' input projections x·W (+ input bias) are one GEMM. Then per step t, for the
+ * rows still running: S = H·U on ND4J (H kept off-heap for the GEMM), then the gate arithmetic
+ * on the heap, row by row, skipping the state update of masked steps (Keras carries the state
+ * over and repeats the last output, or outputs zeros with zero_output_for_mask).
+ */
+final class RecurrentStage implements Stage {
+  private enum Kind { SIMPLE, LSTM, GRU_RESET_AFTER, GRU_RESET_BEFORE }
+
+  private final Kind kind;
+  private final int units;
+  private final int gates;
+  private final boolean goBackwards;
+  private final boolean returnSequences;
+  private final boolean zeroOutputForMask;
+  private final Activation activation;
+  private final Activation recurrentActivation;
+  private final Affine inputProjection;
+  /** H·U's weights: the whole recurrent kernel, or for GRU reset_before its z and r columns only. */
+  private final INDArray recurrentKernel;
+  /** GRU reset_before: the h columns, applied to r·H. */
+  private final INDArray candidateKernel;
+  // Per-step operands, kept across batches (see Affine for why); grown to the largest batch.
+  private int capacity;
+  private INDArray stateNd;
+  private INDArray productNd;
+  private INDArray resetNd;
+  private INDArray candidateNd;
+  /** GRU reset_after: the second bias row, added to H·U. */
+  private final float[] recurrentBias;
+
+  RecurrentStage(RecurrentLayer layer) {
+    this.units = layer.units();
+    this.gates = layer.gates();
+    this.goBackwards = layer.goBackwards();
+    this.returnSequences = layer.returnSequences();
+    this.zeroOutputForMask = layer.sequencing().zeroOutputForMask();
+    this.activation = layer.activation();
+    this.recurrentActivation = layer.recurrentActivation();
+    WeightArray bias = layer.bias().orElse(null);
+    if (layer instanceof LstmLayer) {
+      kind = Kind.LSTM;
+    } else if (layer instanceof GruLayer) {
+      kind = ((GruLayer) layer).resetAfter() ? Kind.GRU_RESET_AFTER : Kind.GRU_RESET_BEFORE;
+    } else {
+      kind = Kind.SIMPLE;
+    }
+    int width = gates * units;
+    if (kind == Kind.GRU_RESET_BEFORE) {
+      this.recurrentKernel = Matrices.columns(layer.recurrentKernel(), 0, 2 * units);
+      this.candidateKernel = Matrices.columns(layer.recurrentKernel(), 2 * units, units);
+    } else {
+      this.recurrentKernel = Matrices.matrix(layer.recurrentKernel());
+      this.candidateKernel = null;
+    }
+    float[] inputBias;
+    if (bias == null) {
+      inputBias = null;
+      this.recurrentBias = null;
+    } else if (kind == Kind.GRU_RESET_AFTER) {
+      float[] both = bias.data();
+      inputBias = java.util.Arrays.copyOfRange(both, 0, width);
+      this.recurrentBias = java.util.Arrays.copyOfRange(both, width, 2 * width);
+    } else {
+      inputBias = bias.data();
+      this.recurrentBias = null;
+    }
+    this.inputProjection = new Affine(Matrices.matrix(layer.kernel()), inputBias);
+  }
+
+  boolean goBackwards() {
+    return goBackwards;
+  }
+
+  @Override
+  public Tensor apply(Tensor input, Batch batch) {
+    return run(input, batch);
+  }
+
+  /**
+   * Runs the layer. With go_backwards each row is read last step first and, with
+   * return_sequences, the outputs come in that processing order, as Keras returns them.
+   */
+  Tensor run(Tensor input, Batch batch) {
+    int b = batch.size;
+    int steps = batch.steps;
+    int m = units;
+    int width = gates * m;
+    float[] x = goBackwards ? batch.reverse(input.data, input.width) : input.data;
+    boolean[] mask = goBackwards ? batch.reverse(input.mask) : input.mask;
+    float[] projected = inputProjection.apply(x, steps * b);
+
+    int productWidth = kind == Kind.GRU_RESET_BEFORE ? 2 * m : width;
+    ensureCapacity(b, productWidth);
+    FloatBuffer stateBuffer = stateNd.data().asNioFloat();
+    FloatBuffer productBuffer = productNd.data().asNioFloat();
+    float[] reset = kind == Kind.GRU_RESET_BEFORE ? new float[b * m] : null;
+    float[] candidate = kind == Kind.GRU_RESET_BEFORE ? new float[b * m] : null;
+
+    float[] h = new float[b * m];
+    float[] c = kind == Kind.LSTM ? new float[b * m] : null;
+    float[] product = new float[b * productWidth];
+    float[] gate = new float[b * width];
+    float[] out = returnSequences ? new float[steps * b * m] : null;
+
+    for (int t = 0; t < steps; t++) {
+      int n = batch.active[t];
+      if (t > 0) {
+        Nd4j.gemm(rows(stateNd, n), recurrentKernel, rows(productNd, n), false, false, 1.0, 0.0);
+        productBuffer.get(0, product, 0, n * productWidth);
+      } // at t = 0, H = 0 and so is H·U: product is still all zeros
+      if (kind == Kind.GRU_RESET_BEFORE) {
+        // The candidate needs (r·H)·U_h: z and r first, then a second GEMM.
+        for (int p = 0; p < n; p++) {
+          int at = p * width;
+          System.arraycopy(projected, (t * b + p) * width, gate, at, width);
+          for (int j = 0; j < 2 * m; j++) {
+            gate[at + j] += product[p * productWidth + j];
+          }
+          FastMath.activate(gate, at, at + 2 * m, recurrentActivation);
+          for (int j = 0; j < m; j++) {
+            reset[p * m + j] = gate[at + m + j] * h[p * m + j];
+          }
+        }
+        resetNd.data().asNioFloat().put(0, reset, 0, n * m);
+        Nd4j.gemm(rows(resetNd, n), candidateKernel, rows(candidateNd, n), false, false, 1.0, 0.0);
+        candidateNd.data().asNioFloat().get(0, candidate, 0, n * m);
+      } else {
+        // Pre-activations of the n running rows, as one contiguous block: z = x·W + b + H·U.
+        System.arraycopy(projected, t * b * width, gate, 0, n * width);
+      }
+      combine(gate, product, candidate, n);
+      for (int p = 0; p < n; p++) {
+        int row = t * b + p;
+        boolean keep = mask == null || mask[row];
+        if (keep) {
+          update(gate, p, h, c);
+        }
+        if (out != null && (keep || !zeroOutputForMask)) {
+          System.arraycopy(h, p * m, out, row * m, m);
+        } // else the zeros the array started with
+      }
+      stateBuffer.put(0, h, 0, n * m);
+    }
+    if (returnSequences) {
+      return Tensor.sequence(out, m, input.mask);
+    }
+    if (zeroOutputForMask && mask != null) {
+      // Keras' last output is the last step's output, zeros when that step was masked.
+      for (int p = 0; p < b; p++) {
+        if (!mask[(batch.length[p] - 1) * b + p]) {
+          java.util.Arrays.fill(h, p * m, (p + 1) * m, 0f);
+        }
+      }
+    }
+    return Tensor.vector(h, m);
+  }
+
+  /**
+   * Adds the recurrent contribution to the n rows' pre-activations in {@code gate} (n × G·M) and
+   * applies the gates' activations, block by block: afterwards row p holds SimpleRNN's new h,
+   * LSTM's i, f, g, o, or GRU's z, r and candidate ĥ.
+   */
+  private void combine(float[] gate, float[] product, float[] candidate, int n) {
+    int m = units;
+    int width = gates * m;
+    switch (kind) {
+      case SIMPLE:
+        for (int i = 0; i < n * m; i++) {
+          gate[i] += product[i];
+        }
+        FastMath.activate(gate, 0, n * m, activation);
+        return;
+      case LSTM:
+        for (int i = 0; i < n * width; i++) {
+          gate[i] += product[i];
+        }
+        for (int p = 0; p < n; p++) {
+          int at = p * width;
+          FastMath.activate(gate, at, at + 2 * m, recurrentActivation);
+          FastMath.activate(gate, at + 2 * m, at + 3 * m, activation);
+          FastMath.activate(gate, at + 3 * m, at + 4 * m, recurrentActivation);
+        }
+        return;
+      case GRU_RESET_AFTER:
+        for (int p = 0; p < n; p++) {
+          int at = p * width;
+          for (int j = 0; j < 2 * m; j++) {
+            gate[at + j] += product[at + j] + (recurrentBias == null ? 0 : recurrentBias[j]);
+          }
+          FastMath.activate(gate, at, at + 2 * m, recurrentActivation);
+          for (int j = 0; j < m; j++) {
+            float rh = product[at + 2 * m + j] + (recurrentBias == null ? 0 : recurrentBias[2 * m + j]);
+            gate[at + 2 * m + j] += gate[at + m + j] * rh;
+          }
+          FastMath.activate(gate, at + 2 * m, at + 3 * m, activation);
+        }
+        return;
+      case GRU_RESET_BEFORE:
+        // z and r were activated by the caller (r was needed for (r·H)·U_h, now in candidate).
+        for (int p = 0; p < n; p++) {
+          int at = p * width;
+          for (int j = 0; j < m; j++) {
+            gate[at + 2 * m + j] += candidate[p * m + j];
+          }
+          FastMath.activate(gate, at + 2 * m, at + 3 * m, activation);
+        }
+        return;
+      default:
+        throw new IllegalStateException(kind.name());
+    }
+  }
+
+  /** Row p's new state from its activated gates. */
+  private void update(float[] gate, int p, float[] h, float[] c) {
+    int m = units;
+    int at = p * gates * m;
+    int hAt = p * m;
+    switch (kind) {
+      case SIMPLE:
+        System.arraycopy(gate, at, h, hAt, m);
+        return;
+      case LSTM:
+        for (int j = 0; j < m; j++) {
+          float cell = gate[at + m + j] * c[hAt + j] + gate[at + j] * gate[at + 2 * m + j];
+          c[hAt + j] = cell;
+          h[hAt + j] = cell;
+        }
+        FastMath.activate(h, hAt, hAt + m, activation);
+        for (int j = 0; j < m; j++) {
+          h[hAt + j] *= gate[at + 3 * m + j];
+        }
+        return;
+      case GRU_RESET_AFTER:
+      case GRU_RESET_BEFORE:
+        for (int j = 0; j < m; j++) {
+          float z = gate[at + j];
+          h[hAt + j] = z * h[hAt + j] + (1 - z) * gate[at + 2 * m + j];
+        }
+        return;
+      default:
+        throw new IllegalStateException(kind.name());
+    }
+  }
+
+  /** The first n rows of a row-major matrix, as a view ND4J's GEMM writes into in place. */
+  private static INDArray rows(INDArray matrix, int n) {
+    return Affine.firstRows(matrix, n);
+  }
+
+  private void ensureCapacity(int rows, int productWidth) {
+    if (rows <= capacity) {
+      return;
+    }
+    int grown = Math.max(rows, capacity + capacity / 2);
+    stateNd = Nd4j.createUninitialized(DataType.FLOAT, new long[] {grown, units}, 'c');
+    productNd = Nd4j.createUninitialized(DataType.FLOAT, new long[] {grown, productWidth}, 'c');
+    if (kind == Kind.GRU_RESET_BEFORE) {
+      resetNd = Nd4j.createUninitialized(DataType.FLOAT, new long[] {grown, units}, 'c');
+      candidateNd = Nd4j.createUninitialized(DataType.FLOAT, new long[] {grown, units}, 'c');
+    }
+    capacity = grown;
+  }
+}

@@ -1,0 +1,47 @@
+package org.rnnscore.model;
+
+/**
+ * Keras {@code Masking(mask_value)}: a timestep whose features all equal mask_value is masked.
+ * The recurrent layers after it skip masked steps (state carried over; with return_sequences the
+ * last output repeated, or zeros with zero_output_for_mask). As in Keras, masked steps' values
+ * become zeros and the mask replaces any mask made before this layer.
+ */
+public final class MaskingLayer implements Layer {
+  private static final long serialVersionUID = 1L;
+
+  private final String name;
+  private final float maskValue;
+
+  public MaskingLayer(String name, float maskValue) {
+    this.name = name;
+    this.maskValue = maskValue;
+  }
+
+  @Override
+  public String name() {
+    return name;
+  }
+
+  @Override
+  public String kerasClass() {
+    return "Masking";
+  }
+
+  public float maskValue() {
+    return maskValue;
+  }
+
+  @Override
+  public long paramCount() {
+    return 0;
+  }
+
+  @Override
+  public Shape outputShape(Shape input, String source) {
+    if (!input.sequence()) {
+      throw new ModelFormatException("layer '" + name + "' (Masking) needs a sequence, but " + source
+          + " gives one vector per row");
+    }
+    return input;
+  }
+}

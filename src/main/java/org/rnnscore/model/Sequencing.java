@@ -1,0 +1,22 @@
+package org.rnnscore.model;
+
+import java.io.Serializable;
+
+/**
+ * How a recurrent layer walks its sequence and what it returns (Keras' layer options).
+ *
+ * @param returnSequences return every step's output (N×T×M) instead of the last (N×M)
+ * @param goBackwards process the steps last to first; with returnSequences the outputs come in
+ *     processing order, i.e. reversed, as Keras returns them
+ * @param zeroOutputForMask at a masked step, output zeros instead of repeating the last output
+ */
+public record Sequencing(boolean returnSequences, boolean goBackwards, boolean zeroOutputForMask)
+    implements Serializable {
+  /** Keras' defaults: last output only, forwards. */
+  public static final Sequencing LAST = new Sequencing(false, false, false);
+  public static final Sequencing SEQUENCES = new Sequencing(true, false, false);
+
+  public Sequencing backwards() {
+    return new Sequencing(returnSequences, !goBackwards, zeroOutputForMask);
+  }
+}
