@@ -11,7 +11,8 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = RnnScoreCli.Version.class,
     description = "Scores Parquet sequences with a Keras SimpleRNN→Dense model on Spark.",
-    subcommands = {ScoreCommand.class, InspectCommand.class, GenerateCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {ScoreCommand.class, InspectCommand.class, GenerateCommand.class, BenchCommand.class,
+        CommandLine.HelpCommand.class})
 public final class RnnScoreCli implements Runnable {
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;

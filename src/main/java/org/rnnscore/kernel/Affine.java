@@ -19,6 +19,7 @@ final class Affine {
   private INDArray x;
   private INDArray y;
   private int capacity;
+  private float[] result;
 
   Affine(INDArray weights, float[] bias) {
     this.weights = weights;
@@ -31,12 +32,24 @@ final class Affine {
     return out;
   }
 
+  /**
+   * x·W (no bias) for the first {@code rows} rows of {@code input}, left off-heap: the result's
+   * first rows × out values; valid until the next call.
+   */
+  INDArray project(float[] input, int rows) {
+    ensureCapacity(rows);
+    x.data().asNioFloat().put(0, input, 0, rows * in);
+    Gemm.multiply(x, rows, weights, y);
+    return y;
+  }
+
   /** x·W + b for the first {@code rows} rows of {@code input} (rows × in, row-major). */
   float[] apply(float[] input, int rows) {
     ensureCapacity(rows);
     x.data().asNioFloat().put(0, input, 0, rows * in);
-    Nd4j.gemm(firstRows(x, rows), weights, firstRows(y, rows), false, false, 1.0, 0.0);
-    float[] result = new float[rows * out];
+    Gemm.multiply(x, rows, weights, y);
+    // Reused: the caller consumes it before this Affine runs again (the next batch).
+    float[] result = this.result = Buffers.reuse(this.result, rows * out);
     y.data().asNioFloat().get(0, result, 0, rows * out);
     if (bias != null) {
       for (int r = 0; r < rows; r++) {

@@ -37,6 +37,7 @@ public final class ForwardPass {
   private final RnnModel model;
   private final List<Stage> stages = new ArrayList<>();
   private final int inputWidth;
+  private float[] staging;
 
   public ForwardPass(RnnModel model) {
     this.model = model;
@@ -147,7 +148,7 @@ public final class ForwardPass {
             + ", beyond the " + values.length + " given");
       }
     }
-    float[] staging = new float[batch.steps * batch.size * inputWidth];
+    float[] staging = this.staging = Buffers.reuse(this.staging, batch.steps * batch.size * inputWidth);
     for (int p = 0; p < batch.size; p++) {
       int row = batch.order[p];
       for (int t = 0; t < batch.length[p]; t++) {

@@ -40,6 +40,15 @@ final class RecurrentStage implements Stage {
   private INDArray productNd;
   private INDArray resetNd;
   private INDArray candidateNd;
+  private float[] h;
+  private float[] c;
+  private float[] product;
+  private float[] gate;
+  private float[] out;
+  private float[] reset;
+  private float[] candidate;
+  /** Added to x·W per step (for GRU reset_after, the first bias row). */
+  private final float[] inputBias;
   /** GRU reset_after: the second bias row, added to H·U. */
   private final float[] recurrentBias;
 
@@ -67,19 +76,18 @@ final class RecurrentStage implements Stage {
       this.recurrentKernel = Matrices.matrix(layer.recurrentKernel());
       this.candidateKernel = null;
     }
-    float[] inputBias;
     if (bias == null) {
-      inputBias = null;
+      this.inputBias = null;
       this.recurrentBias = null;
     } else if (kind == Kind.GRU_RESET_AFTER) {
       float[] both = bias.data();
-      inputBias = java.util.Arrays.copyOfRange(both, 0, width);
+      this.inputBias = java.util.Arrays.copyOfRange(both, 0, width);
       this.recurrentBias = java.util.Arrays.copyOfRange(both, width, 2 * width);
     } else {
-      inputBias = bias.data();
+      this.inputBias = bias.data();
       this.recurrentBias = null;
     }
-    this.inputProjection = new Affine(Matrices.matrix(layer.kernel()), inputBias);
+    this.inputProjection = new Affine(Matrices.matrix(layer.kernel()), null);
   }
 
   boolean goBackwards() {
@@ -102,32 +110,40 @@ final class RecurrentStage implements Stage {
     int width = gates * m;
     float[] x = goBackwards ? batch.reverse(input.data, input.width) : input.data;
     boolean[] mask = goBackwards ? batch.reverse(input.mask) : input.mask;
-    float[] projected = inputProjection.apply(x, steps * b);
+    // x·W for every step, left off-heap: each step reads its own block (cache-sized) from there.
+    FloatBuffer projected = inputProjection.project(x, steps * b).data().asNioFloat();
 
     int productWidth = kind == Kind.GRU_RESET_BEFORE ? 2 * m : width;
     ensureCapacity(b, productWidth);
     FloatBuffer stateBuffer = stateNd.data().asNioFloat();
     FloatBuffer productBuffer = productNd.data().asNioFloat();
-    float[] reset = kind == Kind.GRU_RESET_BEFORE ? new float[b * m] : null;
-    float[] candidate = kind == Kind.GRU_RESET_BEFORE ? new float[b * m] : null;
-
-    float[] h = new float[b * m];
-    float[] c = kind == Kind.LSTM ? new float[b * m] : null;
-    float[] product = new float[b * productWidth];
-    float[] gate = new float[b * width];
-    float[] out = returnSequences ? new float[steps * b * m] : null;
+    // Heap buffers reused across batches (see Buffers); only the state needs clearing.
+    float[] reset = kind == Kind.GRU_RESET_BEFORE ? (this.reset = Buffers.reuse(this.reset, b * m)) : null;
+    float[] candidate = kind == Kind.GRU_RESET_BEFORE ? (this.candidate = Buffers.reuse(this.candidate, b * m)) : null;
+    float[] h = this.h = Buffers.reuse(this.h, b * m);
+    java.util.Arrays.fill(h, 0f);
+    float[] c = null;
+    if (kind == Kind.LSTM) {
+      c = this.c = Buffers.reuse(this.c, b * m);
+      java.util.Arrays.fill(c, 0f);
+    }
+    float[] product = this.product = Buffers.reuse(this.product, b * productWidth);
+    float[] gate = this.gate = Buffers.reuse(this.gate, b * width);
+    float[] out = returnSequences ? (this.out = Buffers.reuse(this.out, steps * b * m)) : null;
 
     for (int t = 0; t < steps; t++) {
       int n = batch.active[t];
       if (t > 0) {
-        Nd4j.gemm(rows(stateNd, n), recurrentKernel, rows(productNd, n), false, false, 1.0, 0.0);
+        Gemm.multiply(stateNd, n, recurrentKernel, productNd);
         productBuffer.get(0, product, 0, n * productWidth);
-      } // at t = 0, H = 0 and so is H·U: product is still all zeros
+      } else {
+        java.util.Arrays.fill(product, 0, n * productWidth, 0f); // H = 0, so H·U = 0
+      }
       if (kind == Kind.GRU_RESET_BEFORE) {
         // The candidate needs (r·H)·U_h: z and r first, then a second GEMM.
+        loadStep(projected, t * b * width, gate, n);
         for (int p = 0; p < n; p++) {
           int at = p * width;
-          System.arraycopy(projected, (t * b + p) * width, gate, at, width);
           for (int j = 0; j < 2 * m; j++) {
             gate[at + j] += product[p * productWidth + j];
           }
@@ -137,22 +153,50 @@ final class RecurrentStage implements Stage {
           }
         }
         resetNd.data().asNioFloat().put(0, reset, 0, n * m);
-        Nd4j.gemm(rows(resetNd, n), candidateKernel, rows(candidateNd, n), false, false, 1.0, 0.0);
+        Gemm.multiply(resetNd, n, candidateKernel, candidateNd);
         candidateNd.data().asNioFloat().get(0, candidate, 0, n * m);
+      } else if (kind == Kind.GRU_RESET_AFTER) {
+        loadStep(projected, t * b * width, gate, n);
       } else {
-        // Pre-activations of the n running rows, as one contiguous block: z = x·W + b + H·U.
-        System.arraycopy(projected, t * b * width, gate, 0, n * width);
+        // Pre-activations of the n running rows, as one contiguous block: z = x·W + b + H·U
+        // (SimpleRNN and LSTM use them whole).
+        projected.get(t * b * width, gate, 0, n * width);
+        if (inputBias == null) {
+          for (int i = 0; i < n * width; i++) {
+            gate[i] += product[i];
+          }
+        } else {
+          for (int p = 0; p < n; p++) {
+            int at = p * width;
+            for (int j = 0; j < width; j++) {
+              gate[at + j] += product[at + j] + inputBias[j];
+            }
+          }
+        }
       }
       combine(gate, product, candidate, n);
+      if (mask == null && kind == Kind.SIMPLE) {
+        // No mask, no gates: the activated block is the new state (and the step's output).
+        System.arraycopy(gate, 0, h, 0, n * m);
+        if (out != null) {
+          System.arraycopy(gate, 0, out, t * b * m, n * m);
+        }
+        stateBuffer.put(0, h, 0, n * m);
+        continue;
+      }
       for (int p = 0; p < n; p++) {
         int row = t * b + p;
         boolean keep = mask == null || mask[row];
         if (keep) {
           update(gate, p, h, c);
         }
-        if (out != null && (keep || !zeroOutputForMask)) {
-          System.arraycopy(h, p * m, out, row * m, m);
-        } // else the zeros the array started with
+        if (out != null) {
+          if (keep || !zeroOutputForMask) {
+            System.arraycopy(h, p * m, out, row * m, m);
+          } else {
+            java.util.Arrays.fill(out, row * m, (row + 1) * m, 0f);
+          }
+        }
       }
       stateBuffer.put(0, h, 0, n * m);
     }
@@ -172,7 +216,8 @@ final class RecurrentStage implements Stage {
 
   /**
    * Adds the recurrent contribution to the n rows' pre-activations in {@code gate} (n × G·M) and
-   * applies the gates' activations, block by block: afterwards row p holds SimpleRNN's new h,
+   * applies the gates' activations, block by block (SimpleRNN's and LSTM's sums are already in
+   * {@code gate}): afterwards row p holds SimpleRNN's new h,
    * LSTM's i, f, g, o, or GRU's z, r and candidate ĥ.
    */
   private void combine(float[] gate, float[] product, float[] candidate, int n) {
@@ -180,15 +225,9 @@ final class RecurrentStage implements Stage {
     int width = gates * m;
     switch (kind) {
       case SIMPLE:
-        for (int i = 0; i < n * m; i++) {
-          gate[i] += product[i];
-        }
         FastMath.activate(gate, 0, n * m, activation);
         return;
       case LSTM:
-        for (int i = 0; i < n * width; i++) {
-          gate[i] += product[i];
-        }
         for (int p = 0; p < n; p++) {
           int at = p * width;
           FastMath.activate(gate, at, at + 2 * m, recurrentActivation);
@@ -225,6 +264,20 @@ final class RecurrentStage implements Stage {
     }
   }
 
+  /** gate[0 : n·G·M] = the step's block of x·W, plus the input bias. */
+  private void loadStep(FloatBuffer projected, int from, float[] gate, int n) {
+    int width = gates * units;
+    projected.get(from, gate, 0, n * width);
+    if (inputBias != null) {
+      for (int p = 0; p < n; p++) {
+        int at = p * width;
+        for (int j = 0; j < width; j++) {
+          gate[at + j] += inputBias[j];
+        }
+      }
+    }
+  }
+
   /** Row p's new state from its activated gates. */
   private void update(float[] gate, int p, float[] h, float[] c) {
     int m = units;
@@ -257,10 +310,6 @@ final class RecurrentStage implements Stage {
     }
   }
 
-  /** The first n rows of a row-major matrix, as a view ND4J's GEMM writes into in place. */
-  private static INDArray rows(INDArray matrix, int n) {
-    return Affine.firstRows(matrix, n);
-  }
 
   private void ensureCapacity(int rows, int productWidth) {
     if (rows <= capacity) {

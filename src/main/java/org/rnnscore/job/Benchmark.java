@@ -1,0 +1,306 @@
+package org.rnnscore.job;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SaveMode;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.rnnscore.kernel.ForwardPass;
+import org.rnnscore.kernel.Nd4jRuntime;
+import org.rnnscore.model.Activation;
+import org.rnnscore.model.DenseLayer;
+import org.rnnscore.model.RnnModel;
+import org.rnnscore.model.SimpleRnnLayer;
+import org.rnnscore.model.WeightArray;
+
+/**
+ * {@code rnnscore bench}: side-by-side measurements in one run, so that ratios hold on a noisy
+ * machine. Per shape (N, T, D, M, K; a seeded random SimpleRNN → Dense model):
+ *
+ * <ul>
+ *   <li>end to end: {@code score} against the I/O floor — the same Spark session reading the same
+ *       Parquet and writing N×K values computed by a code-generated expression instead of the
+ *       model — alternating, the first run reported apart from the median of the rest;
+ *   <li>kernel: forward-pass rows/s and GFLOP/s on in-memory batches (one thread, no Spark),
+ *       against ND4J's sgemm 1024³ GFLOP/s and a straightforward per-sample Java loop (the
+ *       seeds' loop), all measured in this run;
+ *   <li>the process's peak resident memory (VmHWM) after the shape.
+ * </ul>
+ */
+public final class Benchmark {
+  /** A benchmark shape: the S1 (headline), S2 (the seeds') and S3 (compute heavy). */
+  public record Shape(String name, long rows, int timesteps, int features, int units, int outputs) {
+    /** FLOPs of one row's forward pass: T input and recurrent GEMM rows, then Dense. */
+    public double flopsPerRow() {
+      return (double) timesteps * (2.0 * features * units + 2.0 * units * units) + 2.0 * units * outputs;
+    }
+  }
+
+  public static final List<Shape> SHAPES = List.of(
+      new Shape("S1", 1_000_000, 20, 8, 32, 3),
+      new Shape("S2", 1_000_000, 10, 3, 5, 2),
+      new Shape("S3", 200_000, 50, 64, 256, 10));
+
+  /** Options: which shapes, how many rows (scale), how many end-to-end repeats, where to work. */
+  public record Options(List<String> shapes, double scale, int repeats, Path workDir, boolean endToEnd,
+      boolean kernel, int batchSize) {}
+
+  private Benchmark() {}
+
+  /** Runs the benchmark; returns one result map per shape (what the JSON holds). */
+  public static List<Map<String, Object>> run(SparkSession spark, Options options, java.io.PrintWriter progress)
+      throws IOException {
+    List<Map<String, Object>> results = new ArrayList<>();
+    double sgemm = options.kernel() ? sgemmGflops() : Double.NaN;
+    for (Shape base : SHAPES) {
+      if (!options.shapes().contains(base.name())) {
+        continue;
+      }
+      Shape shape = new Shape(base.name(), Math.max(1, Math.round(base.rows() * options.scale())), base.timesteps(),
+          base.features(), base.units(), base.outputs());
+      RnnModel model = model(shape);
+      Map<String, Object> result = new LinkedHashMap<>();
+      result.put("shape", shape.name());
+      result.put("rows", shape.rows());
+      result.put("T", shape.timesteps());
+      result.put("D", shape.features());
+      result.put("M", shape.units());
+      result.put("K", shape.outputs());
+      if (options.kernel()) {
+        progress.printf(Locale.ROOT, "bench %s: kernel...%n", shape.name());
+        progress.flush();
+        double kernelRows = kernelRowsPerSecond(model, shape, options.batchSize());
+        double loopRows = loopRowsPerSecond(model, shape);
+        double gflops = kernelRows * shape.flopsPerRow() / 1e9;
+        result.put("kernel_rows_per_s", kernelRows);
+        result.put("kernel_gflops", gflops);
+        result.put("sgemm_gflops", sgemm);
+        result.put("kernel_vs_sgemm", gflops / sgemm);
+        result.put("per_sample_loop_rows_per_s", loopRows);
+        result.put("kernel_vs_loop", kernelRows / loopRows);
+      }
+      if (options.endToEnd()) {
+        endToEnd(spark, model, shape, options, result, progress);
+      }
+      result.put("peak_rss_mib_so_far", peakRssMib());
+      results.add(result);
+    }
+    return results;
+  }
+
+  private static void endToEnd(SparkSession spark, RnnModel model, Shape shape, Options options,
+      Map<String, Object> result, java.io.PrintWriter progress) throws IOException {
+    Path dir = options.workDir().resolve(shape.name() + "-" + shape.rows());
+    String input = dir.resolve("input").toString();
+    if (!Files.exists(dir.resolve("input").resolve("_SUCCESS"))) {
+      progress.printf(Locale.ROOT, "bench %s: generating %d rows...%n", shape.name(), shape.rows());
+      progress.flush();
+      GenerateJob.run(spark, new GenerateJob.Options(input, shape.rows(), shape.timesteps(), 0, shape.features(), 1,
+          0, ScoreOptions.WriteMode.OVERWRITE));
+    }
+    String scoreOut = dir.resolve("score-out").toString();
+    String floorOut = dir.resolve("floor-out").toString();
+    ScoreOptions scoreOptions = new ScoreOptions(input, scoreOut, "features", 0, null, "prediction", null,
+        ScoreOptions.WriteMode.OVERWRITE, options.batchSize());
+    List<Double> score = new ArrayList<>();
+    List<Double> floor = new ArrayList<>();
+    for (int i = 0; i <= options.repeats(); i++) { // run 0 is the cold one, reported apart
+      progress.printf(Locale.ROOT, "bench %s: end to end, round %d of %d...%n", shape.name(), i, options.repeats());
+      progress.flush();
+      long start = System.nanoTime();
+      writeFloor(spark, input, floorOut, shape.outputs());
+      floor.add(shape.rows() / ((System.nanoTime() - start) / 1e9));
+      start = System.nanoTime();
+      ScoreJob.run(spark, model, scoreOptions);
+      score.add(shape.rows() / ((System.nanoTime() - start) / 1e9));
+    }
+    result.put("e2e_first_rows_per_s", score.get(0));
+    result.put("e2e_rows_per_s", median(score.subList(1, score.size())));
+    result.put("io_floor_first_rows_per_s", floor.get(0));
+    result.put("io_floor_rows_per_s", median(floor.subList(1, floor.size())));
+    result.put("e2e_vs_floor", median(score.subList(1, score.size())) / median(floor.subList(1, floor.size())));
+    result.put("e2e_runs_rows_per_s", score);
+    result.put("io_floor_runs_rows_per_s", floor);
+  }
+
+  /**
+   * The I/O floor: read the same Parquet, decode the sequences, write N×K floats computed by a
+   * fully code-generated expression (the issue's {@code array(cast(size(flatten(features)) as
+   * float), 0f, ...)}) — the data path without the model.
+   */
+  static void writeFloor(SparkSession spark, String input, String output, int outputs) {
+    Dataset<Row> in = spark.read().parquet(input);
+    org.apache.spark.sql.Column[] values = new org.apache.spark.sql.Column[outputs];
+    values[0] = functions.size(functions.flatten(functions.col("features"))).cast("float");
+    for (int k = 1; k < outputs; k++) {
+      values[k] = functions.lit(0f);
+    }
+    in.select(functions.col("id"), functions.array(values).as("prediction")).write().mode(SaveMode.Overwrite)
+        .parquet(output);
+  }
+
+  static RnnModel model(Shape shape) {
+    Random random = new Random(42);
+    int d = shape.features();
+    int m = shape.units();
+    int k = shape.outputs();
+    // Glorot-like scales keep tanh out of saturation, as trained weights mostly are.
+    SimpleRnnLayer rnn = new SimpleRnnLayer("simple_rnn", m, weights("kernel", random, 1 / Math.sqrt(d), d, m),
+        weights("recurrent_kernel", random, 0.9 / Math.sqrt(m), m, m), weights("bias", random, 0.1, m),
+        Activation.TANH);
+    DenseLayer dense = new DenseLayer("dense", k, weights("kernel", random, 1 / Math.sqrt(m), m, k),
+        weights("bias", random, 0.1, k), Activation.LINEAR);
+    return new RnnModel("input", shape.timesteps(), List.of(rnn, dense));
+  }
+
+  private static WeightArray weights(String name, Random random, double scale, int... shape) {
+    int size = Arrays.stream(shape).reduce(1, (a, b) -> a * b);
+    float[] data = new float[size];
+    for (int i = 0; i < size; i++) {
+      data[i] = (float) (random.nextGaussian() * scale);
+    }
+    return new WeightArray(name, shape, data);
+  }
+
+  /** ND4J's sgemm, 1024³, one thread: the machine's reference GFLOP/s for this run. */
+  static double sgemmGflops() {
+    Nd4jRuntime.limitThreads(1);
+    INDArray a = Nd4j.rand(DataType.FLOAT, 1024, 1024);
+    INDArray b = Nd4j.rand(DataType.FLOAT, 1024, 1024);
+    INDArray c = Nd4j.zeros(DataType.FLOAT, 1024, 1024);
+    double best = 0;
+    for (int round = 0; round < 5; round++) {
+      long start = System.nanoTime();
+      int reps = 4;
+      for (int i = 0; i < reps; i++) {
+        Nd4j.gemm(a, b, c, false, false, 1.0, 0.0);
+      }
+      best = Math.max(best, reps * 2.0 * 1024 * 1024 * 1024 / ((System.nanoTime() - start) / 1e9) / 1e9);
+    }
+    return best;
+  }
+
+  /** Forward-pass rows/s on in-memory batches of B rows, one thread: median of 5 timed rounds after warm-up. */
+  static double kernelRowsPerSecond(RnnModel model, Shape shape, int batchSize) {
+    Nd4jRuntime.limitThreads(1);
+    ForwardPass pass = new ForwardPass(model);
+    Random random = new Random(7);
+    float[] rows = new float[batchSize * shape.timesteps() * shape.features()];
+    for (int i = 0; i < rows.length; i++) {
+      rows[i] = (float) random.nextGaussian();
+    }
+    float[] predictions = new float[batchSize * shape.outputs()];
+    // Warm the JIT for two seconds, then time rounds of about half a second each.
+    long warmUntil = System.nanoTime() + 2_000_000_000L;
+    int warmBatches = 0;
+    long start = System.nanoTime();
+    while (System.nanoTime() < warmUntil) {
+      pass.score(rows, batchSize, shape.timesteps(), predictions);
+      warmBatches++;
+    }
+    double oneBatch = (System.nanoTime() - start) / 1e9 / warmBatches;
+    int batches = (int) Math.max(2, Math.min(100_000, 0.5 / oneBatch));
+    List<Double> rates = new ArrayList<>();
+    for (int round = 0; round < 5; round++) {
+      start = System.nanoTime();
+      for (int i = 0; i < batches; i++) {
+        pass.score(rows, batchSize, shape.timesteps(), predictions);
+      }
+      rates.add((double) batches * batchSize / ((System.nanoTime() - start) / 1e9));
+    }
+    return median(rates);
+  }
+
+  /** The seeds' loop in Java: one sample at a time, h = tanh(x_t·Wx + h·Wh + bh), y = h·Wo + bo. */
+  static double loopRowsPerSecond(RnnModel model, Shape shape) {
+    SimpleRnnLayer rnn = (SimpleRnnLayer) model.recurrent();
+    DenseLayer dense = model.denseLayers().get(0);
+    float[] wx = rnn.kernel().data();
+    float[] wh = rnn.recurrentKernel().data();
+    float[] bh = rnn.bias().orElseThrow().data();
+    float[] wo = dense.kernel().data();
+    float[] bo = dense.bias().orElseThrow().data();
+    int t = shape.timesteps();
+    int d = shape.features();
+    int m = shape.units();
+    int k = shape.outputs();
+    Random random = new Random(7);
+    float[] x = new float[t * d];
+    for (int i = 0; i < x.length; i++) {
+      x[i] = (float) random.nextGaussian();
+    }
+    float[] h = new float[m];
+    float[] next = new float[m];
+    float[] y = new float[k];
+    double sink = 0;
+    List<Double> rates = new ArrayList<>();
+    int samples = (int) Math.max(20, Math.min(200_000, 2e8 / shape.flopsPerRow()));
+    for (int round = 0; round < 6; round++) {
+      long start = System.nanoTime();
+      for (int s = 0; s < samples; s++) {
+        Arrays.fill(h, 0f);
+        for (int step = 0; step < t; step++) {
+          for (int j = 0; j < m; j++) {
+            float z = bh[j];
+            for (int i = 0; i < d; i++) {
+              z += x[step * d + i] * wx[i * m + j];
+            }
+            for (int i = 0; i < m; i++) {
+              z += h[i] * wh[i * m + j];
+            }
+            next[j] = (float) Math.tanh(z);
+          }
+          System.arraycopy(next, 0, h, 0, m);
+        }
+        for (int j = 0; j < k; j++) {
+          float z = bo[j];
+          for (int i = 0; i < m; i++) {
+            z += h[i] * wo[i * k + j];
+          }
+          y[j] = z;
+        }
+        sink += y[0];
+      }
+      if (round >= 2) {
+        rates.add(samples / ((System.nanoTime() - start) / 1e9));
+      }
+    }
+    if (sink == 42.4242) {
+      System.out.print(""); // keeps the loop's result alive
+    }
+    return median(rates);
+  }
+
+  static double median(List<Double> values) {
+    double[] sorted = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+    int n = sorted.length;
+    return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+  }
+
+  /** The process's peak resident set (VmHWM), MiB; -1 where /proc is not there. */
+  static long peakRssMib() {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+        if (line.startsWith("VmHWM:")) {
+          return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024;
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      return -1;
+    }
+    return -1;
+  }
+}
