@@ -12,6 +12,7 @@ import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
 import org.apache.spark.sql.catalyst.expressions.UnsafeArrayData;
 import org.apache.spark.sql.catalyst.util.ArrayData;
 import org.apache.spark.sql.catalyst.util.GenericArrayData;
+import org.apache.spark.unsafe.Platform;
 import org.rnnscore.kernel.ForwardPass;
 import org.rnnscore.kernel.Nd4jRuntime;
 import org.rnnscore.model.RnnModel;
@@ -173,19 +174,42 @@ final class PartitionScorer implements FlatMapFunction<Iterator<InternalRow>, In
           throw bad(row, BadRowCode.WRONG_WIDTH, "timestep " + s + " has " + width + " features, model expects " + d);
         }
         int base = at + s * d;
+        if (step instanceof UnsafeArrayData && !hasNulls((UnsafeArrayData) step)) {
+          // The common case: one bulk copy straight out of Spark's row buffer.
+          UnsafeArrayData unsafe = (UnsafeArrayData) step;
+          Platform.copyMemory(unsafe.getBaseObject(),
+              unsafe.getBaseOffset() + UnsafeArrayData.calculateHeaderPortionInBytes(d), buffer,
+              Platform.FLOAT_ARRAY_OFFSET + 4L * base, 4L * d);
+          continue;
+        }
         for (int i = 0; i < d; i++) {
           if (step.isNullAt(i)) {
             throw bad(row, BadRowCode.NULL_VALUE, "timestep " + s + " feature " + i + " is null");
           }
-          float v = step.getFloat(i);
-          if (!Float.isFinite(v)) {
-            throw bad(row, BadRowCode.NON_FINITE, "timestep " + s + " feature " + i + " is " + v
-                + ", expected a finite number");
-          }
-          buffer[base + i] = v;
+          buffer[base + i] = step.getFloat(i);
+        }
+      }
+      // NaN and ±Inf fail isFinite; one pass over the row's copied values.
+      for (int i = at; i < at + t * d; i++) {
+        if (!Float.isFinite(buffer[i])) {
+          int offset = i - at;
+          throw bad(row, BadRowCode.NON_FINITE, "timestep " + (offset / d) + " feature " + (offset % d) + " is "
+              + buffer[i] + ", expected a finite number");
         }
       }
       return t;
+    }
+
+    /** Whether any element of an UnsafeArrayData is null: its null bits, a word at a time. */
+    private boolean hasNulls(UnsafeArrayData array) {
+      long start = array.getBaseOffset() + 8;
+      long end = array.getBaseOffset() + UnsafeArrayData.calculateHeaderPortionInBytes(array.numElements());
+      for (long word = start; word < end; word += 8) {
+        if (Platform.getLong(array.getBaseObject(), word) != 0) {
+          return true;
+        }
+      }
+      return false;
     }
 
     /** Copies a flat array&lt;float&gt; row of T·D values into the buffer at {@code at}; returns T. */
