@@ -142,6 +142,28 @@ class RnnScoreCliTest {
   }
 
   @Test
+  void bench_tinyScale_printsTableAndWritesJsonWithEveryFigure() throws Exception {
+    Path json = dir.resolve("bench.json");
+    int code = run("bench", "--shapes", "S2", "--scale", "0.0002", "--work-dir", dir.resolve("bench").toString(),
+        "--json", json.toString(), "--master", "local[2]");
+    assertEquals(0, code, err);
+    assertTrue(out.startsWith("shape         N  e2e rows/s   floor r/s"), out);
+    assertTrue(out.contains("\nS2          200 "), out);
+    String report = Files.readString(json);
+    for (String key : List.of("\"e2e_rows_per_s\"", "\"io_floor_rows_per_s\"", "\"e2e_first_rows_per_s\"",
+        "\"kernel_rows_per_s\"", "\"kernel_gflops\"", "\"sgemm_gflops\"", "\"per_sample_loop_rows_per_s\"",
+        "\"peak_rss_mib_so_far\"", "\"cores\"")) {
+      assertTrue(report.contains(key), key + " in " + report);
+    }
+  }
+
+  @Test
+  void bench_repeatsBelowThree_usageExitCode2() {
+    assertEquals(2, run("bench", "--repeats", "2"));
+    assertEquals("rnnscore: --repeats must be at least 3 (medians of 3 or more), got 2\n", err);
+  }
+
+  @Test
   void noCommand_usageExitCode2() {
     assertEquals(2, run());
     assertTrue(err.startsWith("rnnscore: a command is required: score, inspect or generate\n"), err);
