@@ -1,0 +1,200 @@
+package org.rnnscore.job;
+
+import java.util.Arrays;
+import org.apache.spark.TaskContext;
+import org.apache.spark.rdd.InputFileBlockHolder;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.catalyst.expressions.UnsafeArrayData;
+import org.apache.spark.sql.catalyst.util.ArrayData;
+import org.apache.spark.unsafe.Platform;
+import org.rnnscore.model.InputDataException;
+
+/**
+ * Reads one row's sequence from Spark's storage into a float buffer, checking it on the way: a
+ * null, empty, wrong-width or wrong-length sequence, a null or non-finite value, or a token
+ * outside the Embedding's vocabulary is a {@link BadRowException} naming the file, the column,
+ * the row and the reason. Shared by scoring and by the bad-row census.
+ */
+final class SequenceReader {
+  private final InputLayout layout;
+  private final int d;
+  private final int batchSize;
+  private float[] values = new float[0];
+  private long rowsRead;
+
+  SequenceReader(InputLayout layout, int batchSize) {
+    this.layout = layout;
+    this.d = layout.features();
+    this.batchSize = batchSize;
+  }
+
+  /** The buffer the rows were read into (it grows; fetch it after reading). */
+  float[] values() {
+    return values;
+  }
+
+  /**
+   * Copies the row's sequence into the buffer at {@code at}; returns its number of timesteps.
+   *
+   * @throws BadRowException when the row cannot be scored
+   */
+  int read(InternalRow row, int at) {
+    rowsRead++;
+    return layout.tokens() ? readTokens(row, at) : layout.flat() ? readFlat(row, at) : readNested(row, at);
+  }
+
+  /** Copies an array&lt;int&gt; row of token ids (as floats) into the buffer at {@code at}; returns its T. */
+  private int readTokens(InternalRow row, int at) {
+    int ordinal = layout.featuresOrdinal();
+    if (row.isNullAt(ordinal)) {
+      throw bad(row, BadRowCode.NULL_SEQUENCE, "the sequence is null");
+    }
+    ArrayData ids = row.getArray(ordinal);
+    int t = ids.numElements();
+    checkLength(row, t, t + " timesteps");
+    ensureCapacity(at + t);
+    int vocabulary = layout.vocabulary();
+    for (int s = 0; s < t; s++) {
+      if (ids.isNullAt(s)) {
+        throw bad(row, BadRowCode.NULL_VALUE, "timestep " + s + " token id is null");
+      }
+      int id = ids.getInt(s);
+      if (id < 0 || id >= vocabulary) {
+        throw bad(row, BadRowCode.TOKEN_OUT_OF_RANGE, "timestep " + s + " has token id " + id
+            + ", the model's Embedding takes ids 0 to " + (vocabulary - 1));
+      }
+      values[at + s] = id;
+    }
+    return t;
+  }
+
+  /** Copies an array&lt;array&lt;float&gt;&gt; row into the buffer at {@code at}; returns its T. */
+  private int readNested(InternalRow row, int at) {
+    int ordinal = layout.featuresOrdinal();
+    if (row.isNullAt(ordinal)) {
+      throw bad(row, BadRowCode.NULL_SEQUENCE, "the sequence is null");
+    }
+    ArrayData steps = row.getArray(ordinal);
+    int t = steps.numElements();
+    checkLength(row, t, t + " timesteps");
+    ensureCapacity(at + t * d);
+    float[] buffer = values;
+    for (int s = 0; s < t; s++) {
+      if (steps.isNullAt(s)) {
+        throw bad(row, BadRowCode.NULL_VALUE, "timestep " + s + " is null, expected " + d + " features");
+      }
+      ArrayData step = steps.getArray(s);
+      int width = step.numElements();
+      if (width != d) {
+        throw bad(row, BadRowCode.WRONG_WIDTH, "timestep " + s + " has " + width + " features, model expects " + d);
+      }
+      int base = at + s * d;
+      if (step instanceof UnsafeArrayData && !hasNulls((UnsafeArrayData) step)) {
+        // The common case: one bulk copy straight out of Spark's row buffer.
+        UnsafeArrayData unsafe = (UnsafeArrayData) step;
+        Platform.copyMemory(unsafe.getBaseObject(),
+            unsafe.getBaseOffset() + UnsafeArrayData.calculateHeaderPortionInBytes(d), buffer,
+            Platform.FLOAT_ARRAY_OFFSET + 4L * base, 4L * d);
+        continue;
+      }
+      for (int i = 0; i < d; i++) {
+        if (step.isNullAt(i)) {
+          throw bad(row, BadRowCode.NULL_VALUE, "timestep " + s + " feature " + i + " is null");
+        }
+        buffer[base + i] = step.getFloat(i);
+      }
+    }
+    // NaN and ±Inf fail isFinite; one pass over the row's copied values.
+    for (int i = at; i < at + t * d; i++) {
+      if (!Float.isFinite(buffer[i])) {
+        int offset = i - at;
+        throw bad(row, BadRowCode.NON_FINITE, "timestep " + (offset / d) + " feature " + (offset % d) + " is "
+            + buffer[i] + ", expected a finite number");
+      }
+    }
+    return t;
+  }
+
+  /** Whether any element of an UnsafeArrayData is null: its null bits, a word at a time. */
+  private boolean hasNulls(UnsafeArrayData array) {
+    long start = array.getBaseOffset() + 8;
+    long end = array.getBaseOffset() + UnsafeArrayData.calculateHeaderPortionInBytes(array.numElements());
+    for (long word = start; word < end; word += 8) {
+      if (Platform.getLong(array.getBaseObject(), word) != 0) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Copies a flat array&lt;float&gt; row of T·D values into the buffer at {@code at}; returns T. */
+  private int readFlat(InternalRow row, int at) {
+    int ordinal = layout.featuresOrdinal();
+    if (row.isNullAt(ordinal)) {
+      throw bad(row, BadRowCode.NULL_SEQUENCE, "the sequence is null");
+    }
+    ArrayData flat = row.getArray(ordinal);
+    int n = flat.numElements();
+    int t = layout.requiredTimesteps();
+    if (n == 0) {
+      throw bad(row, BadRowCode.EMPTY_SEQUENCE, "the sequence is empty, expected " + t + " timesteps");
+    }
+    if (n != t * d) {
+      throw bad(row, BadRowCode.WRONG_LENGTH, "the flat sequence has " + n + " values, expected T·D = " + t + "·" + d
+          + " = " + (t * d) + " (" + layout.requiredBy() + ")");
+    }
+    ensureCapacity(at + n);
+    float[] buffer = values;
+    for (int i = 0; i < n; i++) {
+      if (flat.isNullAt(i)) {
+        throw bad(row, BadRowCode.NULL_VALUE, "timestep " + (i / d) + " feature " + (i % d) + " is null");
+      }
+      float v = flat.getFloat(i);
+      if (!Float.isFinite(v)) {
+        throw bad(row, BadRowCode.NON_FINITE, "timestep " + (i / d) + " feature " + (i % d) + " is " + v
+            + ", expected a finite number");
+      }
+      buffer[at + i] = v;
+    }
+    return t;
+  }
+
+  private void checkLength(InternalRow row, int t, String found) {
+    if (t == 0) {
+      throw bad(row, BadRowCode.EMPTY_SEQUENCE, "the sequence has no timesteps");
+    }
+    int required = layout.requiredTimesteps();
+    if (required > 0 && t != required) {
+      throw bad(row, BadRowCode.WRONG_LENGTH, "the sequence has " + found + ", expected " + required
+          + " (" + layout.requiredBy() + ")");
+    }
+  }
+
+  private void ensureCapacity(long needed) {
+    if (needed > Integer.MAX_VALUE - 16) {
+      throw new InputDataException("a batch of " + batchSize + " rows holds more than "
+          + (Integer.MAX_VALUE - 16) + " values; lower --batch-size");
+    }
+    if (needed > values.length) {
+      values = Arrays.copyOf(values, (int) Math.min(Integer.MAX_VALUE - 16, Math.max(needed, values.length * 2L)));
+    }
+  }
+
+  private BadRowException bad(InternalRow row, BadRowCode code, String reason) {
+    return new BadRowException(where(row) + ": " + reason + " (" + code.code() + ")", code);
+  }
+
+  /** "part-0.parquet: column 'features', row id=42": the file, column and row of a bad value. */
+  private String where(InternalRow row) {
+    String file = InputFileBlockHolder.getInputFilePath().toString();
+    String rowText;
+    if (layout.keyOrdinal() >= 0) {
+      Object key = row.isNullAt(layout.keyOrdinal()) ? null : row.get(layout.keyOrdinal(), layout.keyType());
+      rowText = "row " + layout.keyColumn() + "=" + key;
+    } else {
+      TaskContext task = TaskContext.get();
+      rowText = "row " + (rowsRead - 1) + " of partition " + (task == null ? "?" : task.partitionId());
+    }
+    return (file.isEmpty() ? "input" : file) + ": column '" + layout.featuresColumn() + "', " + rowText;
+  }
+}
