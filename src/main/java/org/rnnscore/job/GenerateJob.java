@@ -86,9 +86,14 @@ public final class GenerateJob {
     JavaRDD<InternalRow> rows = idRows.mapPartitions(
         new RowGenerator(options.seed(), options.timesteps(), options.minTimesteps(), options.features()));
     Dataset<Row> frame = SparkInternals.toDataFrame(spark, rows, schema());
-    frame.write()
-        .mode(options.mode() == ScoreOptions.WriteMode.OVERWRITE ? SaveMode.Overwrite : SaveMode.ErrorIfExists)
-        .parquet(options.output());
+    OutputCommit commit = OutputCommit.begin(options.output(), spark.sparkContext().hadoopConfiguration());
+    try {
+      frame.write().mode(SaveMode.ErrorIfExists).parquet(commit.stagingPath());
+    } catch (Throwable e) { // Spark's SparkException is checked to javac but undeclared by Scala
+      commit.abort();
+      throw e;
+    }
+    commit.commit();
     return options.rows();
   }
 

@@ -45,10 +45,17 @@ public final class ScoreJob {
         rows.mapPartitions(new PartitionScorer(broadcast, plan.layout(), options.batchSize(), threadsPerTask));
     Dataset<Row> output = SparkInternals.toDataFrame(spark, scored, plan.outputSchema());
 
-    output.write()
-        .mode(options.mode() == ScoreOptions.WriteMode.OVERWRITE ? SaveMode.Overwrite : SaveMode.ErrorIfExists)
-        .parquet(options.output());
-    broadcast.destroy();
+    // Written to staging and moved into place only on success: a failed run changes nothing.
+    OutputCommit commit = OutputCommit.begin(options.output(), hadoopConf);
+    try {
+      output.write().mode(SaveMode.ErrorIfExists).parquet(commit.stagingPath());
+    } catch (Throwable e) { // Spark's SparkException is checked to javac but undeclared by Scala
+      commit.abort();
+      throw e;
+    } finally {
+      broadcast.destroy();
+    }
+    commit.commit();
 
     // Counted from what was committed (Parquet footers), not from task-side counters that a
     // retried task would count twice.

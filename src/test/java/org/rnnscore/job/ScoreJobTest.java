@@ -233,6 +233,37 @@ class ScoreJobTest {
   }
 
   @Test
+  void run_failedRunInOverwriteMode_leavesPreviousOutputAndNoStaging() throws Exception {
+    RnnModel model = TestModels.random(1, 3, 2, 1);
+    String good = oneGoodRow();
+    ScoreOptions overwrite = new ScoreOptions(good, dir.resolve("out").toString(), "features", 0, null, "prediction",
+        null, ScoreOptions.WriteMode.OVERWRITE, 3);
+    ScoreJob.run(spark, model, overwrite);
+    List<Row> before = spark.read().parquet(dir.resolve("out").toString()).collectAsList();
+
+    Path badInput = dir.resolve("bad");
+    spark.sql("SELECT 1L AS id, array(array(1f, 2f)) AS features").write().parquet(badInput.toString());
+    ScoreOptions failing = new ScoreOptions(badInput.toString(), dir.resolve("out").toString(), "features", 0, null,
+        "prediction", null, ScoreOptions.WriteMode.OVERWRITE, 3);
+    assertThrows(Exception.class, () -> ScoreJob.run(spark, model, failing));
+
+    assertEquals(before.toString(), spark.read().parquet(dir.resolve("out").toString()).collectAsList().toString());
+    try (java.util.stream.Stream<Path> siblings = Files.list(dir)) {
+      assertEquals(List.of(), siblings.map(p -> p.getFileName().toString()).filter(n -> n.startsWith(".out."))
+          .collect(java.util.stream.Collectors.toList()), "staging left beside the output");
+    }
+  }
+
+  @Test
+  void run_staleStagingOfKilledRun_isCleanedByTheNextRun() throws Exception {
+    Path stale = dir.resolve(".out.rnnscore-staging-killed");
+    Files.createDirectories(stale.resolve("_temporary"));
+    ScoreJob.run(spark, TestModels.random(1, 3, 2, 1), options(oneGoodRow(), 3));
+    assertTrue(Files.notExists(stale), "stale staging removed");
+    assertEquals(1, spark.read().parquet(dir.resolve("out").toString()).count());
+  }
+
+  @Test
   void run_timestepOfWrongWidth_failsNamingFileColumnKeyAndReason() throws Exception {
     List<Row> rows = List.of(
         RowFactory.create(7L, nested(new float[][] {{1, 2, 3}, {4, 5, 6}})),
