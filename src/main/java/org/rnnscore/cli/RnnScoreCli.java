@@ -11,7 +11,8 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = RnnScoreCli.Version.class,
     description = "Scores Parquet sequences with a Keras SimpleRNN→Dense model on Spark.",
-    subcommands = {ScoreCommand.class, InspectCommand.class, GenerateCommand.class, BenchCommand.class,
+    subcommands = {ScoreCommand.class, InspectCommand.class, ValidateCommand.class, GenerateCommand.class,
+        BenchCommand.class,
         CommandLine.HelpCommand.class})
 public final class RnnScoreCli implements Runnable {
   @CommandLine.Spec
@@ -56,7 +57,7 @@ public final class RnnScoreCli implements Runnable {
 
   @Override
   public void run() {
-    throw new CommandLine.ParameterException(spec.commandLine(), "a command is required: score, inspect or generate");
+    throw new CommandLine.ParameterException(spec.commandLine(), "a command is required: score, inspect, validate, generate or bench");
   }
 
   static final class Version implements CommandLine.IVersionProvider {

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
+import org.rnnscore.job.BadRowPolicy;
 import org.rnnscore.job.ScoreJob;
 import org.rnnscore.job.ScoreOptions;
 import org.rnnscore.job.SparkSessions;
@@ -67,6 +68,18 @@ final class ScoreCommand implements Callable<Integer> {
       description = "Override the last Dense layer's activation (npz files default to linear).")
   String outputActivation;
 
+  @Option(names = "--on-bad-row", paramLabel = "fail|quarantine", defaultValue = "fail",
+      description = "fail: stop at a bad row, write nothing (default); quarantine: score the good rows, write the bad"
+          + " ones to --rejects with reason_code and reason.")
+  String onBadRow;
+
+  @Option(names = "--rejects", paramLabel = "PATH", description = "Where quarantined rows go (Parquet).")
+  String rejects;
+
+  @Option(names = "--max-bad-rows", paramLabel = "N|N%",
+      description = "With quarantine, fail (writing nothing) when more rows than N, or than N% of them, are bad.")
+  String maxBadRows;
+
   @Mixin
   SparkOptions sparkOptions;
 
@@ -74,6 +87,7 @@ final class ScoreCommand implements Callable<Integer> {
   public Integer call() {
     ScoreOptions options = new ScoreOptions(input, output, featuresColumn, timesteps, keep, predictionColumn, key,
         Modes.parse(mode), batchSize);
+    BadRowPolicy policy = BadRowPolicy.parse(onBadRow, rejects, maxBadRows);
     Activation recurrentOverride = Activations.parse("--activation", activation);
     Activation outputOverride = Activations.parse("--output-activation", outputActivation);
     PrintWriter err = spec.commandLine().getErr();
@@ -81,9 +95,14 @@ final class ScoreCommand implements Callable<Integer> {
     try {
       RnnModel loaded = modelOptions.load(spark.sparkContext().hadoopConfiguration());
       RnnModel scored = loaded.withActivations(recurrentOverride, outputOverride);
-      ScoreJob.Result result = ScoreJob.run(spark, scored, options);
+      ScoreJob.Result result = ScoreJob.run(spark, scored, options, policy);
       err.printf(Locale.ROOT, "rnnscore: scored N=%d rows in %.2f s (%.0f rows/s); model %s%n", result.rowsScored(),
           result.wallMillis() / 1000.0, result.rowsPerSecond(), scored.dimensionsText());
+      if (policy.quarantine()) {
+        err.printf(Locale.ROOT, "rnnscore: %d rows read = %d scored + %d rejected to %s%s%n", result.rowsIn(),
+            result.rowsScored(), result.rowsRejected(), policy.rejects(), result.rejectsByCode().isEmpty() ? ""
+                : " (" + result.rejectsByCode().toString().replace("{", "").replace("}", "").replace("=", ": ") + ")");
+      }
       err.flush();
       return ExitCode.OK.code();
     } finally {

@@ -30,12 +30,19 @@ final class PartitionScorer implements FlatMapFunction<Iterator<InternalRow>, In
   private final InputLayout layout;
   private final int batchSize;
   private final int threadsPerTask;
+  private final boolean skipBadRows;
 
-  PartitionScorer(Broadcast<RnnModel> model, InputLayout layout, int batchSize, int threadsPerTask) {
+  /**
+   * @param skipBadRows leave bad rows out (quarantine: they are written as rejects by the census)
+   *     instead of failing on the first
+   */
+  PartitionScorer(Broadcast<RnnModel> model, InputLayout layout, int batchSize, int threadsPerTask,
+      boolean skipBadRows) {
     this.model = model;
     this.layout = layout;
     this.batchSize = batchSize;
     this.threadsPerTask = threadsPerTask;
+    this.skipBadRows = skipBadRows;
   }
 
   @Override
@@ -100,6 +107,15 @@ final class PartitionScorer implements FlatMapFunction<Iterator<InternalRow>, In
       int used = 0;
       while (count < batchSize && input.hasNext()) {
         InternalRow row = input.next();
+        int length;
+        try {
+          length = reader.read(row, used);
+        } catch (BadRowException bad) {
+          if (skipBadRows) {
+            continue;
+          }
+          throw bad;
+        }
         Object[] out = new Object[keptCount + 1];
         for (int c = 0; c < keptCount; c++) {
           // Copies strings, arrays and structs: the scan reuses its row buffers.
@@ -107,7 +123,7 @@ final class PartitionScorer implements FlatMapFunction<Iterator<InternalRow>, In
         }
         kept[count] = out;
         offsets[count] = used;
-        lengths[count] = reader.read(row, used);
+        lengths[count] = length;
         used += lengths[count] * d;
         count++;
       }

@@ -12,6 +12,8 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.catalyst.InternalRow;
+import java.util.Map;
+import java.util.TreeMap;
 import org.rnnscore.model.InputDataException;
 import org.rnnscore.model.RnnModel;
 import org.rnnscore.model.UsageException;
@@ -23,17 +25,28 @@ import org.rnnscore.model.UsageException;
 public final class ScoreJob {
   private ScoreJob() {}
 
-  /** What a finished run did, for the report on stderr. */
-  public record Result(long rowsScored, long wallMillis, RnnModel model) {
+  /**
+   * What a finished run did, for the report: rows read, scored and rejected (counted from the
+   * committed Parquet, not from task-side counters a retried task would count twice).
+   */
+  public record Result(long rowsIn, long rowsScored, long rowsRejected, Map<String, Long> rejectsByCode,
+      long wallMillis, RnnModel model) {
     public double rowsPerSecond() {
       return wallMillis == 0 ? 0 : rowsScored * 1000.0 / wallMillis;
     }
   }
 
   public static Result run(SparkSession spark, RnnModel model, ScoreOptions options) {
+    return run(spark, model, options, BadRowPolicy.FAIL);
+  }
+
+  public static Result run(SparkSession spark, RnnModel model, ScoreOptions options, BadRowPolicy policy) {
     long start = System.nanoTime();
     Configuration hadoopConf = spark.sparkContext().hadoopConfiguration();
     OutputPaths.checkWritable(options.output(), options.mode(), hadoopConf);
+    if (policy.quarantine()) {
+      OutputPaths.checkWritable(policy.rejects(), options.mode(), hadoopConf);
+    }
     Dataset<Row> input = readInput(spark, options.input(), hadoopConf);
     InputPlan plan = InputPlan.of(input, options.input(), options, model);
 
@@ -41,26 +54,88 @@ public final class ScoreJob {
     Broadcast<RnnModel> broadcast = jsc.broadcast(model);
     int threadsPerTask = Integer.parseInt(spark.conf().get("spark.task.cpus", "1"));
     JavaRDD<InternalRow> rows = SparkInternals.toInternalRows(plan.projected());
-    JavaRDD<InternalRow> scored =
-        rows.mapPartitions(new PartitionScorer(broadcast, plan.layout(), options.batchSize(), threadsPerTask));
+    JavaRDD<InternalRow> scored = rows.mapPartitions(
+        new PartitionScorer(broadcast, plan.layout(), options.batchSize(), threadsPerTask, policy.quarantine()));
     Dataset<Row> output = SparkInternals.toDataFrame(spark, scored, plan.outputSchema());
+    long rowsIn = input.count(); // from the Parquet footers
 
     // Written to staging and moved into place only on success: a failed run changes nothing.
-    OutputCommit commit = OutputCommit.begin(options.output(), hadoopConf);
+    OutputCommit rejectsCommit = null;
+    OutputCommit commit = null;
+    Map<String, Long> rejectsByCode = new TreeMap<>();
+    long rejected = 0;
     try {
+      if (policy.quarantine()) {
+        rejectsCommit = OutputCommit.begin(policy.rejects(), hadoopConf);
+        BadRowCensus.rejects(spark, plan).write().mode(SaveMode.ErrorIfExists).parquet(rejectsCommit.stagingPath());
+        Dataset<Row> staged = spark.read().parquet(rejectsCommit.stagingPath());
+        rejectsByCode = BadRowCensus.countByCode(staged);
+        rejected = rejectsByCode.values().stream().mapToLong(Long::longValue).sum();
+        if (policy.exceeded(rejected, rowsIn)) {
+          throw new InputDataException(options.input() + ": " + rejected + " of " + rowsIn + " rows are bad ("
+              + BadRowCensus.describe(rejectsByCode) + "), more than --max-bad-rows " + policy.thresholdText()
+              + "; nothing was written");
+        }
+      }
+      commit = OutputCommit.begin(options.output(), hadoopConf);
       output.write().mode(SaveMode.ErrorIfExists).parquet(commit.stagingPath());
     } catch (Throwable e) { // Spark's SparkException is checked to javac but undeclared by Scala
-      commit.abort();
-      throw e;
+      if (commit != null) {
+        commit.abort();
+      }
+      if (rejectsCommit != null) {
+        rejectsCommit.abort();
+      }
+      Throwable reported = withCensus(spark, plan, e);
+      if (reported instanceof RuntimeException) {
+        throw (RuntimeException) reported;
+      }
+      if (reported instanceof Error) {
+        throw (Error) reported;
+      }
+      throw new IllegalStateException(reported.getMessage(), reported); // a checked SparkException
     } finally {
       broadcast.destroy();
+    }
+    if (rejectsCommit != null) {
+      rejectsCommit.commit();
     }
     commit.commit();
 
     // Counted from what was committed (Parquet footers), not from task-side counters that a
     // retried task would count twice.
     long written = spark.read().parquet(options.output()).count();
-    return new Result(written, (System.nanoTime() - start) / 1_000_000, model);
+    if (written + rejected != rowsIn) {
+      throw new IllegalStateException(rowsIn + " rows read but " + written + " scored and " + rejected
+          + " rejected: rows were lost");
+    }
+    return new Result(rowsIn, written, rejected, rejectsByCode, (System.nanoTime() - start) / 1_000_000, model);
+  }
+
+  /**
+   * A run that failed on a bad row: the error, with how many bad rows the input holds by code
+   * (a census pass without the model), so that one rerun fixes them all.
+   */
+  private static Throwable withCensus(SparkSession spark, InputPlan plan, Throwable failure) {
+    Throwable cause = failure;
+    while (cause != null && !(cause instanceof BadRowException)) {
+      cause = cause.getCause();
+    }
+    if (cause == null) {
+      return failure;
+    }
+    Map<String, Long> counts;
+    try {
+      counts = BadRowCensus.countByCode(BadRowCensus.rejects(spark, plan));
+    } catch (RuntimeException censusFailure) {
+      failure.addSuppressed(censusFailure);
+      return failure;
+    }
+    long total = counts.values().stream().mapToLong(Long::longValue).sum();
+    return new BadRowException(cause.getMessage() + "; the input has " + total + " bad row"
+        + (total == 1 ? "" : "s") + " in all (" + BadRowCensus.describe(counts)
+        + "); nothing was written. Score the good ones with --on-bad-row quarantine --rejects PATH",
+        ((BadRowException) cause).code(), ((BadRowException) cause).reason());
   }
 
   static Dataset<Row> readInput(SparkSession spark, String location, Configuration hadoopConf) {

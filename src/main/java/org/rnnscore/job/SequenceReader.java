@@ -181,7 +181,7 @@ final class SequenceReader {
   }
 
   private BadRowException bad(InternalRow row, BadRowCode code, String reason) {
-    return new BadRowException(where(row) + ": " + reason + " (" + code.code() + ")", code);
+    return new BadRowException(where(row) + ": " + reason + " (" + code.code() + ")", code, reason);
   }
 
   /** "part-0.parquet: column 'features', row id=42": the file, column and row of a bad value. */

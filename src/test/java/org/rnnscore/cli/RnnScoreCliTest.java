@@ -103,7 +103,8 @@ class RnnScoreCliTest {
         "--output", dir.resolve("out").toString());
     assertEquals(4, code, err);
     assertTrue(err.matches("rnnscore: file:.*\\.parquet: column 'features', row id=5: timestep 0 has 2 features,"
-        + " model expects 3 \\(wrong_width\\)\n"), err);
+        + " model expects 3 \\(wrong_width\\); the input has 1 bad row in all \\(wrong_width: 1\\); nothing was"
+        + " written\\. Score the good ones with --on-bad-row quarantine --rejects PATH\n"), err);
     assertTrue(Files.notExists(dir.resolve("out").resolve("_SUCCESS")));
   }
 
@@ -164,8 +165,35 @@ class RnnScoreCliTest {
   }
 
   @Test
+  void validate_sampleData_everyRowScorableExit0() {
+    int code = run("validate", "--model", SAMPLE.resolve("model.h5").toString(), "--input",
+        SAMPLE.resolve("input.parquet").toString(), "--master", "local[2]");
+    assertEquals(0, code, err);
+    assertEquals("input: " + SAMPLE.resolve("input.parquet") + ": 1000 rows; sequence column 'features'"
+        + " array<array<float>>; key 'id'\nmodel: " + SAMPLE.resolve("model.h5") + ": T=10 D=3 M=5 K=2\nbad rows: 0\n",
+        out);
+  }
+
+  @Test
+  void validateAndQuarantine_badRows_censusByCodeAndEveryRowAccountedFor() {
+    Path input = dir.resolve("in");
+    SharedSpark.get().sql("SELECT * FROM VALUES (1L, array(array(1f, 2f, 3f))), (2L, array(array(1f, 2f))),"
+        + " (3L, array(array(1f, 2f, 3f), array(0f, 0f, 0f))) AS t(id, features)").write().parquet(input.toString());
+
+    assertEquals(4, run("validate", "--model", SAMPLE.resolve("model.npz").toString(), "--input", input.toString()));
+    assertTrue(out.endsWith("bad rows: 1\n  wrong_width: 1\n"), out);
+    assertEquals("rnnscore: " + input + ": 1 of 3 rows cannot be scored (wrong_width: 1)\n", err);
+
+    String rejects = dir.resolve("rejects").toString();
+    assertEquals(0, run("score", "--model", SAMPLE.resolve("model.npz").toString(), "--input", input.toString(),
+        "--output", dir.resolve("out").toString(), "--on-bad-row", "quarantine", "--rejects", rejects), err);
+    assertTrue(err.contains("rnnscore: 3 rows read = 2 scored + 1 rejected to " + rejects + " (wrong_width: 1)\n"),
+        err);
+  }
+
+  @Test
   void noCommand_usageExitCode2() {
     assertEquals(2, run());
-    assertTrue(err.startsWith("rnnscore: a command is required: score, inspect or generate\n"), err);
+    assertTrue(err.startsWith("rnnscore: a command is required: score, inspect, validate, generate or bench\n"), err);
   }
 }

@@ -166,7 +166,10 @@ class ScoreJobLayersTest {
       current = current.getCause();
     }
     assertInstanceOf(BadRowException.class, current, () -> "no bad row in " + failure);
-    return current.getMessage();
+    String message = current.getMessage();
+    int census = message.indexOf("; the input has ");
+    assertTrue(census > 0, () -> "the failure counts the input's bad rows: " + message);
+    return message.substring(0, census);
   }
 
   private ScoreOptions options(String input, int batch) {

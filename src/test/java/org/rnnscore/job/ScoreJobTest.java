@@ -232,6 +232,69 @@ class ScoreJobTest {
     assertEquals(1, ScoreJob.run(spark, TestModels.random(1, 3, 2, 1), overwrite).rowsScored());
   }
 
+  private String mixedInput() {
+    List<Row> rows = List.of(
+        RowFactory.create(1L, "a", nested(new float[][] {{1, 2}, {3, 4}})),
+        RowFactory.create(2L, "b", nested(new float[][] {{1, 2, 3}})),
+        RowFactory.create(3L, "c", null),
+        RowFactory.create(4L, "d", nested(new float[][] {{Float.NaN, 0}})),
+        RowFactory.create(5L, "e", nested(new float[][] {{0.5f, 0.5f}})));
+    return write(rows, new StructType(new StructField[] {field("id", DataTypes.LongType),
+        field("name", DataTypes.StringType), field("features", NESTED_FLOAT)}), 2);
+  }
+
+  @Test
+  void run_quarantine_scoresGoodRowsAndWritesRejectsWithReasonsAccountingForEveryRow() {
+    String rejects = dir.resolve("rejects").toString();
+    ScoreJob.Result result = ScoreJob.run(spark, TestModels.random(1, 2, 3, 1), options(mixedInput(), 2),
+        BadRowPolicy.parse("quarantine", rejects, null));
+
+    assertEquals(5, result.rowsIn());
+    assertEquals(2, result.rowsScored());
+    assertEquals(3, result.rowsRejected());
+    assertEquals(java.util.Map.of("non_finite", 1L, "null_sequence", 1L, "wrong_width", 1L), result.rejectsByCode());
+    assertEquals(List.of(1L, 5L), spark.read().parquet(dir.resolve("out").toString()).select("id").orderBy("id")
+        .collectAsList().stream().map(r -> r.getLong(0)).collect(java.util.stream.Collectors.toList()));
+    Dataset<Row> bad = spark.read().parquet(rejects).orderBy("id");
+    assertEquals(List.of("id", "name", "reason_code", "reason"), Arrays.asList(bad.columns()));
+    assertEquals("[[2,b,wrong_width,timestep 0 has 3 features, model expects 2], [3,c,null_sequence,the sequence is"
+        + " null], [4,d,non_finite,timestep 0 feature 0 is NaN, expected a finite number]]",
+        bad.collectAsList().toString());
+  }
+
+  @Test
+  void run_quarantinePastMaxBadRows_failsAndWritesNothing() {
+    String rejects = dir.resolve("rejects").toString();
+    String input = mixedInput();
+    InputDataException e = assertThrows(InputDataException.class, () -> ScoreJob.run(spark,
+        TestModels.random(1, 2, 3, 1), options(input, 2), BadRowPolicy.parse("quarantine", rejects, "50%")));
+    assertEquals(input + ": 3 of 5 rows are bad (non_finite: 1, null_sequence: 1, wrong_width: 1), more than"
+        + " --max-bad-rows 50.0%; nothing was written", e.getMessage());
+    assertTrue(Files.notExists(dir.resolve("out")));
+    assertTrue(Files.notExists(dir.resolve("rejects")));
+  }
+
+  @Test
+  void run_failModeOnSeveralBadRows_messageCountsThemByCode() {
+    Exception failure = assertThrows(Exception.class,
+        () -> ScoreJob.run(spark, TestModels.random(1, 2, 3, 1), options(mixedInput(), 2)));
+    assertInstanceOf(BadRowException.class, failure);
+    assertTrue(failure.getMessage().endsWith("; the input has 3 bad rows in all (non_finite: 1, null_sequence: 1,"
+        + " wrong_width: 1); nothing was written. Score the good ones with --on-bad-row quarantine --rejects PATH"),
+        failure.getMessage());
+    assertTrue(Files.notExists(dir.resolve("out")));
+  }
+
+  @Test
+  void parse_badThresholdsAndMissingRejects_usageErrors() {
+    assertEquals("--on-bad-row quarantine needs --rejects PATH, where the bad rows are written",
+        assertThrows(UsageException.class, () -> BadRowPolicy.parse("quarantine", null, null)).getMessage());
+    assertEquals("--max-bad-rows '5x' is neither a count (e.g. 100) nor a percentage between 0 and 100 (e.g. 0.5%)",
+        assertThrows(UsageException.class, () -> BadRowPolicy.parse("quarantine", "r", "5x")).getMessage());
+    assertEquals("--on-bad-row 'skip' is not one of: fail, quarantine",
+        assertThrows(UsageException.class, () -> BadRowPolicy.parse("skip", null, null)).getMessage());
+  }
+
   @Test
   void run_failedRunInOverwriteMode_leavesPreviousOutputAndNoStaging() throws Exception {
     RnnModel model = TestModels.random(1, 3, 2, 1);
@@ -331,7 +394,10 @@ class ScoreJobTest {
     }
     assertNotNull(current, () -> "no rnnscore error in the cause chain of " + failure);
     assertInstanceOf(BadRowException.class, current);
-    return current.getMessage();
+    String message = current.getMessage();
+    int census = message.indexOf("; the input has ");
+    assertTrue(census > 0, () -> "the failure counts the input's bad rows: " + message);
+    return message.substring(0, census);
   }
 
   private String oneGoodRow() {

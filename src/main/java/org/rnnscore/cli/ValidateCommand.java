@@ -1,0 +1,66 @@
+package org.rnnscore.cli;
+
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import org.apache.spark.sql.SparkSession;
+import org.rnnscore.job.ScoreOptions;
+import org.rnnscore.job.SparkSessions;
+import org.rnnscore.job.ValidateJob;
+import org.rnnscore.model.InputDataException;
+import org.rnnscore.model.RnnModel;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(name = "validate", mixinStandardHelpOptions = true,
+    description = "Checks an input against a model without scoring: the schema, then every row (a census of bad rows"
+        + " by reason code). Exit 0 when every row can be scored, 4 otherwise.")
+final class ValidateCommand implements Callable<Integer> {
+  @Spec
+  picocli.CommandLine.Model.CommandSpec spec;
+
+  @Mixin
+  ModelOptions modelOptions;
+
+  @Option(names = "--input", required = true, paramLabel = "PATH", description = "Parquet file or directory.")
+  String input;
+
+  @Option(names = "--features-col", paramLabel = "NAME", defaultValue = ScoreOptions.DEFAULT_FEATURES_COLUMN,
+      description = "The sequence column (default: ${DEFAULT-VALUE}).")
+  String featuresColumn;
+
+  @Option(names = "--timesteps", paramLabel = "T", description = "As for score.")
+  int timesteps;
+
+  @Option(names = "--key", paramLabel = "COL", description = "As for score.")
+  String key;
+
+  @Mixin
+  SparkOptions sparkOptions;
+
+  @Override
+  public Integer call() {
+    PrintWriter out = spec.commandLine().getOut();
+    SparkSession spark = SparkSessions.start("rnnscore validate", sparkOptions.master, sparkOptions.conf);
+    try {
+      RnnModel model = modelOptions.load(spark.sparkContext().hadoopConfiguration());
+      ValidateJob.Report report = ValidateJob.run(spark, model, input, featuresColumn, timesteps, key);
+      out.printf("input: %s: %d rows; sequence column '%s' %s; key %s%n", input, report.rows(), featuresColumn,
+          report.sequenceType(), report.keyColumn() == null ? "(none: rows named by position)"
+              : "'" + report.keyColumn() + "'");
+      out.printf("model: %s: %s%n", modelOptions.model, model.dimensionsText());
+      out.printf("bad rows: %d%n", report.badRows());
+      report.badRowsByCode().forEach((code, count) -> out.printf("  %s: %d%n", code, count));
+      out.flush();
+      if (report.badRows() > 0) {
+        throw new InputDataException(input + ": " + report.badRows() + " of " + report.rows()
+            + " rows cannot be scored (" + String.join(", ", report.badRowsByCode().entrySet().stream()
+                .map(e -> e.getKey() + ": " + e.getValue()).toArray(String[]::new)) + ")");
+      }
+      return ExitCode.OK.code();
+    } finally {
+      spark.stop();
+    }
+  }
+}
