@@ -41,4 +41,8 @@ final class ModelOptions {
   RnnModel load(Configuration hadoopConf) {
     return ModelLoader.load(model, weights, readOptions(), hadoopConf);
   }
+
+  ModelLoader.Loaded loadWithProvenance(Configuration hadoopConf) {
+    return ModelLoader.loadWithProvenance(model, weights, readOptions(), hadoopConf);
+  }
 }

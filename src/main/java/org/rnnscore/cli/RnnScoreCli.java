@@ -26,6 +26,18 @@ public final class RnnScoreCli implements Runnable {
   /** Runs one command line; returns the exit code. Tests call this directly. */
   public static int run(String[] args, PrintWriter out, PrintWriter err) {
     CommandLine cli = new CommandLine(new RnnScoreCli());
+    // --config FILE: defaults for the long options from a properties file; the command line wins.
+    for (int i = 0; i + 1 < args.length; i++) {
+      if (args[i].equals("--config")) {
+        java.io.File file = new java.io.File(args[i + 1]);
+        if (!file.isFile()) {
+          err.println("rnnscore: --config " + args[i + 1] + " is not a readable file");
+          err.flush();
+          return ExitCode.USAGE.code();
+        }
+        cli.setDefaultValueProvider(new CommandLine.PropertiesDefaultProvider(file));
+      }
+    }
     cli.setOut(out);
     cli.setErr(err);
     cli.setParameterExceptionHandler((ex, arguments) -> {
@@ -58,6 +70,12 @@ public final class RnnScoreCli implements Runnable {
   @Override
   public void run() {
     throw new CommandLine.ParameterException(spec.commandLine(), "a command is required: score, inspect, validate, generate or bench");
+  }
+
+  /** The build's version (from the jar manifest), or "development". */
+  static String version() {
+    String version = RnnScoreCli.class.getPackage().getImplementationVersion();
+    return version == null ? "development" : version;
   }
 
   static final class Version implements CommandLine.IVersionProvider {

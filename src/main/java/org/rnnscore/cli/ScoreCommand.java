@@ -5,7 +5,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
+import java.nio.file.Path;
 import org.rnnscore.job.BadRowPolicy;
+import org.rnnscore.job.ModelLoader;
 import org.rnnscore.job.ScoreJob;
 import org.rnnscore.job.ScoreOptions;
 import org.rnnscore.job.SparkSessions;
@@ -80,22 +82,48 @@ final class ScoreCommand implements Callable<Integer> {
       description = "With quarantine, fail (writing nothing) when more rows than N, or than N% of them, are bad.")
   String maxBadRows;
 
+  @Option(names = "--output-files", paramLabel = "N", defaultValue = "0",
+      description = "Write N output files (default: one per input partition).")
+  int outputFiles;
+
+  @Option(names = "--metrics", paramLabel = "FILE",
+      description = "Write a JSON report of the run here (also when it fails).")
+  Path metrics;
+
+  @Option(names = "--quiet", description = "No progress line.")
+  boolean quiet;
+
+  @Option(names = "--config", paramLabel = "FILE",
+      description = "Defaults for these options from a properties file, keys named as the long options without"
+          + " dashes (batch-size=2048); options on the command line win.")
+  Path config;
+
   @Mixin
   SparkOptions sparkOptions;
 
   @Override
   public Integer call() {
     ScoreOptions options = new ScoreOptions(input, output, featuresColumn, timesteps, keep, predictionColumn, key,
-        Modes.parse(mode), batchSize);
+        Modes.parse(mode), batchSize, outputFiles);
     BadRowPolicy policy = BadRowPolicy.parse(onBadRow, rejects, maxBadRows);
     Activation recurrentOverride = Activations.parse("--activation", activation);
     Activation outputOverride = Activations.parse("--output-activation", outputActivation);
     PrintWriter err = spec.commandLine().getErr();
-    SparkSession spark = SparkSessions.start("rnnscore score", sparkOptions.master, sparkOptions.conf);
+    long start = System.nanoTime();
+    SparkSession spark = null;
+    ModelLoader.Loaded loaded = null;
+    ScoreJob.Result result = null;
     try {
-      RnnModel loaded = modelOptions.load(spark.sparkContext().hadoopConfiguration());
-      RnnModel scored = loaded.withActivations(recurrentOverride, outputOverride);
-      ScoreJob.Result result = ScoreJob.run(spark, scored, options, policy);
+      spark = SparkSessions.start("rnnscore score", sparkOptions.master, sparkOptions.conf);
+      if (!quiet && spark.sparkContext().uiWebUrl().isDefined()) {
+        err.println("rnnscore: Spark UI at " + spark.sparkContext().uiWebUrl().get());
+      }
+      loaded = modelOptions.loadWithProvenance(spark.sparkContext().hadoopConfiguration());
+      RnnModel scored = loaded.model().withActivations(recurrentOverride, outputOverride);
+      ScoreJob.Provenance provenance = new ScoreJob.Provenance(loaded.file(), loaded.sha256(),
+          RnnScoreCli.version(), String.join(" ", spec.commandLine().getParseResult().originalArgs()));
+      ScoreJob.Progress progress = quiet ? new ProgressLine(err, Long.MAX_VALUE) : new ProgressLine(err, 5000);
+      result = ScoreJob.run(spark, scored, options, policy, provenance, progress);
       err.printf(Locale.ROOT, "rnnscore: scored N=%d rows in %.2f s (%.0f rows/s); model %s%n", result.rowsScored(),
           result.wallMillis() / 1000.0, result.rowsPerSecond(), scored.dimensionsText());
       if (policy.quarantine()) {
@@ -104,9 +132,23 @@ final class ScoreCommand implements Callable<Integer> {
                 : " (" + result.rejectsByCode().toString().replace("{", "").replace("}", "").replace("=", ": ") + ")");
       }
       err.flush();
+      writeMetrics("ok", null, result, loaded, spark, start);
       return ExitCode.OK.code();
+    } catch (RuntimeException | Error e) {
+      writeMetrics("failed", e, result, loaded, spark, start);
+      throw e;
     } finally {
-      spark.stop();
+      if (spark != null) {
+        spark.stop();
+      }
+    }
+  }
+
+  private void writeMetrics(String status, Throwable failure, ScoreJob.Result result, ModelLoader.Loaded loaded,
+      SparkSession spark, long start) {
+    if (metrics != null) {
+      MetricsReport.write(metrics, MetricsReport.of(status, failure, result, loaded, spark,
+          (System.nanoTime() - start) / 1_000_000));
     }
   }
 }

@@ -1,8 +1,14 @@
 package org.rnnscore.job;
 
+import java.io.ByteArrayInputStream;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipInputStream;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
@@ -32,12 +38,49 @@ public final class ModelLoader {
    *     {@code model.to_json()} architecture file at {@code location}
    */
   public static RnnModel load(String location, String weights, ReadOptions options, Configuration hadoopConf) {
+    return loadWithProvenance(location, weights, options, hadoopConf).model();
+  }
+
+  /** A model and where it came from: file, format and the sha256 of its bytes (weights file included). */
+  public record Loaded(RnnModel model, String file, String format, String sha256) {}
+
+  public static Loaded loadWithProvenance(String location, String weights, ReadOptions options,
+      Configuration hadoopConf) {
     byte[] content = readAll(location, "--model", hadoopConf);
+    MessageDigest digest = sha256();
+    digest.update(content);
     if (weights == null) {
-      return ModelReader.read(location, content, options);
+      RnnModel model = ModelReader.read(location, content, options);
+      return new Loaded(model, location, formatOf(content), HexFormat.of().formatHex(digest.digest()));
     }
     byte[] weightContent = readAll(weights, "--weights", hadoopConf);
-    return ModelReader.read(location, content, weights, weightContent, options);
+    digest.update(weightContent);
+    RnnModel model = ModelReader.read(location, content, weights, weightContent, options);
+    return new Loaded(model, location + " + " + weights, "keras-json+h5", HexFormat.of().formatHex(digest.digest()));
+  }
+
+  private static String formatOf(byte[] content) {
+    if (content.length >= 4 && content[1] == 'H' && content[2] == 'D' && content[3] == 'F') {
+      return "keras-h5";
+    }
+    try (ZipInputStream zip = new ZipInputStream(new ByteArrayInputStream(content))) {
+      for (ZipEntry entry = zip.getNextEntry(); entry != null; entry = zip.getNextEntry()) {
+        if (entry.getName().equals("config.json")) {
+          return "keras";
+        }
+      }
+    } catch (IOException e) {
+      return "unknown";
+    }
+    return "npz";
+  }
+
+  private static MessageDigest sha256() {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every JVM has SHA-256", e);
+    }
   }
 
   static byte[] readAll(String location, String option, Configuration hadoopConf) {

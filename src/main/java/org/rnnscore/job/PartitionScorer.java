@@ -10,6 +10,7 @@ import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
 import org.apache.spark.sql.catalyst.expressions.UnsafeArrayData;
 import org.apache.spark.sql.catalyst.util.ArrayData;
 import org.apache.spark.sql.catalyst.util.GenericArrayData;
+import org.apache.spark.util.LongAccumulator;
 import org.rnnscore.kernel.ForwardPass;
 import org.rnnscore.kernel.Nd4jRuntime;
 import org.rnnscore.model.RnnModel;
@@ -31,13 +32,17 @@ final class PartitionScorer implements FlatMapFunction<Iterator<InternalRow>, In
   private final int batchSize;
   private final int threadsPerTask;
   private final boolean skipBadRows;
+  private final LongAccumulator rowsScored;
+  private final LongAccumulator batches;
 
   /**
    * @param skipBadRows leave bad rows out (quarantine: they are written as rejects by the census)
    *     instead of failing on the first
    */
   PartitionScorer(Broadcast<RnnModel> model, InputLayout layout, int batchSize, int threadsPerTask,
-      boolean skipBadRows) {
+      boolean skipBadRows, LongAccumulator rowsScored, LongAccumulator batches) {
+    this.rowsScored = rowsScored;
+    this.batches = batches;
     this.model = model;
     this.layout = layout;
     this.batchSize = batchSize;
@@ -137,6 +142,9 @@ final class PartitionScorer implements FlatMapFunction<Iterator<InternalRow>, In
       }
       // Rows of different lengths share the batch: the kernel packs them by length.
       predictions = pass.score(reader.values(), offsets, lengths, count);
+      // For the progress line only: a retried task counts again (the report counts the output).
+      rowsScored.add(count);
+      batches.add(1);
     }
 
   }

@@ -13,6 +13,12 @@ import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.catalyst.InternalRow;
 import java.util.Map;
+import java.util.function.LongSupplier;
+import org.apache.spark.sql.types.Metadata;
+import org.apache.spark.sql.types.MetadataBuilder;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+import org.apache.spark.util.LongAccumulator;
 import java.util.TreeMap;
 import org.rnnscore.model.InputDataException;
 import org.rnnscore.model.RnnModel;
@@ -30,17 +36,48 @@ public final class ScoreJob {
    * committed Parquet, not from task-side counters a retried task would count twice).
    */
   public record Result(long rowsIn, long rowsScored, long rowsRejected, Map<String, Long> rejectsByCode,
-      long wallMillis, RnnModel model) {
+      long batches, int partitions, long wallMillis, RnnModel model) {
     public double rowsPerSecond() {
       return wallMillis == 0 ? 0 : rowsScored * 1000.0 / wallMillis;
     }
   }
+
+  /** Where a run's output came from, written into the prediction column's metadata (in every Parquet footer). */
+  public record Provenance(String modelFile, String modelSha256, String version, String options) {
+    Metadata metadata() {
+      return new MetadataBuilder().putString("rnnscore.model", modelFile).putString("rnnscore.model_sha256", modelSha256)
+          .putString("rnnscore.version", version).putString("rnnscore.options", options).build();
+    }
+  }
+
+  /** Told when scoring starts, with the input's rows and a live (approximate) count of rows scored. */
+  public interface Progress {
+    void started(long totalRows, LongSupplier rowsScored);
+
+    void finished();
+  }
+
+  private static final Progress NO_PROGRESS = new Progress() {
+    @Override
+    public void started(long totalRows, LongSupplier rowsScored) {}
+
+    @Override
+    public void finished() {}
+  };
 
   public static Result run(SparkSession spark, RnnModel model, ScoreOptions options) {
     return run(spark, model, options, BadRowPolicy.FAIL);
   }
 
   public static Result run(SparkSession spark, RnnModel model, ScoreOptions options, BadRowPolicy policy) {
+    return run(spark, model, options, policy, null, NO_PROGRESS);
+  }
+
+  /**
+   * @param provenance null to write no provenance metadata
+   */
+  public static Result run(SparkSession spark, RnnModel model, ScoreOptions options, BadRowPolicy policy,
+      Provenance provenance, Progress progress) {
     long start = System.nanoTime();
     Configuration hadoopConf = spark.sparkContext().hadoopConfiguration();
     OutputPaths.checkWritable(options.output(), options.mode(), hadoopConf);
@@ -54,10 +91,24 @@ public final class ScoreJob {
     Broadcast<RnnModel> broadcast = jsc.broadcast(model);
     int threadsPerTask = Integer.parseInt(spark.conf().get("spark.task.cpus", "1"));
     JavaRDD<InternalRow> rows = SparkInternals.toInternalRows(plan.projected());
-    JavaRDD<InternalRow> scored = rows.mapPartitions(
-        new PartitionScorer(broadcast, plan.layout(), options.batchSize(), threadsPerTask, policy.quarantine()));
-    Dataset<Row> output = SparkInternals.toDataFrame(spark, scored, plan.outputSchema());
+    LongAccumulator scoredSoFar = spark.sparkContext().longAccumulator("rnnscore rows scored");
+    LongAccumulator batches = spark.sparkContext().longAccumulator("rnnscore batches");
+    JavaRDD<InternalRow> scored = rows.mapPartitions(new PartitionScorer(broadcast, plan.layout(),
+        options.batchSize(), threadsPerTask, policy.quarantine(), scoredSoFar, batches));
+    StructType schema = plan.outputSchema();
+    if (provenance != null) {
+      StructField[] fields = schema.fields().clone();
+      StructField last = fields[fields.length - 1];
+      fields[fields.length - 1] = new StructField(last.name(), last.dataType(), last.nullable(), provenance.metadata());
+      schema = new StructType(fields);
+    }
+    Dataset<Row> output = SparkInternals.toDataFrame(spark, scored, schema);
+    if (options.outputFiles() > 0) {
+      output = output.repartition(options.outputFiles());
+    }
     long rowsIn = input.count(); // from the Parquet footers
+    int partitions = rows.getNumPartitions();
+    progress.started(rowsIn, scoredSoFar::value);
 
     // Written to staging and moved into place only on success: a failed run changes nothing.
     OutputCommit rejectsCommit = null;
@@ -96,6 +147,7 @@ public final class ScoreJob {
       throw new IllegalStateException(reported.getMessage(), reported); // a checked SparkException
     } finally {
       broadcast.destroy();
+      progress.finished();
     }
     if (rejectsCommit != null) {
       rejectsCommit.commit();
@@ -109,7 +161,8 @@ public final class ScoreJob {
       throw new IllegalStateException(rowsIn + " rows read but " + written + " scored and " + rejected
           + " rejected: rows were lost");
     }
-    return new Result(rowsIn, written, rejected, rejectsByCode, (System.nanoTime() - start) / 1_000_000, model);
+    return new Result(rowsIn, written, rejected, rejectsByCode, batches.value(), partitions,
+        (System.nanoTime() - start) / 1_000_000, model);
   }
 
   /**

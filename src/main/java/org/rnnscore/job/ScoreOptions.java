@@ -11,6 +11,7 @@ import org.rnnscore.model.UsageException;
  * @param keep the columns to pass through, in this order; null means every column but the sequence
  * @param keyColumn the column that names a row in messages; null means {@code id} when present
  * @param batchSize rows per forward pass (B)
+ * @param outputFiles the number of output files (0: one per input partition)
  */
 public record ScoreOptions(
     String input,
@@ -21,7 +22,8 @@ public record ScoreOptions(
     String predictionColumn,
     String keyColumn,
     WriteMode mode,
-    int batchSize) {
+    int batchSize,
+    int outputFiles) {
 
   public static final String DEFAULT_FEATURES_COLUMN = "features";
   public static final String DEFAULT_PREDICTION_COLUMN = "prediction";
@@ -44,7 +46,16 @@ public record ScoreOptions(
     if (mode == null) {
       throw new UsageException("--mode is required (error or overwrite)");
     }
+    if (outputFiles < 0) {
+      throw new UsageException("--output-files must be at least 1, got " + outputFiles);
+    }
     keep = keep == null ? null : List.copyOf(keep);
+  }
+
+  /** With one file per input partition, as Spark writes by default. */
+  public ScoreOptions(String input, String output, String featuresColumn, int timesteps, List<String> keep,
+      String predictionColumn, String keyColumn, WriteMode mode, int batchSize) {
+    this(input, output, featuresColumn, timesteps, keep, predictionColumn, keyColumn, mode, batchSize, 0);
   }
 
   private static void requireText(String value, String option) {

@@ -192,6 +192,48 @@ class RnnScoreCliTest {
   }
 
   @Test
+  void score_metricsConfigOutputFilesAndFooter_reportWhatTheRunDid() throws Exception {
+    Path config = dir.resolve("rnnscore.properties");
+    Files.writeString(config, "batch-size=7\noutput-files=2\nprediction-col=from_config\n");
+    Path metricsFile = dir.resolve("metrics.json");
+    String output = dir.resolve("out").toString();
+    int code = run("score", "--config", config.toString(), "--prediction-col", "score", "--model",
+        SAMPLE.resolve("model.h5").toString(), "--input", SAMPLE.resolve("input.parquet").toString(), "--output",
+        output, "--metrics", metricsFile.toString(), "--quiet");
+    assertEquals(0, code, err);
+
+    org.apache.spark.sql.Dataset<Row> written = SharedSpark.get().read().parquet(output);
+    assertEquals(List.of("id", "score"), List.of(written.columns()), "the command line wins over --config");
+    try (java.util.stream.Stream<Path> files = Files.list(Path.of(output))) {
+      assertEquals(2, files.filter(p -> p.toString().endsWith(".parquet")).count(), "--output-files from --config");
+    }
+    org.apache.spark.sql.types.Metadata footer = written.schema().apply("score").metadata();
+    assertEquals(64, footer.getString("rnnscore.model_sha256").length());
+    assertEquals(SAMPLE.resolve("model.h5").toString(), footer.getString("rnnscore.model"));
+    assertTrue(footer.getString("rnnscore.options").contains("--prediction-col score"), footer.json());
+
+    String metrics = Files.readString(metricsFile);
+    for (String expected : List.of("\"status\" : \"ok\"", "\"rows_in\" : 1000", "\"rows_scored\" : 1000",
+        "\"rows_rejected\" : 0", "\"format\" : \"keras-h5\"", "\"params\" : 57", "\"batches\" : ")) {
+      assertTrue(metrics.contains(expected), expected + " in " + metrics);
+    }
+  }
+
+  @Test
+  void score_failedRunWithMetrics_reportStatusFailedAndError() throws Exception {
+    Path metricsFile = dir.resolve("metrics.json");
+    Path input = dir.resolve("in");
+    SharedSpark.get().sql("SELECT 5L AS id, array(array(1f, 2f)) AS features").write().parquet(input.toString());
+    int code = run("score", "--model", SAMPLE.resolve("model.npz").toString(), "--input", input.toString(),
+        "--output", dir.resolve("out").toString(), "--metrics", metricsFile.toString());
+    assertEquals(4, code);
+    String metrics = Files.readString(metricsFile);
+    assertTrue(metrics.contains("\"status\" : \"failed\""), metrics);
+    assertTrue(metrics.contains("\"exit_code\" : 4"), metrics);
+    assertTrue(metrics.contains("(wrong_width)"), metrics);
+  }
+
+  @Test
   void noCommand_usageExitCode2() {
     assertEquals(2, run());
     assertTrue(err.startsWith("rnnscore: a command is required: score, inspect, validate, generate or bench\n"), err);
