@@ -3,6 +3,7 @@ package org.rnnscore.job;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
+import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.catalyst.InternalRow;
@@ -26,6 +27,8 @@ import org.rnnscore.model.RnnModel;
  */
 final class PartitionScorer implements FlatMapFunction<Iterator<InternalRow>, InternalRow> {
   private static final long serialVersionUID = 1L;
+  /** The Spark job-local property of the test-only failure hook. */
+  static final String FAIL_ONCE = "rnnscore.test.failOnceInPartition";
 
   private final Broadcast<RnnModel> model;
   private final InputLayout layout;
@@ -145,6 +148,21 @@ final class PartitionScorer implements FlatMapFunction<Iterator<InternalRow>, In
       // For the progress line only: a retried task counts again (the report counts the output).
       rowsScored.add(count);
       batches.add(1);
+      injectedFailure();
+    }
+
+    /**
+     * Test-only hook: with the job-local property {@value #FAIL_ONCE} set to a partition number,
+     * that partition's first attempt fails after its first batch, so that tests can check that a
+     * retried task yields exactly the output of an unfailed run.
+     */
+    private void injectedFailure() {
+      TaskContext task = TaskContext.get();
+      String partition = task == null ? null : task.getLocalProperty(FAIL_ONCE);
+      if (partition != null && task.attemptNumber() == 0 && task.partitionId() == Integer.parseInt(partition)) {
+        throw new IllegalStateException("rnnscore test hook: injected failure of partition " + partition
+            + ", attempt 0");
+      }
     }
 
   }

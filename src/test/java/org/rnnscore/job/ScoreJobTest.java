@@ -296,6 +296,32 @@ class ScoreJobTest {
   }
 
   @Test
+  void run_taskFailsOnceAndIsRetried_outputIdenticalToUnfailedRun() {
+    RnnModel model = TestModels.random(3, 3, 4, 2);
+    Random random = new Random(4);
+    List<Row> rows = new ArrayList<>();
+    for (long id = 0; id < 300; id++) {
+      rows.add(RowFactory.create(id, nested(TestModels.sequence(random, 5, 3))));
+    }
+    String input = write(rows, new StructType(new StructField[] {
+        field("id", DataTypes.LongType), field("features", NESTED_FLOAT)}), 3);
+    ScoreJob.run(spark, model, options(input, 16));
+    List<Row> unfailed = spark.read().parquet(dir.resolve("out").toString()).orderBy("id").collectAsList();
+
+    ScoreOptions again = new ScoreOptions(input, dir.resolve("again").toString(), "features", 0, null, "prediction",
+        null, ScoreOptions.WriteMode.ERROR, 16);
+    spark.sparkContext().setLocalProperty(PartitionScorer.FAIL_ONCE, "1");
+    try {
+      ScoreJob.run(spark, model, again); // local[2,3]: the failed attempt is retried
+    } finally {
+      spark.sparkContext().setLocalProperty(PartitionScorer.FAIL_ONCE, null);
+    }
+    List<Row> retried = spark.read().parquet(dir.resolve("again").toString()).orderBy("id").collectAsList();
+    assertEquals(300, retried.size());
+    assertEquals(unfailed.toString(), retried.toString());
+  }
+
+  @Test
   void run_failedRunInOverwriteMode_leavesPreviousOutputAndNoStaging() throws Exception {
     RnnModel model = TestModels.random(1, 3, 2, 1);
     String good = oneGoodRow();
