@@ -86,6 +86,11 @@ final class ScoreCommand implements Callable<Integer> {
       description = "Write N output files (default: one per input partition).")
   int outputFiles;
 
+  @Option(names = "--partition-by", paramLabel = "COL",
+      description = "Partition the output by this kept column; with --mode overwrite only the partitions written are"
+          + " replaced (a nightly run into its dated partition).")
+  String partitionBy;
+
   @Option(names = "--metrics", paramLabel = "FILE",
       description = "Write a JSON report of the run here (also when it fails).")
   Path metrics;
@@ -104,7 +109,7 @@ final class ScoreCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     ScoreOptions options = new ScoreOptions(input, output, featuresColumn, timesteps, keep, predictionColumn, key,
-        Modes.parse(mode), batchSize, outputFiles);
+        Modes.parse(mode), batchSize, outputFiles, partitionBy);
     BadRowPolicy policy = BadRowPolicy.parse(onBadRow, rejects, maxBadRows);
     Activation recurrentOverride = Activations.parse("--activation", activation);
     Activation outputOverride = Activations.parse("--output-activation", outputActivation);

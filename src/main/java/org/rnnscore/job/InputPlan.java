@@ -109,6 +109,10 @@ public final class InputPlan {
       }
     }
 
+    if (options.partitionBy() != null && !kept.contains(options.partitionBy())) {
+      throw new UsageException("--partition-by '" + options.partitionBy() + "' is not among the output's columns "
+          + kept + "; partition by a kept input column");
+    }
     String keyColumn = options.keyColumn();
     if (keyColumn != null && field(schema, keyColumn) == null) {
       throw new UsageException(inputName + ": --key column '" + keyColumn + "' not found; the input has "

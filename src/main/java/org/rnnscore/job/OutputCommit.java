@@ -84,6 +84,48 @@ final class OutputCommit {
     }
   }
 
+  /**
+   * Moves each partition directory of the staged output into the target, replacing a partition
+   * of the same value and leaving the others (Spark's dynamic partition overwrite, done as
+   * renames). Each partition is replaced whole; a failure between two leaves the earlier ones
+   * replaced and the rest as they were, and the next run writes them again.
+   */
+  void commitPartitions() {
+    try {
+      if (!fs.exists(target)) {
+        commit();
+        return;
+      }
+      for (FileStatus status : fs.listStatus(staging)) {
+        Path from = status.getPath();
+        Path to = new Path(target, from.getName());
+        if (!status.isDirectory()) {
+          fs.delete(to, false); // _SUCCESS: the marker of the latest run
+          fs.rename(from, to);
+          continue;
+        }
+        Path replaced = sibling(to, REPLACED + run);
+        boolean hadOld = fs.exists(to);
+        if (hadOld && !fs.rename(to, replaced)) {
+          throw new IOException("could not move the previous partition " + to + " aside");
+        }
+        if (!fs.rename(from, to)) {
+          if (hadOld) {
+            fs.rename(replaced, to);
+          }
+          throw new IOException("could not move " + from + " to " + to);
+        }
+        if (hadOld) {
+          fs.delete(replaced, true);
+        }
+      }
+      fs.delete(staging, true);
+    } catch (IOException e) {
+      abort();
+      throw new IllegalStateException("committing the output's partitions failed: " + e.getMessage(), e);
+    }
+  }
+
   /** Deletes the staged output (the job failed); the target is untouched. */
   void abort() {
     try {

@@ -115,6 +115,7 @@ public final class ScoreJob {
     OutputCommit commit = null;
     Map<String, Long> rejectsByCode = new TreeMap<>();
     long rejected = 0;
+    long written;
     try {
       if (policy.quarantine()) {
         rejectsCommit = OutputCommit.begin(policy.rejects(), hadoopConf);
@@ -129,7 +130,14 @@ public final class ScoreJob {
         }
       }
       commit = OutputCommit.begin(options.output(), hadoopConf);
-      output.write().mode(SaveMode.ErrorIfExists).parquet(commit.stagingPath());
+      if (options.partitionBy() != null) {
+        output.write().mode(SaveMode.ErrorIfExists).partitionBy(options.partitionBy()).parquet(commit.stagingPath());
+      } else {
+        output.write().mode(SaveMode.ErrorIfExists).parquet(commit.stagingPath());
+      }
+      // Counted from the staged files (the ones committed), not from task-side counters that a
+      // retried task would count twice.
+      written = spark.read().parquet(commit.stagingPath()).count();
     } catch (Throwable e) { // Spark's SparkException is checked to javac but undeclared by Scala
       if (commit != null) {
         commit.abort();
@@ -152,11 +160,12 @@ public final class ScoreJob {
     if (rejectsCommit != null) {
       rejectsCommit.commit();
     }
-    commit.commit();
+    if (options.partitionBy() != null) {
+      commit.commitPartitions();
+    } else {
+      commit.commit();
+    }
 
-    // Counted from what was committed (Parquet footers), not from task-side counters that a
-    // retried task would count twice.
-    long written = spark.read().parquet(options.output()).count();
     if (written + rejected != rowsIn) {
       throw new IllegalStateException(rowsIn + " rows read but " + written + " scored and " + rejected
           + " rejected: rows were lost");

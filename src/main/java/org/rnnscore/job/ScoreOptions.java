@@ -12,6 +12,8 @@ import org.rnnscore.model.UsageException;
  * @param keyColumn the column that names a row in messages; null means {@code id} when present
  * @param batchSize rows per forward pass (B)
  * @param outputFiles the number of output files (0: one per input partition)
+ * @param partitionBy a kept column to partition the output by (Hive-style {@code col=value}
+ *     directories; with overwrite only the partitions written are replaced), or null
  */
 public record ScoreOptions(
     String input,
@@ -23,7 +25,8 @@ public record ScoreOptions(
     String keyColumn,
     WriteMode mode,
     int batchSize,
-    int outputFiles) {
+    int outputFiles,
+    String partitionBy) {
 
   public static final String DEFAULT_FEATURES_COLUMN = "features";
   public static final String DEFAULT_PREDICTION_COLUMN = "prediction";
@@ -55,7 +58,7 @@ public record ScoreOptions(
   /** With one file per input partition, as Spark writes by default. */
   public ScoreOptions(String input, String output, String featuresColumn, int timesteps, List<String> keep,
       String predictionColumn, String keyColumn, WriteMode mode, int batchSize) {
-    this(input, output, featuresColumn, timesteps, keep, predictionColumn, keyColumn, mode, batchSize, 0);
+    this(input, output, featuresColumn, timesteps, keep, predictionColumn, keyColumn, mode, batchSize, 0, null);
   }
 
   private static void requireText(String value, String option) {

@@ -322,6 +322,37 @@ class ScoreJobTest {
   }
 
   @Test
+  void run_partitionByDayInOverwriteMode_replacesOnlyThePartitionsWritten() {
+    RnnModel model = TestModels.random(1, 3, 2, 1);
+    StructType schema = new StructType(new StructField[] {field("id", DataTypes.LongType),
+        field("day", DataTypes.StringType), field("features", NESTED_FLOAT)});
+    java.util.function.BiFunction<String, Long, String> night = (day, firstId) -> {
+      String path = dir.resolve("in-" + day + "-" + firstId).toString();
+      spark.createDataFrame(List.of(RowFactory.create(firstId, day, nested(new float[][] {{1, 2, 3}})),
+          RowFactory.create(firstId + 1, day, nested(new float[][] {{3, 2, 1}}))), schema).write().parquet(path);
+      return path;
+    };
+    for (String[] run : new String[][] {{"2026-11-21", "10"}, {"2026-11-22", "20"}, {"2026-11-21", "30"}}) {
+      ScoreOptions options = new ScoreOptions(night.apply(run[0], Long.parseLong(run[1])),
+          dir.resolve("out").toString(), "features", 0, null, "prediction", null, ScoreOptions.WriteMode.OVERWRITE, 8,
+          0, "day");
+      assertEquals(2, ScoreJob.run(spark, model, options).rowsScored());
+    }
+    List<String> rows = spark.read().parquet(dir.resolve("out").toString()).orderBy("id").collectAsList().stream()
+        .map(r -> r.getLong(0) + "@" + r.getAs("day")).collect(java.util.stream.Collectors.toList());
+    assertEquals(List.of("20@2026-11-22", "21@2026-11-22", "30@2026-11-21", "31@2026-11-21"), rows);
+  }
+
+  @Test
+  void run_partitionByColumnNotKept_usageError() {
+    ScoreOptions options = new ScoreOptions(oneGoodRow(), dir.resolve("out").toString(), "features", 0, null,
+        "prediction", null, ScoreOptions.WriteMode.ERROR, 8, 0, "day");
+    assertEquals("--partition-by 'day' is not among the output's columns [id]; partition by a kept input column",
+        assertThrows(UsageException.class, () -> ScoreJob.run(spark, TestModels.random(1, 3, 2, 1), options))
+            .getMessage());
+  }
+
+  @Test
   void run_failedRunInOverwriteMode_leavesPreviousOutputAndNoStaging() throws Exception {
     RnnModel model = TestModels.random(1, 3, 2, 1);
     String good = oneGoodRow();
