@@ -190,6 +190,7 @@ final class Hdf5 {
           + " values (" + dataset.getDataType().getSize() + " bytes each), expected float32 or float64");
     }
     int[] shape = dataset.getDimensions();
+    checkDeclaredSize(dataset.getPath(), what, shape, dataset.getSize(), MAX_WEIGHT_VALUES);
     float[] values;
     if (dataset.getSize() == 0) {
       values = new float[0];
@@ -212,6 +213,21 @@ final class Hdf5 {
       }
     }
     return new WeightArray(name, shape, values);
+  }
+
+  /**
+   * 2^28 values (1 GiB of float32): more than any recurrent model's weight, and less than a
+   * driver heap can lose to one array. A file may declare any shape (chunked storage of
+   * zeros compresses to nothing); reading past this would end in an OutOfMemoryError.
+   */
+  static final long MAX_WEIGHT_VALUES = 1L << 28;
+
+  static void checkDeclaredSize(String path, String what, int[] shape, long size, long limit) {
+    if (size > limit) {
+      throw new ModelFormatException("dataset '" + path + "' in " + what + " declares shape "
+          + java.util.Arrays.toString(shape) + " = " + size + " values, more than the " + limit
+          + " a weight array may hold; the file is corrupt or not a recurrent model");
+    }
   }
 
   static String where(Node node) {

@@ -152,7 +152,7 @@ public final class Benchmark {
         .parquet(output);
   }
 
-  static RnnModel model(Shape shape) {
+  public static RnnModel model(Shape shape) {
     Random random = new Random(42);
     int d = shape.features();
     int m = shape.units();

@@ -69,6 +69,32 @@ class LauncherIT {
     ExpectedPredictions.assertOutputMatches(SharedSpark.get(), output, SAMPLE.resolve("expected-predictions.csv"));
   }
 
+  /**
+   * The small CI version of the load test: 200k rows scored in a 768 MiB heap with javacpp's
+   * off-heap budget capped at 512 MiB, which works only if a partition streams in batches and the
+   * buffers are reused (the 10M-row measurement is in the README).
+   */
+  @Test
+  void score_200kRowsInFixedSmallHeapAndOffHeapBudget_succeeds() throws Exception {
+    String input = dir.resolve("load-in").toString();
+    Run generated = launch(dir, Map.of(), "generate", "--output", input, "--rows", "200000", "--timesteps", "20",
+        "--features", "8");
+    assertEquals(0, generated.code(), generated.stderr());
+    Path model = dir.resolve("s1.h5");
+    Run run = launch(dir, Map.of("RNNSCORE_JAVA_OPTS", "-Xmx768m -Dorg.bytedeco.javacpp.maxbytes=512m"), "score",
+        "--model", loadModel(model), "--input", input, "--output", dir.resolve("load-out").toString(), "--quiet");
+    assertEquals(0, run.code(), run.stderr());
+    assertTrue(run.stderr().contains("rnnscore: scored N=200000 rows"), run.stderr());
+  }
+
+  /** A SimpleRNN(32) → Dense(3) for D=8, written as Keras writes it. */
+  private static String loadModel(Path path) {
+    org.rnnscore.model.RnnModel model = org.rnnscore.job.Benchmark.model(
+        new org.rnnscore.job.Benchmark.Shape("S1", 0, 20, 8, 32, 3));
+    org.rnnscore.testing.KerasFileWriter.writeLegacyH5(path, model);
+    return path.toString();
+  }
+
   @Test
   void inspect_printsSummaryToStdoutAndNothingToStderr() throws Exception {
     Run run = launch(dir, Map.of(), "inspect", "--model", SAMPLE.resolve("model.keras").toString());
