@@ -344,6 +344,24 @@ class ScoreJobTest {
   }
 
   @Test
+  void run_rerunWithOverwriteOnSameInputs_identicalPredictions() {
+    RnnModel model = TestModels.random(8, 3, 6, 2);
+    Random random = new Random(9);
+    List<Row> rows = new ArrayList<>();
+    for (long id = 0; id < 150; id++) {
+      rows.add(RowFactory.create(id, nested(TestModels.sequence(random, 1 + (int) (id % 7), 3))));
+    }
+    String input = write(rows, new StructType(new StructField[] {
+        field("id", DataTypes.LongType), field("features", NESTED_FLOAT)}), 4);
+    ScoreOptions overwrite = new ScoreOptions(input, dir.resolve("out").toString(), "features", 0, null, "prediction",
+        null, ScoreOptions.WriteMode.OVERWRITE, 13);
+    ScoreJob.run(spark, model, overwrite);
+    String first = spark.read().parquet(dir.resolve("out").toString()).orderBy("id").collectAsList().toString();
+    ScoreJob.run(spark, model, overwrite);
+    assertEquals(first, spark.read().parquet(dir.resolve("out").toString()).orderBy("id").collectAsList().toString());
+  }
+
+  @Test
   void run_partitionByColumnNotKept_usageError() {
     ScoreOptions options = new ScoreOptions(oneGoodRow(), dir.resolve("out").toString(), "features", 0, null,
         "prediction", null, ScoreOptions.WriteMode.ERROR, 8, 0, "day");
