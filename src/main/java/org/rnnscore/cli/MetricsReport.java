@@ -36,6 +36,7 @@ final class MetricsReport {
     report.put("wall_seconds", wallMillis / 1000.0);
     report.put("rows_per_second", result == null || wallMillis == 0 ? null : result.rowsScored() * 1000.0 / wallMillis);
     report.put("backend", Nd4jRuntime.backendDescription());
+    report.put("backends", result == null ? List.of() : result.backends());
     if (model != null) {
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("file", model.file());

@@ -7,6 +7,7 @@ import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
 import java.nio.file.Path;
 import org.rnnscore.job.BadRowPolicy;
+import org.rnnscore.kernel.Nd4jRuntime;
 import org.rnnscore.job.ModelLoader;
 import org.rnnscore.job.ScoreJob;
 import org.rnnscore.job.ScoreOptions;
@@ -91,6 +92,11 @@ final class ScoreCommand implements Callable<Integer> {
           + " replaced (a nightly run into its dated partition).")
   String partitionBy;
 
+  @Option(names = "--backend", paramLabel = "cpu|cuda|auto", defaultValue = "auto",
+      description = "ND4J backend on the executors: cpu, cuda (fails clearly where no GPU or CUDA runtime is), or auto"
+          + " (CUDA where packaged and usable, else CPU). Default: ${DEFAULT-VALUE}.")
+  String backend;
+
   @Option(names = "--metrics", paramLabel = "FILE",
       description = "Write a JSON report of the run here (also when it fails).")
   Path metrics;
@@ -109,7 +115,11 @@ final class ScoreCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     ScoreOptions options = new ScoreOptions(input, output, featuresColumn, timesteps, keep, predictionColumn, key,
-        Modes.parse(mode), batchSize, outputFiles, partitionBy);
+        Modes.parse(mode), batchSize, outputFiles, partitionBy, Backends.parse(backend));
+    Nd4jRuntime.Backend chosenBackend = options.backend();
+    if (chosenBackend == Nd4jRuntime.Backend.CUDA && !Nd4jRuntime.cudaPackaged()) {
+      Nd4jRuntime.requireBackend(chosenBackend); // the clear "not packaged" error, before Spark starts
+    }
     BadRowPolicy policy = BadRowPolicy.parse(onBadRow, rejects, maxBadRows);
     Activation recurrentOverride = Activations.parse("--activation", activation);
     Activation outputOverride = Activations.parse("--output-activation", outputActivation);
@@ -119,7 +129,7 @@ final class ScoreCommand implements Callable<Integer> {
     ModelLoader.Loaded loaded = null;
     ScoreJob.Result result = null;
     try {
-      spark = SparkSessions.start("rnnscore score", sparkOptions.master, sparkOptions.conf);
+      spark = SparkSessions.start("rnnscore score", sparkOptions.master, sparkOptions.conf, chosenBackend);
       if (!quiet && spark.sparkContext().uiWebUrl().isDefined()) {
         err.println("rnnscore: Spark UI at " + spark.sparkContext().uiWebUrl().get());
       }

@@ -11,6 +11,8 @@ import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
 import org.apache.spark.sql.catalyst.expressions.UnsafeArrayData;
 import org.apache.spark.sql.catalyst.util.ArrayData;
 import org.apache.spark.sql.catalyst.util.GenericArrayData;
+import org.apache.spark.SparkEnv;
+import org.apache.spark.util.CollectionAccumulator;
 import org.apache.spark.util.LongAccumulator;
 import org.rnnscore.kernel.ForwardPass;
 import org.rnnscore.kernel.Nd4jRuntime;
@@ -37,13 +39,18 @@ final class PartitionScorer implements FlatMapFunction<Iterator<InternalRow>, In
   private final boolean skipBadRows;
   private final LongAccumulator rowsScored;
   private final LongAccumulator batches;
+  private final Nd4jRuntime.Backend backend;
+  private final CollectionAccumulator<String> backendsUsed;
 
   /**
    * @param skipBadRows leave bad rows out (quarantine: they are written as rejects by the census)
    *     instead of failing on the first
    */
   PartitionScorer(Broadcast<RnnModel> model, InputLayout layout, int batchSize, int threadsPerTask,
-      boolean skipBadRows, LongAccumulator rowsScored, LongAccumulator batches) {
+      boolean skipBadRows, LongAccumulator rowsScored, LongAccumulator batches, Nd4jRuntime.Backend backend,
+      CollectionAccumulator<String> backendsUsed) {
+    this.backend = backend;
+    this.backendsUsed = backendsUsed;
     this.rowsScored = rowsScored;
     this.batches = batches;
     this.model = model;
@@ -139,7 +146,11 @@ final class PartitionScorer implements FlatMapFunction<Iterator<InternalRow>, In
         return;
       }
       if (pass == null) {
+        Nd4jRuntime.requireBackend(backend);
         Nd4jRuntime.limitThreads(threadsPerTask);
+        SparkEnv env = SparkEnv.get();
+        backendsUsed.add("executor " + (env == null ? "?" : env.executorId()) + ": "
+            + Nd4jRuntime.backendDescription());
         pass = new ForwardPass(model.value());
         k = pass.model().outputWidth();
       }

@@ -12,7 +12,13 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.catalyst.InternalRow;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.TreeSet;
+import org.apache.spark.util.CollectionAccumulator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import java.util.function.LongSupplier;
 import org.apache.spark.sql.types.Metadata;
 import org.apache.spark.sql.types.MetadataBuilder;
@@ -29,6 +35,7 @@ import org.rnnscore.model.UsageException;
  * every partition in batches, write Parquet, and count what was written.
  */
 public final class ScoreJob {
+  private static final Logger LOG = LoggerFactory.getLogger(ScoreJob.class);
   private ScoreJob() {}
 
   /**
@@ -36,7 +43,7 @@ public final class ScoreJob {
    * committed Parquet, not from task-side counters a retried task would count twice).
    */
   public record Result(long rowsIn, long rowsScored, long rowsRejected, Map<String, Long> rejectsByCode,
-      long batches, int partitions, long wallMillis, RnnModel model) {
+      long batches, int partitions, List<String> backends, long wallMillis, RnnModel model) {
     public double rowsPerSecond() {
       return wallMillis == 0 ? 0 : rowsScored * 1000.0 / wallMillis;
     }
@@ -93,8 +100,10 @@ public final class ScoreJob {
     JavaRDD<InternalRow> rows = SparkInternals.toInternalRows(plan.projected());
     LongAccumulator scoredSoFar = spark.sparkContext().longAccumulator("rnnscore rows scored");
     LongAccumulator batches = spark.sparkContext().longAccumulator("rnnscore batches");
+    CollectionAccumulator<String> backendsUsed = spark.sparkContext().collectionAccumulator("rnnscore backends");
     JavaRDD<InternalRow> scored = rows.mapPartitions(new PartitionScorer(broadcast, plan.layout(),
-        options.batchSize(), threadsPerTask, policy.quarantine(), scoredSoFar, batches));
+        options.batchSize(), threadsPerTask, policy.quarantine(), scoredSoFar, batches, options.backend(),
+        backendsUsed));
     StructType schema = plan.outputSchema();
     if (provenance != null) {
       StructField[] fields = schema.fields().clone();
@@ -170,7 +179,11 @@ public final class ScoreJob {
       throw new IllegalStateException(rowsIn + " rows read but " + written + " scored and " + rejected
           + " rejected: rows were lost");
     }
-    return new Result(rowsIn, written, rejected, rejectsByCode, batches.value(), partitions,
+    List<String> backends = new ArrayList<>(new TreeSet<>(backendsUsed.value()));
+    for (String backend : backends) {
+      LOG.info("ND4J backend used: {}", backend);
+    }
+    return new Result(rowsIn, written, rejected, rejectsByCode, batches.value(), partitions, backends,
         (System.nanoTime() - start) / 1_000_000, model);
   }
 

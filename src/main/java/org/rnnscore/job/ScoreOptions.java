@@ -1,6 +1,7 @@
 package org.rnnscore.job;
 
 import java.util.List;
+import org.rnnscore.kernel.Nd4jRuntime;
 import org.rnnscore.model.UsageException;
 
 /**
@@ -12,6 +13,7 @@ import org.rnnscore.model.UsageException;
  * @param keyColumn the column that names a row in messages; null means {@code id} when present
  * @param batchSize rows per forward pass (B)
  * @param outputFiles the number of output files (0: one per input partition)
+ * @param backend the ND4J backend executors must use (AUTO: whichever ND4J loads)
  * @param partitionBy a kept column to partition the output by (Hive-style {@code col=value}
  *     directories; with overwrite only the partitions written are replaced), or null
  */
@@ -26,7 +28,8 @@ public record ScoreOptions(
     WriteMode mode,
     int batchSize,
     int outputFiles,
-    String partitionBy) {
+    String partitionBy,
+    Nd4jRuntime.Backend backend) {
 
   public static final String DEFAULT_FEATURES_COLUMN = "features";
   public static final String DEFAULT_PREDICTION_COLUMN = "prediction";
@@ -58,7 +61,15 @@ public record ScoreOptions(
   /** With one file per input partition, as Spark writes by default. */
   public ScoreOptions(String input, String output, String featuresColumn, int timesteps, List<String> keep,
       String predictionColumn, String keyColumn, WriteMode mode, int batchSize) {
-    this(input, output, featuresColumn, timesteps, keep, predictionColumn, keyColumn, mode, batchSize, 0, null);
+    this(input, output, featuresColumn, timesteps, keep, predictionColumn, keyColumn, mode, batchSize, 0, null,
+        Nd4jRuntime.Backend.AUTO);
+  }
+
+  /** With the backend ND4J chooses. */
+  public ScoreOptions(String input, String output, String featuresColumn, int timesteps, List<String> keep,
+      String predictionColumn, String keyColumn, WriteMode mode, int batchSize, int outputFiles, String partitionBy) {
+    this(input, output, featuresColumn, timesteps, keep, predictionColumn, keyColumn, mode, batchSize, outputFiles,
+        partitionBy, Nd4jRuntime.Backend.AUTO);
   }
 
   private static void requireText(String value, String option) {

@@ -234,6 +234,27 @@ class RnnScoreCliTest {
   }
 
   @Test
+  void score_backendCudaOnCpuOnlyBuild_usageErrorBeforeSpark() {
+    int code = run("score", "--model", "m", "--input", "x", "--output", "y", "--backend", "cuda");
+    assertEquals(2, code);
+    assertEquals("rnnscore: --backend cuda: this build packages only ND4J's CPU backend; build the cluster jar with"
+        + " mvn -Pcuda -DskipTests package (ND4J's nd4j-cuda-11.6, which needs the CUDA 11.6 / cuDNN 8.3 runtime on"
+        + " the executors)\n", err);
+    assertEquals(2, run("score", "--model", "m", "--input", "x", "--output", "y", "--backend", "gpu"));
+    assertEquals("rnnscore: --backend 'gpu' is not one of: cpu, cuda, auto\n", err);
+  }
+
+  @Test
+  void score_backendCpu_metricsNameTheBackendEachExecutorUsed() throws Exception {
+    Path metricsFile = dir.resolve("metrics.json");
+    assertEquals(0, run("score", "--backend", "cpu", "--model", SAMPLE.resolve("model.npz").toString(), "--input",
+        SAMPLE.resolve("input.parquet").toString(), "--output", dir.resolve("out").toString(), "--metrics",
+        metricsFile.toString(), "--quiet"), err);
+    assertTrue(Files.readString(metricsFile).contains("\"backends\" : [ \"executor driver: CpuBackend (OPENBLAS)\" ]"),
+        Files.readString(metricsFile));
+  }
+
+  @Test
   void noCommand_usageExitCode2() {
     assertEquals(2, run());
     assertTrue(err.startsWith("rnnscore: a command is required: score, inspect, validate, generate or bench\n"), err);
