@@ -14,6 +14,7 @@ import org.rnnscore.job.ScoreOptions;
 import org.rnnscore.job.SparkSessions;
 import org.rnnscore.model.Activation;
 import org.rnnscore.model.RnnModel;
+import org.rnnscore.model.UsageException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -31,8 +32,13 @@ final class ScoreCommand implements Callable<Integer> {
   @Option(names = "--input", required = true, paramLabel = "PATH", description = "Parquet file or directory.")
   String input;
 
-  @Option(names = "--output", required = true, paramLabel = "PATH", description = "Parquet directory to write.")
+  @Option(names = "--output", paramLabel = "PATH", description = "Parquet directory to write.")
   String output;
+
+  @Option(names = "--output-table", paramLabel = "DB.TABLE",
+      description = "Write to this catalog table instead (Hive, or Iceberg/Delta where the cluster has them); the"
+          + " rows are scored into a staging path first (--output, or under the warehouse directory).")
+  String outputTable;
 
   @Option(names = "--features-col", paramLabel = "NAME", defaultValue = ScoreOptions.DEFAULT_FEATURES_COLUMN,
       description = "The sequence column: array<array<float>> (T×D) or flat array<float> with --timesteps "
@@ -114,8 +120,11 @@ final class ScoreCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    ScoreOptions options = new ScoreOptions(input, output, featuresColumn, timesteps, keep, predictionColumn, key,
-        Modes.parse(mode), batchSize, outputFiles, partitionBy, Backends.parse(backend));
+    if (output == null && outputTable == null) {
+      throw new UsageException("give --output PATH or --output-table DB.TABLE");
+    }
+    ScoreOptions options = new ScoreOptions(input, output != null ? output : stagingFor(outputTable), featuresColumn, timesteps, keep, predictionColumn, key,
+        Modes.parse(mode), batchSize, outputFiles, partitionBy, Backends.parse(backend), outputTable);
     Nd4jRuntime.Backend chosenBackend = options.backend();
     if (chosenBackend == Nd4jRuntime.Backend.CUDA && !Nd4jRuntime.cudaPackaged()) {
       Nd4jRuntime.requireBackend(chosenBackend); // the clear "not packaged" error, before Spark starts
@@ -157,6 +166,12 @@ final class ScoreCommand implements Callable<Integer> {
         spark.stop();
       }
     }
+  }
+
+  /** Where a table's rows are scored before they go into the table, when --output is not given. */
+  private static String stagingFor(String table) {
+    String warehouse = new org.apache.spark.SparkConf(true).get("spark.sql.warehouse.dir", "spark-warehouse");
+    return warehouse + "/.rnnscore-staging-" + table.replaceAll("[^A-Za-z0-9_.-]", "_");
   }
 
   private void writeMetrics(String status, Throwable failure, ScoreJob.Result result, ModelLoader.Loaded loaded,

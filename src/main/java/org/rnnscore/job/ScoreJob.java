@@ -7,6 +7,7 @@ import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.DataFrameWriter;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
@@ -87,7 +88,14 @@ public final class ScoreJob {
       Provenance provenance, Progress progress) {
     long start = System.nanoTime();
     Configuration hadoopConf = spark.sparkContext().hadoopConfiguration();
-    OutputPaths.checkWritable(options.output(), options.mode(), hadoopConf);
+    if (options.outputTable() != null) {
+      if (options.mode() == ScoreOptions.WriteMode.ERROR && spark.catalog().tableExists(options.outputTable())) {
+        throw new UsageException("--output-table " + options.outputTable()
+            + " already exists; choose another table or pass --mode overwrite to replace it");
+      }
+    } else {
+      OutputPaths.checkWritable(options.output(), options.mode(), hadoopConf);
+    }
     if (policy.quarantine()) {
       OutputPaths.checkWritable(policy.rejects(), options.mode(), hadoopConf);
     }
@@ -179,12 +187,36 @@ public final class ScoreJob {
       throw new IllegalStateException(rowsIn + " rows read but " + written + " scored and " + rejected
           + " rejected: rows were lost");
     }
+    if (options.outputTable() != null) {
+      writeTable(spark, options, hadoopConf);
+    }
     List<String> backends = new ArrayList<>(new TreeSet<>(backendsUsed.value()));
     for (String backend : backends) {
       LOG.info("ND4J backend used: {}", backend);
     }
     return new Result(rowsIn, written, rejected, rejectsByCode, batches.value(), partitions, backends,
         (System.nanoTime() - start) / 1_000_000, model);
+  }
+
+  /**
+   * --output-table: the scored rows, committed atomically at the staging path, go into the table
+   * through Spark's catalog. Only this last write is the catalog's: atomic on Iceberg or Delta,
+   * and on a plain Hive/Spark table an overwrite that fails midway can leave it partly written;
+   * a failed scoring run never touches the table.
+   */
+  private static void writeTable(SparkSession spark, ScoreOptions options, Configuration hadoopConf) {
+    DataFrameWriter<Row> writer = spark.read().parquet(options.output()).write()
+        .mode(options.mode() == ScoreOptions.WriteMode.OVERWRITE ? SaveMode.Overwrite : SaveMode.ErrorIfExists);
+    if (options.partitionBy() != null) {
+      writer = writer.partitionBy(options.partitionBy());
+    }
+    writer.saveAsTable(options.outputTable());
+    try {
+      Path staged = new Path(options.output());
+      staged.getFileSystem(hadoopConf).delete(staged, true);
+    } catch (IOException e) {
+      LOG.warn("could not delete the staging output {}: {}", options.output(), e.getMessage());
+    }
   }
 
   /**

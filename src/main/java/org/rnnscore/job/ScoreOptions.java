@@ -13,6 +13,8 @@ import org.rnnscore.model.UsageException;
  * @param keyColumn the column that names a row in messages; null means {@code id} when present
  * @param batchSize rows per forward pass (B)
  * @param outputFiles the number of output files (0: one per input partition)
+ * @param outputTable a catalog table (db.table) to write instead of a path: the job scores into
+ *     {@code output} (a staging path) atomically, then writes the table through Spark's catalog
  * @param backend the ND4J backend executors must use (AUTO: whichever ND4J loads)
  * @param partitionBy a kept column to partition the output by (Hive-style {@code col=value}
  *     directories; with overwrite only the partitions written are replaced), or null
@@ -29,7 +31,8 @@ public record ScoreOptions(
     int batchSize,
     int outputFiles,
     String partitionBy,
-    Nd4jRuntime.Backend backend) {
+    Nd4jRuntime.Backend backend,
+    String outputTable) {
 
   public static final String DEFAULT_FEATURES_COLUMN = "features";
   public static final String DEFAULT_PREDICTION_COLUMN = "prediction";
@@ -62,14 +65,14 @@ public record ScoreOptions(
   public ScoreOptions(String input, String output, String featuresColumn, int timesteps, List<String> keep,
       String predictionColumn, String keyColumn, WriteMode mode, int batchSize) {
     this(input, output, featuresColumn, timesteps, keep, predictionColumn, keyColumn, mode, batchSize, 0, null,
-        Nd4jRuntime.Backend.AUTO);
+        Nd4jRuntime.Backend.AUTO, null);
   }
 
   /** With the backend ND4J chooses. */
   public ScoreOptions(String input, String output, String featuresColumn, int timesteps, List<String> keep,
       String predictionColumn, String keyColumn, WriteMode mode, int batchSize, int outputFiles, String partitionBy) {
     this(input, output, featuresColumn, timesteps, keep, predictionColumn, keyColumn, mode, batchSize, outputFiles,
-        partitionBy, Nd4jRuntime.Backend.AUTO);
+        partitionBy, Nd4jRuntime.Backend.AUTO, null);
   }
 
   private static void requireText(String value, String option) {

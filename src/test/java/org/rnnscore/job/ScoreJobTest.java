@@ -362,6 +362,24 @@ class ScoreJobTest {
   }
 
   @Test
+  void run_outputTable_rowsInTheCatalogTableAndErrorModeRefusesAnExistingOne() {
+    String input = oneGoodRow();
+    RnnModel model = TestModels.random(1, 3, 2, 1);
+    ScoreOptions toTable = new ScoreOptions(input, dir.resolve("staging").toString(), "features", 0, null,
+        "prediction", null, ScoreOptions.WriteMode.ERROR, 8, 0, null, org.rnnscore.kernel.Nd4jRuntime.Backend.AUTO,
+        "rnnscore_test_scores");
+    spark.sql("DROP TABLE IF EXISTS rnnscore_test_scores");
+    assertEquals(1, ScoreJob.run(spark, model, toTable).rowsScored());
+    assertEquals(List.of("id", "prediction"), Arrays.asList(spark.table("rnnscore_test_scores").columns()));
+    assertEquals(1, spark.table("rnnscore_test_scores").count());
+    assertTrue(Files.notExists(dir.resolve("staging")), "the staging path is removed once the table is written");
+
+    assertEquals("--output-table rnnscore_test_scores already exists; choose another table or pass --mode overwrite to"
+        + " replace it", assertThrows(UsageException.class, () -> ScoreJob.run(spark, model, toTable)).getMessage());
+    spark.sql("DROP TABLE rnnscore_test_scores");
+  }
+
+  @Test
   void run_partitionByColumnNotKept_usageError() {
     ScoreOptions options = new ScoreOptions(oneGoodRow(), dir.resolve("out").toString(), "features", 0, null,
         "prediction", null, ScoreOptions.WriteMode.ERROR, 8, 0, "day");

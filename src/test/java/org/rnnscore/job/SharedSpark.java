@@ -12,11 +12,23 @@ public final class SharedSpark {
 
   private SharedSpark() {}
 
+  private static String warehouse() {
+    try {
+      java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("rnnscore-warehouse");
+      dir.toFile().deleteOnExit();
+      return dir.toString();
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   public static synchronized SparkSession get() {
     if (session == null || session.sparkContext().isStopped()) {
       session = SparkSessions.start("rnnscore-tests", "local[2,3]", Map.of(
           "spark.sql.shuffle.partitions", "4",
-          "spark.default.parallelism", "2"));
+          "spark.default.parallelism", "2",
+          // Tables written by tests go to a temporary warehouse, not the working directory.
+          "spark.sql.warehouse.dir", warehouse()));
     }
     return session;
   }
