@@ -129,6 +129,93 @@ public final class ForwardPass {
    * none, or a null row for none in that row.
    */
   public float[][] score(float[] values, int[] offsets, int[] lengths, int count, boolean[][] stepMask) {
+    return run(values, offsets, lengths, count, stepMask, null, null);
+  }
+
+  /** The result of {@link #scoreWithState}: the predictions and each recurrent layer's final state. */
+  public record Result(float[][] predictions, List<float[][]> finalStates) {}
+
+  /**
+   * Like {@code score(values, offsets, lengths, count, null)}, but each recurrent layer ({@link
+   * RecurrentLayer}, in {@code model.layers()} order) starts from the given state instead of zeros,
+   * and the final state of every recurrent layer is returned: scoring x[0:T] in one call equals
+   * scoring x[0:k], then x[k:T] from the returned states (Keras' {@code initial_state}).
+   *
+   * <p>A row's final state is its state after its last step (a masked step leaves the state as it
+   * was): for a layer without return_sequences that is also its output (before any
+   * zero_output_for_mask zeroing), with return_sequences it is the last step's state.
+   *
+   * @param initialStates null (all zeros), or one entry per recurrent layer: {@code float[count][]}
+   *     (at least count rows), row b the state of the caller's row b — M values of h, or for LSTM h
+   *     then c (2·M values) — or a null row (or a null entry) for zeros
+   * @return the predictions, as {@link #score(float[], int[], int[], int)} gives them, and per
+   *     recurrent layer {@code float[count][]} final states in the layout of {@code initialStates}
+   * @throws IllegalArgumentException when the model has a Bidirectional layer or a go_backwards
+   *     layer (continuation is only defined for forward layers), or a state has the wrong shape
+   */
+  public Result scoreWithState(float[] values, int[] offsets, int[] lengths, int count,
+      List<float[][]> initialStates) {
+    List<RecurrentStage> recurrent = new ArrayList<>();
+    List<String> names = new ArrayList<>();
+    for (int i = 0; i < stages.size(); i++) {
+      Layer layer = model.layers().get(i);
+      if (layer instanceof BidirectionalLayer) {
+        throw new IllegalArgumentException("layer " + layer.name() + " (Bidirectional) cannot be continued: "
+            + "its backward half runs last step first, so its state cannot be carried to a later run");
+      }
+      if (layer instanceof RecurrentLayer) {
+        RecurrentLayer r = (RecurrentLayer) layer;
+        if (r.goBackwards()) {
+          throw new IllegalArgumentException("layer " + r.name() + " cannot be continued: go_backwards "
+              + "processes the row last step first, so its state cannot be carried to a later run");
+        }
+        recurrent.add((RecurrentStage) stages.get(i));
+        names.add(r.name());
+      }
+    }
+    if (initialStates != null) {
+      if (initialStates.size() != recurrent.size()) {
+        throw new IllegalArgumentException(initialStates.size() + " initial states given, the model has "
+            + recurrent.size() + " recurrent layers " + names);
+      }
+      for (int i = 0; i < recurrent.size(); i++) {
+        float[][] rows = initialStates.get(i);
+        if (rows == null) {
+          continue;
+        }
+        if (count >= 0 && rows.length < count) {
+          throw new IllegalArgumentException("initial state of layer " + names.get(i) + " has " + rows.length
+              + " rows, expected " + count);
+        }
+        int width = recurrent.get(i).stateWidth();
+        for (int b = 0; b < Math.min(count, rows.length); b++) {
+          if (rows[b] != null && rows[b].length != width) {
+            throw new IllegalArgumentException("initial state of layer " + names.get(i) + ", row " + b + " has "
+                + rows[b].length + " values, expected " + width);
+          }
+        }
+      }
+    }
+    List<float[][]> finalStates = new ArrayList<>();
+    float[][] predictions = run(values, offsets, lengths, count, null,
+        initialStates == null ? new ArrayList<>(java.util.Collections.nCopies(recurrent.size(), null))
+            : initialStates,
+        finalStates);
+    if (count == 0) {
+      for (int i = 0; i < recurrent.size(); i++) {
+        finalStates.add(new float[0][]);
+      }
+    }
+    return new Result(predictions, finalStates);
+  }
+
+  /**
+   * The forward pass. With {@code initialStates} non-null (one entry, possibly null, per recurrent
+   * stage in order), recurrent stages start from those states and their final states are added
+   * to {@code finalStates}, per caller's row.
+   */
+  private float[][] run(float[] values, int[] offsets, int[] lengths, int count, boolean[][] stepMask,
+      List<float[][]> initialStates, List<float[][]> finalStates) {
     if (count < 0 || count > offsets.length || count > lengths.length) {
       throw new IllegalArgumentException("count " + count + " exceeds the " + Math.min(offsets.length, lengths.length)
           + " rows described");
@@ -173,8 +260,32 @@ public final class ForwardPass {
     }
     batch.explicitMask = mask;
     Tensor current = Tensor.sequence(staging, inputWidth, mask);
+    int recurrentIndex = 0;
     for (Stage stage : stages) {
-      current = stage.apply(current, batch);
+      if (initialStates != null && stage instanceof RecurrentStage) {
+        RecurrentStage r = (RecurrentStage) stage;
+        int width = r.stateWidth();
+        float[][] given = initialStates.get(recurrentIndex++);
+        float[] initial = null;
+        if (given != null) {
+          initial = new float[batch.size * width];
+          for (int p = 0; p < batch.size; p++) {
+            float[] row = given[batch.order[p]];
+            if (row != null) {
+              System.arraycopy(row, 0, initial, p * width, width);
+            }
+          }
+        }
+        float[] last = new float[batch.size * width];
+        current = r.run(current, batch, initial, last);
+        float[][] rows = new float[batch.size][];
+        for (int p = 0; p < batch.size; p++) {
+          rows[batch.order[p]] = Arrays.copyOfRange(last, p * width, (p + 1) * width);
+        }
+        finalStates.add(rows);
+      } else {
+        current = stage.apply(current, batch);
+      }
     }
     return batch.unsort(current);
   }

@@ -94,6 +94,11 @@ final class RecurrentStage implements Stage {
     return goBackwards;
   }
 
+  /** Values per row of this layer's state: M (h), or 2·M for LSTM (h then c). */
+  int stateWidth() {
+    return kind == Kind.LSTM ? 2 * units : units;
+  }
+
   @Override
   public Tensor apply(Tensor input, Batch batch) {
     return run(input, batch);
@@ -104,6 +109,19 @@ final class RecurrentStage implements Stage {
    * return_sequences, the outputs come in that processing order, as Keras returns them.
    */
   Tensor run(Tensor input, Batch batch) {
+    return run(input, batch, null, null);
+  }
+
+  /**
+   * Runs the layer from a given initial state and/or reports its final state.
+   *
+   * @param initial the state before the first step, per row in the batch's sorted order: row p's
+   *     h at {@code p·S}, then for LSTM its c at {@code p·S + M} (S = {@link #stateWidth()}); null
+   *     for zeros
+   * @param last receives, in the same layout, each row's state after its last step (before any
+   *     zero_output_for_mask zeroing of the output); null when not wanted
+   */
+  Tensor run(Tensor input, Batch batch, float[] initial, float[] last) {
     int b = batch.size;
     int steps = batch.steps;
     int m = units;
@@ -127,13 +145,23 @@ final class RecurrentStage implements Stage {
       c = this.c = Buffers.reuse(this.c, b * m);
       java.util.Arrays.fill(c, 0f);
     }
+    int stateWidth = stateWidth();
+    if (initial != null) {
+      for (int p = 0; p < b; p++) {
+        System.arraycopy(initial, p * stateWidth, h, p * m, m);
+        if (c != null) {
+          System.arraycopy(initial, p * stateWidth + m, c, p * m, m);
+        }
+      }
+      stateBuffer.put(0, h, 0, b * m);
+    }
     float[] product = this.product = Buffers.reuse(this.product, b * productWidth);
     float[] gate = this.gate = Buffers.reuse(this.gate, b * width);
     float[] out = returnSequences ? (this.out = Buffers.reuse(this.out, steps * b * m)) : null;
 
     for (int t = 0; t < steps; t++) {
       int n = batch.active[t];
-      if (t > 0) {
+      if (t > 0 || initial != null) {
         Gemm.multiply(stateNd, n, recurrentKernel, productNd);
         productBuffer.get(0, product, 0, n * productWidth);
       } else {
@@ -199,6 +227,14 @@ final class RecurrentStage implements Stage {
         }
       }
       stateBuffer.put(0, h, 0, n * m);
+    }
+    if (last != null) {
+      for (int p = 0; p < b; p++) {
+        System.arraycopy(h, p * m, last, p * stateWidth, m);
+        if (c != null) {
+          System.arraycopy(c, p * m, last, p * stateWidth + m, m);
+        }
+      }
     }
     if (returnSequences) {
       return Tensor.sequence(out, m, input.mask);

@@ -39,7 +39,7 @@ import org.rnnscore.testing.SharedData;
  *       stateful (expected = the 2nd predict() call) and are skipped. Values rounded to 6
  *       decimals: atol 1e-5. hard_sigmoid is the Keras 2 one.
  *   <li>Keras 3 unit-test expectations (constant weights, np.arange inputs): every case except
- *       stateful and initial_state ones (a later issue): correctness, go_backwards, masking (raw
+ *       stateful and initial_state ones (the latter are in StatefulForwardPassTest): correctness, go_backwards, masking (raw
  *       masks → the explicit step mask), zero_output_for_mask, LSTM unit_forget_bias on/off and
  *       use_bias=False, GRU reset_after True/False and use_bias=False.
  * </ul>
@@ -130,7 +130,7 @@ class RecurrentConformanceTest {
       tests.add(DynamicTest.dynamicTest(name, () -> {
         Assumptions.assumeFalse(c.path("stateful").asBoolean(false),
             "stateful case (2nd call's output): not supported, skipped");
-        Assumptions.assumeFalse(c.has("initial_state"), "initial_state case: a later issue, skipped");
+        Assumptions.assumeFalse(c.has("initial_state"), "initial_state case: checked in StatefulForwardPassTest, skipped here");
         runKeras3(c, name);
       }));
     }

@@ -71,6 +71,19 @@ public final class ReferenceForwardPass {
    * @return K values, or T'·K step-major for sequence outputs
    */
   public static double[] forwardRow(RnnModel model, double[][] x, boolean[] stepMask) {
+    return forwardRow(model, x, stepMask, null, null);
+  }
+
+  /**
+   * One row from given recurrent states (Keras' initial_state).
+   *
+   * @param initialStates per RecurrentLayer in model order: h (M values), or for LSTM h then c
+   *     (2·M); null, or a null entry, for zeros
+   * @param finalStates when non-null, receives per RecurrentLayer its state after the last step,
+   *     in the same layout
+   */
+  public static double[] forwardRow(RnnModel model, double[][] x, boolean[] stepMask, double[][] initialStates,
+      java.util.List<double[]> finalStates) {
     if (stepMask != null && stepMask.length != x.length) {
       throw new IllegalArgumentException("step mask has " + stepMask.length + " steps, row has " + x.length);
     }
@@ -78,6 +91,8 @@ public final class ReferenceForwardPass {
     flow.seq = copy(x);
     flow.explicit = stepMask == null ? null : stepMask.clone();
     flow.masked = stepMask != null;
+    flow.initialStates = initialStates;
+    flow.finalStates = finalStates;
     for (Layer layer : model.layers()) {
       apply(layer, flow);
     }
@@ -99,6 +114,9 @@ public final class ReferenceForwardPass {
     boolean masked; // a mask exists (explicit or from a layer)
     boolean[] explicit; // the explicit mask, or null
     boolean[] layerMask; // the mask a Masking / Embedding layer made, or null
+    double[][] initialStates; // per recurrent layer, or null
+    java.util.List<double[]> finalStates; // receives per recurrent layer, or null
+    int recurrentIndex;
 
     /** The effective mask, null when there is none. */
     boolean[] mask() {
@@ -186,7 +204,13 @@ public final class ReferenceForwardPass {
       }
     } else if (layer instanceof RecurrentLayer) {
       RecurrentLayer r = (RecurrentLayer) layer;
-      double[][] outputs = run(r, flow.seq, flow.mask());
+      int index = flow.recurrentIndex++;
+      double[] initial = flow.initialStates == null ? null : flow.initialStates[index];
+      double[] last = new double[r instanceof LstmLayer ? 2 * r.units() : r.units()];
+      double[][] outputs = run(r, flow.seq, flow.mask(), initial, last);
+      if (flow.finalStates != null) {
+        flow.finalStates.add(last);
+      }
       if (r.returnSequences()) {
         flow.seq = outputs;
       } else {
@@ -248,11 +272,32 @@ public final class ReferenceForwardPass {
    * @return the T outputs in processing order (the last one is the layer's last output)
    */
   public static double[][] run(RecurrentLayer layer, double[][] x, boolean[] mask) {
+    return run(layer, x, mask, null, null);
+  }
+
+  /**
+   * As {@link #run(RecurrentLayer, double[][], boolean[])}, from {@code initial} (h, then c for
+   * LSTM; null for zeros), writing the state after the last step into {@code last} (same layout)
+   * when non-null.
+   *
+   * <p>A masked step before any unmasked one outputs the initial h here (zeros without one), as
+   * continuing an earlier run does: the previous output is the earlier run's last h. Keras'
+   * initial_state differs in that one case (its "previous output" starts at zeros whatever the
+   * initial state), so a row whose first steps are masked gives zeros there in Keras.
+   */
+  public static double[][] run(RecurrentLayer layer, double[][] x, boolean[] mask, double[] initial,
+      double[] last) {
     int n = x.length;
     int m = layer.units();
     double[] h = new double[m];
     double[] c = new double[m];
-    double[] previousOutput = new double[m];
+    if (initial != null) {
+      System.arraycopy(initial, 0, h, 0, m);
+      if (layer instanceof LstmLayer) {
+        System.arraycopy(initial, m, c, 0, m);
+      }
+    }
+    double[] previousOutput = h.clone();
     double[][] outputs = new double[n][];
     for (int i = 0; i < n; i++) {
       int t = layer.goBackwards() ? n - 1 - i : i;
@@ -273,6 +318,12 @@ public final class ReferenceForwardPass {
       }
       outputs[i] = h.clone();
       previousOutput = h.clone();
+    }
+    if (last != null) {
+      System.arraycopy(h, 0, last, 0, m);
+      if (layer instanceof LstmLayer) {
+        System.arraycopy(c, 0, last, m, m);
+      }
     }
     return outputs;
   }
