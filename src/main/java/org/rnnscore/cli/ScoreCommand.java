@@ -6,6 +6,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
 import java.nio.file.Path;
+import org.rnnscore.job.BadRowCensus;
 import org.rnnscore.job.BadRowPolicy;
 import org.rnnscore.kernel.Nd4jRuntime;
 import org.rnnscore.job.ModelLoader;
@@ -153,7 +154,7 @@ final class ScoreCommand implements Callable<Integer> {
       if (policy.quarantine()) {
         err.printf(Locale.ROOT, "rnnscore: %d rows read = %d scored + %d rejected to %s%s%n", result.rowsIn(),
             result.rowsScored(), result.rowsRejected(), policy.rejects(), result.rejectsByCode().isEmpty() ? ""
-                : " (" + result.rejectsByCode().toString().replace("{", "").replace("}", "").replace("=", ": ") + ")");
+                : " (" + BadRowCensus.describe(result.rejectsByCode()) + ")");
       }
       err.flush();
       writeMetrics("ok", null, result, loaded, spark, start);

@@ -3,6 +3,7 @@ package org.rnnscore.cli;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
+import org.rnnscore.job.BadRowCensus;
 import org.rnnscore.job.ScoreOptions;
 import org.rnnscore.job.SparkSessions;
 import org.rnnscore.job.ValidateJob;
@@ -55,8 +56,7 @@ final class ValidateCommand implements Callable<Integer> {
       out.flush();
       if (report.badRows() > 0) {
         throw new InputDataException(input + ": " + report.badRows() + " of " + report.rows()
-            + " rows cannot be scored (" + String.join(", ", report.badRowsByCode().entrySet().stream()
-                .map(e -> e.getKey() + ": " + e.getValue()).toArray(String[]::new)) + ")");
+            + " rows cannot be scored (" + BadRowCensus.describe(report.badRowsByCode()) + ")");
       }
       return ExitCode.OK.code();
     } finally {

@@ -54,7 +54,7 @@ public final class BadRowCensus {
   }
 
   /** "wrong_width: 3, non_finite: 1". */
-  static String describe(Map<String, Long> counts) {
+  public static String describe(Map<String, Long> counts) {
     StringBuilder text = new StringBuilder();
     counts.forEach((code, n) -> text.append(text.length() == 0 ? "" : ", ").append(code).append(": ").append(n));
     return text.toString();

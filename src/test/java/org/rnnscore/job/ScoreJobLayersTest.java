@@ -60,7 +60,7 @@ class ScoreJobLayersTest {
         x[1] = new float[] {0, 0, 0}; // a mid-sequence step that Masking(0) masks
       }
       rows.put(id, x);
-      data.add(RowFactory.create(id, nested(x)));
+      data.add(RowFactory.create(id, TestModels.nested(x)));
     }
     String input = write(data, NESTED);
 
@@ -131,7 +131,7 @@ class ScoreJobLayersTest {
   @Test
   void run_floatColumnForEmbeddingModel_inputErrorSaysTokensExpected() {
     RnnModel model = ModelSpec.build("embedding(20,4) > gru(3) > dense(1)", 8, 1, 0);
-    String input = write(List.of(RowFactory.create(4L, nested(new float[][] {{1}}))), NESTED);
+    String input = write(List.of(RowFactory.create(4L, TestModels.nested(new float[][] {{1}}))), NESTED);
     InputDataException e = assertThrows(InputDataException.class, () -> ScoreJob.run(spark, model, options(input, 8)));
     assertEquals(input + ": column 'features' has type array<array<float>>, expected array<int> (one token id per"
         + " timestep: the model starts with an Embedding)", e.getMessage());
@@ -141,8 +141,8 @@ class ScoreJobLayersTest {
   void run_flattenModelRowOfOtherLength_wrongLengthBadRow() {
     RnnModel model = ModelSpec.build("simple(4,rs) > flatten > dense(2)", 3, 2, 5);
     List<Row> data = List.of(
-        RowFactory.create(1L, nested(new float[5][2])),
-        RowFactory.create(2L, nested(new float[4][2])));
+        RowFactory.create(1L, TestModels.nested(new float[5][2])),
+        RowFactory.create(2L, TestModels.nested(new float[4][2])));
     String input = write(data, NESTED);
     String message = badRowMessage(model, options(input, 8));
     assertTrue(message.endsWith("row id=2: the sequence has 4 timesteps, expected 5 (the model's Flatten)"
@@ -152,7 +152,7 @@ class ScoreJobLayersTest {
   @Test
   void run_flattenModelWithContradictingTimesteps_usageError() {
     RnnModel model = ModelSpec.build("simple(4,rs) > flatten > dense(2)", 3, 2, 5);
-    String input = write(List.of(RowFactory.create(1L, nested(new float[5][2]))), NESTED);
+    String input = write(List.of(RowFactory.create(1L, TestModels.nested(new float[5][2]))), NESTED);
     ScoreOptions options = new ScoreOptions(input, dir.resolve("out").toString(), "features", 4, null, "prediction",
         null, ScoreOptions.WriteMode.ERROR, 8);
     UsageException e = assertThrows(UsageException.class, () -> ScoreJob.run(spark, model, options));
@@ -210,17 +210,5 @@ class ScoreJobLayersTest {
       }
     }
     return values.stream().mapToDouble(Double::doubleValue).toArray();
-  }
-
-  private static List<List<Float>> nested(float[][] x) {
-    List<List<Float>> steps = new ArrayList<>();
-    for (float[] step : x) {
-      List<Float> values = new ArrayList<>();
-      for (float v : step) {
-        values.add(v);
-      }
-      steps.add(values);
-    }
-    return steps;
   }
 }

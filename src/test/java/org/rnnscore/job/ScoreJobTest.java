@@ -59,7 +59,7 @@ class ScoreJobTest {
     for (long id = 0; id < n; id++) {
       float[][] x = TestModels.sequence(random, 10, 3);
       sequences.put(id, x);
-      rows.add(RowFactory.create("name-" + id, id, nested(x), id % 3 == 0 ? null : (int) id,
+      rows.add(RowFactory.create("name-" + id, id, TestModels.nested(x), id % 3 == 0 ? null : (int) id,
           new Timestamp(1_700_000_000_000L + id * 1000)));
     }
     StructType schema = new StructType(new StructField[] {
@@ -160,8 +160,8 @@ class ScoreJobTest {
   void run_keepChoosesColumnsAndOrder_keyNotKeptStillNamesRows() throws Exception {
     RnnModel model = TestModels.random(51, 1, 2, 1);
     List<Row> rows = List.of(
-        RowFactory.create(1L, "a", 10, nested(new float[][] {{0.5f}})),
-        RowFactory.create(2L, "b", 20, nested(new float[][] {{0.25f}, {-1f}})));
+        RowFactory.create(1L, "a", 10, TestModels.nested(new float[][] {{0.5f}})),
+        RowFactory.create(2L, "b", 20, TestModels.nested(new float[][] {{0.25f}, {-1f}})));
     String input = write(rows, new StructType(new StructField[] {field("id", DataTypes.LongType),
         field("s", DataTypes.StringType), field("i", DataTypes.IntegerType), field("features", NESTED_FLOAT)}), 1);
     ScoreOptions options = new ScoreOptions(input, dir.resolve("out").toString(), "features", 0, List.of("i", "s"),
@@ -234,11 +234,11 @@ class ScoreJobTest {
 
   private String mixedInput() {
     List<Row> rows = List.of(
-        RowFactory.create(1L, "a", nested(new float[][] {{1, 2}, {3, 4}})),
-        RowFactory.create(2L, "b", nested(new float[][] {{1, 2, 3}})),
+        RowFactory.create(1L, "a", TestModels.nested(new float[][] {{1, 2}, {3, 4}})),
+        RowFactory.create(2L, "b", TestModels.nested(new float[][] {{1, 2, 3}})),
         RowFactory.create(3L, "c", null),
-        RowFactory.create(4L, "d", nested(new float[][] {{Float.NaN, 0}})),
-        RowFactory.create(5L, "e", nested(new float[][] {{0.5f, 0.5f}})));
+        RowFactory.create(4L, "d", TestModels.nested(new float[][] {{Float.NaN, 0}})),
+        RowFactory.create(5L, "e", TestModels.nested(new float[][] {{0.5f, 0.5f}})));
     return write(rows, new StructType(new StructField[] {field("id", DataTypes.LongType),
         field("name", DataTypes.StringType), field("features", NESTED_FLOAT)}), 2);
   }
@@ -301,7 +301,7 @@ class ScoreJobTest {
     Random random = new Random(4);
     List<Row> rows = new ArrayList<>();
     for (long id = 0; id < 300; id++) {
-      rows.add(RowFactory.create(id, nested(TestModels.sequence(random, 5, 3))));
+      rows.add(RowFactory.create(id, TestModels.nested(TestModels.sequence(random, 5, 3))));
     }
     String input = write(rows, new StructType(new StructField[] {
         field("id", DataTypes.LongType), field("features", NESTED_FLOAT)}), 3);
@@ -328,8 +328,8 @@ class ScoreJobTest {
         field("day", DataTypes.StringType), field("features", NESTED_FLOAT)});
     java.util.function.BiFunction<String, Long, String> night = (day, firstId) -> {
       String path = dir.resolve("in-" + day + "-" + firstId).toString();
-      spark.createDataFrame(List.of(RowFactory.create(firstId, day, nested(new float[][] {{1, 2, 3}})),
-          RowFactory.create(firstId + 1, day, nested(new float[][] {{3, 2, 1}}))), schema).write().parquet(path);
+      spark.createDataFrame(List.of(RowFactory.create(firstId, day, TestModels.nested(new float[][] {{1, 2, 3}})),
+          RowFactory.create(firstId + 1, day, TestModels.nested(new float[][] {{3, 2, 1}}))), schema).write().parquet(path);
       return path;
     };
     for (String[] run : new String[][] {{"2026-11-21", "10"}, {"2026-11-22", "20"}, {"2026-11-21", "30"}}) {
@@ -349,7 +349,7 @@ class ScoreJobTest {
     Random random = new Random(9);
     List<Row> rows = new ArrayList<>();
     for (long id = 0; id < 150; id++) {
-      rows.add(RowFactory.create(id, nested(TestModels.sequence(random, 1 + (int) (id % 7), 3))));
+      rows.add(RowFactory.create(id, TestModels.nested(TestModels.sequence(random, 1 + (int) (id % 7), 3))));
     }
     String input = write(rows, new StructType(new StructField[] {
         field("id", DataTypes.LongType), field("features", NESTED_FLOAT)}), 4);
@@ -422,8 +422,8 @@ class ScoreJobTest {
   @Test
   void run_timestepOfWrongWidth_failsNamingFileColumnKeyAndReason() throws Exception {
     List<Row> rows = List.of(
-        RowFactory.create(7L, nested(new float[][] {{1, 2, 3}, {4, 5, 6}})),
-        RowFactory.create(8L, nested(new float[][] {{1, 2, 3}, {4, 5, 6}, {7, 8, 9, 10}})));
+        RowFactory.create(7L, TestModels.nested(new float[][] {{1, 2, 3}, {4, 5, 6}})),
+        RowFactory.create(8L, TestModels.nested(new float[][] {{1, 2, 3}, {4, 5, 6}, {7, 8, 9, 10}})));
     String input = write(rows, new StructType(new StructField[] {
         field("id", DataTypes.LongType), field("features", NESTED_FLOAT)}), 1);
     String message = failureMessage(TestModels.random(1, 3, 2, 1), options(input, 3));
@@ -436,9 +436,9 @@ class ScoreJobTest {
     RnnModel model = TestModels.random(1, 2, 2, 1);
     assertBadRow(model, RowFactory.create(3L, null), "row id=3: the sequence is null (null_sequence)");
     assertBadRow(model, RowFactory.create(4L, List.of()), "row id=4: the sequence has no timesteps (empty_sequence)");
-    assertBadRow(model, RowFactory.create(5L, nested(new float[][] {{1, Float.NaN}})),
+    assertBadRow(model, RowFactory.create(5L, TestModels.nested(new float[][] {{1, Float.NaN}})),
         "row id=5: timestep 0 feature 1 is NaN, expected a finite number (non_finite)");
-    assertBadRow(model, RowFactory.create(6L, nested(new float[][] {{1, 2}, {Float.NEGATIVE_INFINITY, 0}})),
+    assertBadRow(model, RowFactory.create(6L, TestModels.nested(new float[][] {{1, 2}, {Float.NEGATIVE_INFINITY, 0}})),
         "row id=6: timestep 1 feature 0 is -Infinity, expected a finite number (non_finite)");
     assertBadRow(model, RowFactory.create(9L, Arrays.asList(Arrays.asList(1f, null))),
         "row id=9: timestep 0 feature 1 is null (null_value)");
@@ -458,8 +458,8 @@ class ScoreJobTest {
 
   @Test
   void run_noKeyColumn_namesRowByPositionInPartition() throws Exception {
-    String input = write(List.of(RowFactory.create("x", nested(new float[][] {{1}})),
-        RowFactory.create("y", nested(new float[][] {{1, 2}}))), new StructType(new StructField[] {
+    String input = write(List.of(RowFactory.create("x", TestModels.nested(new float[][] {{1}})),
+        RowFactory.create("y", TestModels.nested(new float[][] {{1, 2}}))), new StructType(new StructField[] {
             field("name", DataTypes.StringType), field("features", NESTED_FLOAT)}), 1);
     String message = failureMessage(TestModels.random(1, 1, 2, 1), options(input, 3));
     assertTrue(message.endsWith("column 'features', row 1 of partition 0: timestep 0 has 2 features, model expects 1"
@@ -468,7 +468,7 @@ class ScoreJobTest {
 
   private void assertBadRow(RnnModel model, Row row, String expectedEnding) throws Exception {
     Path sub = Files.createTempDirectory(dir, "bad");
-    List<Row> rows = List.of(RowFactory.create(1L, nested(new float[][] {{0.5f, 0.5f}})), row);
+    List<Row> rows = List.of(RowFactory.create(1L, TestModels.nested(new float[][] {{0.5f, 0.5f}})), row);
     String input = sub.resolve("in").toString();
     spark.createDataFrame(rows, new StructType(new StructField[] {
         field("id", DataTypes.LongType), field("features", NESTED_FLOAT)})).coalesce(1).write().parquet(input);
@@ -494,7 +494,7 @@ class ScoreJobTest {
   }
 
   private String oneGoodRow() {
-    return write(List.of(RowFactory.create(1L, nested(new float[][] {{1, 2, 3}}))), new StructType(
+    return write(List.of(RowFactory.create(1L, TestModels.nested(new float[][] {{1, 2, 3}}))), new StructType(
         new StructField[] {field("id", DataTypes.LongType), field("features", NESTED_FLOAT)}), 1);
   }
 
@@ -528,18 +528,6 @@ class ScoreJobTest {
 
   private static float[][] roundToFloat(float[][] x) {
     return x; // the sequences were made as floats; their double copies cast back exactly
-  }
-
-  private static List<List<Float>> nested(float[][] x) {
-    List<List<Float>> steps = new ArrayList<>();
-    for (float[] step : x) {
-      List<Float> values = new ArrayList<>();
-      for (float v : step) {
-        values.add(v);
-      }
-      steps.add(values);
-    }
-    return steps;
   }
 
   private static List<List<Double>> nestedDouble(float[][] x) {

@@ -45,4 +45,17 @@ final class TestModels {
     }
     return x;
   }
+
+  /** A sequence as Spark takes an array<array<float>> value in a Row. */
+  static List<List<Float>> nested(float[][] x) {
+    List<List<Float>> steps = new ArrayList<>();
+    for (float[] step : x) {
+      List<Float> values = new ArrayList<>();
+      for (float v : step) {
+        values.add(v);
+      }
+      steps.add(values);
+    }
+    return steps;
+  }
 }
