@@ -147,7 +147,7 @@ final class ScoreCommand implements Callable<Integer> {
       RnnModel scored = loaded.model().withActivations(recurrentOverride, outputOverride);
       ScoreJob.Provenance provenance = new ScoreJob.Provenance(loaded.file(), loaded.sha256(),
           RnnScoreCli.version(), String.join(" ", spec.commandLine().getParseResult().originalArgs()));
-      ScoreJob.Progress progress = quiet ? new ProgressLine(err, Long.MAX_VALUE) : new ProgressLine(err, 5000);
+      ScoreJob.Progress progress = quiet ? ScoreJob.NO_PROGRESS : new ProgressLine(err, 5000);
       result = ScoreJob.run(spark, scored, options, policy, provenance, progress);
       err.printf(Locale.ROOT, "rnnscore: scored N=%d rows in %.2f s (%.0f rows/s); model %s%n", result.rowsScored(),
           result.wallMillis() / 1000.0, result.rowsPerSecond(), scored.dimensionsText());

@@ -65,7 +65,8 @@ public final class ScoreJob {
     void finished();
   }
 
-  private static final Progress NO_PROGRESS = new Progress() {
+  /** Reports nothing (--quiet, and tests). */
+  public static final Progress NO_PROGRESS = new Progress() {
     @Override
     public void started(long totalRows, LongSupplier rowsScored) {}
 
