@@ -8,7 +8,8 @@ public enum BadRowCode {
   WRONG_LENGTH("wrong_length"),
   NON_FINITE("non_finite"),
   NULL_VALUE("null_value"),
-  TOKEN_OUT_OF_RANGE("token_out_of_range");
+  TOKEN_OUT_OF_RANGE("token_out_of_range"),
+  WRONG_STATE_WIDTH("wrong_state_width");
 
   private final String code;
 

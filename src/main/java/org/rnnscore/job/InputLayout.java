@@ -15,6 +15,10 @@ import org.apache.spark.sql.types.DataType;
  * @param requiredBy why rows need that length, for messages ("--timesteps 10", "the model's Flatten")
  * @param sequenceOutput the prediction is one K-vector per timestep
  * @param keyOrdinal the key's ordinal in the projected row, or −1 when rows have no key
+ * @param states the model's state columns when scoring incrementally, else null
+ * @param emitState write the final states after the prediction
+ * @param firstInitialStateOrdinal where the joined initial-state columns start (one per state
+ *     column, after the sequence), or −1 when rows start from zeros
  */
 public record InputLayout(
     String featuresColumn,
@@ -30,5 +34,8 @@ public record InputLayout(
     DataType[] keptTypes,
     String keyColumn,
     int keyOrdinal,
-    DataType keyType)
+    DataType keyType,
+    StateColumns states,
+    boolean emitState,
+    int firstInitialStateOrdinal)
     implements Serializable {}

@@ -56,6 +56,14 @@ public final class InputPlan {
    * @throws UsageException when --keep, --key or --prediction-col name columns wrongly
    */
   public static InputPlan of(Dataset<Row> input, String inputName, ScoreOptions options, RnnModel model) {
+    return of(input, inputName, options, model, null, false, false);
+  }
+
+  /** The prefix of the initial-state columns joined onto the input by --initial-state-from. */
+  static final String INITIAL_STATE_PREFIX = "__rnnscore_initial_";
+
+  static InputPlan of(Dataset<Row> input, String inputName, ScoreOptions options, RnnModel model,
+      StateColumns states, boolean emitState, boolean initialStates) {
     StructType schema = input.schema();
     String featuresColumn = options.featuresColumn();
     StructField features = field(schema, featuresColumn);
@@ -155,9 +163,23 @@ public final class InputPlan {
     outputFields.add(new StructField(options.predictionColumn(), predictionType(model), false,
         org.apache.spark.sql.types.Metadata.empty()));
 
+    int firstInitial = -1;
+    if (initialStates) {
+      firstInitial = columns.size();
+      for (String name : states.names()) {
+        columns.add(col(quote(INITIAL_STATE_PREFIX + name)));
+      }
+    }
+    if (emitState) {
+      for (String name : states.names()) {
+        outputFields.add(new StructField(name, DataTypes.createArrayType(DataTypes.FloatType, false), false,
+            org.apache.spark.sql.types.Metadata.empty()));
+      }
+    }
     int vocabulary = tokens ? ((EmbeddingLayer) model.layers().get(0)).vocabularySize() : 0;
     InputLayout layout = new InputLayout(features.name(), featuresOrdinal, flat, tokens, vocabulary, requiredTimesteps,
-        requiredBy, model.outputIsSequence(), d, kept.size(), keptTypes, keyColumn, keyOrdinal, keyType);
+        requiredBy, model.outputIsSequence(), d, kept.size(), keptTypes, keyColumn, keyOrdinal, keyType, states,
+        emitState, firstInitial);
     Dataset<Row> projected = input.select(columns.toArray(new Column[0]));
     return new InputPlan(layout, projected, new StructType(outputFields.toArray(new StructField[0])));
   }
@@ -166,7 +188,7 @@ public final class InputPlan {
     if (options.keep() == null) {
       List<String> all = new ArrayList<>();
       for (StructField f : schema.fields()) {
-        if (!f.name().equals(featuresColumn)) {
+        if (!f.name().equals(featuresColumn) && !f.name().startsWith(INITIAL_STATE_PREFIX)) {
           all.add(f.name());
         }
       }

@@ -77,6 +77,11 @@ final class PartitionScorer implements FlatMapFunction<Iterator<InternalRow>, In
     private final int[] lengths = new int[batchSize];
     private final Object[][] kept = new Object[batchSize][];
     private float[][] predictions = new float[0][];
+    private final StateColumns states = layout.states();
+    private final boolean stateful = layout.states() != null;
+    /** Per state column, the batch's initial values (null: zeros); per recurrent layer, the final ones. */
+    private final float[][][] initial = stateful ? new float[layout.states().names().size()][batchSize][] : null;
+    private java.util.List<float[][]> finalStates;
     private int count;
     private int next;
 
@@ -103,7 +108,68 @@ final class PartitionScorer implements FlatMapFunction<Iterator<InternalRow>, In
       kept[i] = null;
       out[keptCount] = layout.sequenceOutput() ? stepsOf(predictions[i]) : UnsafeArrayData.fromPrimitiveArray(predictions[i]);
       predictions[i] = null;
+      if (layout.emitState()) {
+        // LSTM layers come back as h then c; their columns are h, then c.
+        for (int s = 0; s < states.names().size(); s++) {
+          float[] state = finalStates.get(states.layerOf()[s])[i];
+          int width = states.widths()[s];
+          int from = states.cellState()[s] ? width : 0;
+          out[keptCount + 1 + s] = UnsafeArrayData.fromPrimitiveArray(Arrays.copyOfRange(state, from, from + width));
+        }
+      }
       return new GenericInternalRow(out);
+    }
+
+    /** The row's joined state columns into {@code initial}; a missing (null) state starts from zeros. */
+    private void readInitialStates(InternalRow row, int slot) {
+      for (int s = 0; s < states.names().size(); s++) {
+        int ordinal = layout.firstInitialStateOrdinal() + s;
+        if (row.isNullAt(ordinal)) {
+          initial[s][slot] = null;
+          continue;
+        }
+        ArrayData values = row.getArray(ordinal);
+        int width = states.widths()[s];
+        if (values.numElements() != width) {
+          throw reader.bad(row, BadRowCode.WRONG_STATE_WIDTH, "initial state '" + states.names().get(s) + "' has "
+              + values.numElements() + " values, the layer has " + width + " units");
+        }
+        float[] state = values.toFloatArray();
+        for (int i = 0; i < width; i++) {
+          if (!Float.isFinite(state[i])) {
+            throw reader.bad(row, BadRowCode.NON_FINITE, "initial state '" + states.names().get(s) + "' value " + i
+                + " is " + state[i] + ", expected a finite number");
+          }
+        }
+        initial[s][slot] = state;
+      }
+    }
+
+    /** The batch's initial states in the kernel's layout: per recurrent layer, h (then c for LSTM). */
+    private java.util.List<float[][]> initialStates() {
+      if (layout.firstInitialStateOrdinal() < 0) {
+        return null;
+      }
+      java.util.List<float[][]> perLayer = new java.util.ArrayList<>();
+      for (int layer = 0; layer < states.layerCount(); layer++) {
+        perLayer.add(new float[count][]);
+      }
+      for (int s = 0; s < states.names().size(); s++) {
+        float[][] layerStates = perLayer.get(states.layerOf()[s]);
+        int width = states.widths()[s];
+        boolean lstm = s + 1 < states.names().size() && states.cellState()[s + 1] || states.cellState()[s];
+        for (int row = 0; row < count; row++) {
+          float[] value = initial[s][row];
+          if (value == null) {
+            continue;
+          }
+          if (layerStates[row] == null) {
+            layerStates[row] = new float[lstm ? 2 * width : width];
+          }
+          System.arraycopy(value, 0, layerStates[row], states.cellState()[s] ? width : 0, width);
+        }
+      }
+      return perLayer;
     }
 
     /** A row's T×K prediction as T arrays of K. */
@@ -131,7 +197,17 @@ final class PartitionScorer implements FlatMapFunction<Iterator<InternalRow>, In
           }
           throw bad;
         }
-        Object[] out = new Object[keptCount + 1];
+        if (layout.firstInitialStateOrdinal() >= 0) {
+          try {
+            readInitialStates(row, count);
+          } catch (BadRowException bad) {
+            if (skipBadRows) {
+              continue;
+            }
+            throw bad;
+          }
+        }
+        Object[] out = new Object[keptCount + 1 + (layout.emitState() ? states.names().size() : 0)];
         for (int c = 0; c < keptCount; c++) {
           // Copies strings, arrays and structs: the scan reuses its row buffers.
           out[c] = row.isNullAt(c) ? null : InternalRow.copyValue(row.get(c, layout.keptTypes()[c]));
@@ -155,7 +231,13 @@ final class PartitionScorer implements FlatMapFunction<Iterator<InternalRow>, In
         k = pass.model().outputWidth();
       }
       // Rows of different lengths share the batch: the kernel packs them by length.
-      predictions = pass.score(reader.values(), offsets, lengths, count);
+      if (stateful) {
+        ForwardPass.Result result = pass.scoreWithState(reader.values(), offsets, lengths, count, initialStates());
+        predictions = result.predictions();
+        finalStates = result.finalStates();
+      } else {
+        predictions = pass.score(reader.values(), offsets, lengths, count);
+      }
       // For the progress line only: a retried task counts again (the report counts the output).
       rowsScored.add(count);
       batches.add(1);

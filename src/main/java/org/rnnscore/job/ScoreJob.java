@@ -14,6 +14,7 @@ import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.catalyst.InternalRow;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
@@ -87,6 +88,14 @@ public final class ScoreJob {
    */
   public static Result run(SparkSession spark, RnnModel model, ScoreOptions options, BadRowPolicy policy,
       Provenance provenance, Progress progress) {
+    return run(spark, model, options, policy, provenance, progress, StateOptions.NONE);
+  }
+
+  /**
+   * @param state incremental scoring: emit final states, start from a previous run's states
+   */
+  public static Result run(SparkSession spark, RnnModel model, ScoreOptions options, BadRowPolicy policy,
+      Provenance provenance, Progress progress, StateOptions state) {
     long start = System.nanoTime();
     Configuration hadoopConf = spark.sparkContext().hadoopConfiguration();
     if (options.outputTable() != null) {
@@ -101,7 +110,12 @@ public final class ScoreJob {
       OutputPaths.checkWritable(policy.rejects(), options.mode(), hadoopConf);
     }
     Dataset<Row> input = readInput(spark, options.input(), hadoopConf);
-    InputPlan plan = InputPlan.of(input, options.input(), options, model);
+    StateColumns stateColumns = state.active() ? StateColumns.of(model) : null;
+    if (state.initialFrom() != null) {
+      input = withInitialStates(spark, input, options, state, stateColumns, provenance, hadoopConf);
+    }
+    InputPlan plan = InputPlan.of(input, options.input(), options, model, stateColumns, state.emit(),
+        state.initialFrom() != null);
 
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     Broadcast<RnnModel> broadcast = jsc.broadcast(model);
@@ -197,6 +211,68 @@ public final class ScoreJob {
     }
     return new Result(rowsIn, written, rejected, rejectsByCode, batches.value(), partitions, backends,
         (System.nanoTime() - start) / 1_000_000, model);
+  }
+
+  /**
+   * The input with each row's starting state joined on from a previous run's output (left join on
+   * the key: a row without a match starts from zeros), after checking that both sides have unique
+   * keys and that the states were made by this model.
+   */
+  private static Dataset<Row> withInitialStates(SparkSession spark, Dataset<Row> input, ScoreOptions options,
+      StateOptions state, StateColumns columns, Provenance provenance, Configuration hadoopConf) {
+    String key = options.keyColumn() != null ? options.keyColumn()
+        : Arrays.asList(input.columns()).contains(ScoreOptions.DEFAULT_KEY_COLUMN) ? ScoreOptions.DEFAULT_KEY_COLUMN
+            : null;
+    if (key == null || !Arrays.asList(input.columns()).contains(key)) {
+      throw new UsageException("--initial-state-from joins rows on --key; the input " + options.input()
+          + " has no " + (key == null ? "'id'" : "'" + key + "'") + " column, name the key with --key");
+    }
+    String from = state.initialFrom();
+    Dataset<Row> states = readInput(spark, from, hadoopConf);
+    List<String> missing = new ArrayList<>();
+    for (String name : columns.names()) {
+      if (!Arrays.asList(states.columns()).contains(name)) {
+        missing.add(name);
+      }
+    }
+    if (!Arrays.asList(states.columns()).contains(key)) {
+      missing.add(0, key);
+    }
+    if (!missing.isEmpty()) {
+      throw new InputDataException(from + ": --initial-state-from lacks column(s) " + missing + " (the input has "
+          + String.join(", ", states.columns()) + "); write them with --emit-state using this model");
+    }
+    if (!state.force() && provenance != null) {
+      String made = null;
+      for (StructField f : states.schema().fields()) {
+        if (f.metadata().contains("rnnscore.model_sha256")) {
+          made = f.metadata().getString("rnnscore.model_sha256");
+        }
+      }
+      if (!provenance.modelSha256().equals(made)) {
+        throw new InputDataException(from + ": the states were made by model sha256 " + made + ", but this model is "
+            + provenance.modelSha256() + "; a state only continues the model that made it (--force-state to use"
+            + " them anyway)");
+      }
+    }
+    requireUniqueKeys(states, key, from);
+    requireUniqueKeys(input, key, options.input());
+    List<org.apache.spark.sql.Column> selected = new ArrayList<>();
+    selected.add(states.col(key).as("__rnnscore_state_key"));
+    for (String name : columns.names()) {
+      selected.add(states.col(name).as(InputPlan.INITIAL_STATE_PREFIX + name));
+    }
+    Dataset<Row> initial = states.select(selected.toArray(new org.apache.spark.sql.Column[0]));
+    return input.join(initial, input.col(key).equalTo(initial.col("__rnnscore_state_key")), "left")
+        .drop("__rnnscore_state_key");
+  }
+
+  private static void requireUniqueKeys(Dataset<Row> data, String key, String where) {
+    List<Row> duplicates = data.groupBy(key).count().where("count > 1").limit(1).collectAsList();
+    if (!duplicates.isEmpty()) {
+      throw new InputDataException(where + ": key '" + key + "' value " + duplicates.get(0).get(0) + " appears "
+          + duplicates.get(0).getLong(1) + " times; incremental scoring joins rows on a unique key");
+    }
   }
 
   /**

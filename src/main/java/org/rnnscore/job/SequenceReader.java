@@ -180,7 +180,7 @@ final class SequenceReader {
     }
   }
 
-  private BadRowException bad(InternalRow row, BadRowCode code, String reason) {
+  BadRowException bad(InternalRow row, BadRowCode code, String reason) {
     return new BadRowException(where(row) + ": " + reason + " (" + code.code() + ")", code, reason);
   }
 
