@@ -12,7 +12,9 @@ import org.rnnscore.kernel.Nd4jRuntime;
 import org.rnnscore.job.ModelLoader;
 import org.rnnscore.job.ScoreJob;
 import org.rnnscore.job.ScoreOptions;
+import org.rnnscore.job.EventGrouping;
 import org.rnnscore.job.SparkSessions;
+import org.rnnscore.job.StateOptions;
 import org.rnnscore.model.Activation;
 import org.rnnscore.model.RnnModel;
 import org.rnnscore.model.UsageException;
@@ -104,6 +106,26 @@ final class ScoreCommand implements Callable<Integer> {
           + " (CUDA where packaged and usable, else CPU). Default: ${DEFAULT-VALUE}.")
   String backend;
 
+  @Option(names = "--emit-state",
+      description = "Write every recurrent layer's final state after the prediction (state_<layer>_h, and _c for"
+          + " LSTM), to continue the sequences in a later run.")
+  boolean emitState;
+
+  @Option(names = "--initial-state-from", paramLabel = "PATH",
+      description = "Start each row from the state columns of this previous output (joined on --key; no match:"
+          + " zeros).")
+  String initialStateFrom;
+
+  @Option(names = "--force-state", description = "Accept states written by a model with another sha256.")
+  boolean forceState;
+
+  @Option(names = "--group-by", paramLabel = "KEY",
+      description = "The input has one row per event: build each key's sequence from its events' feature arrays.")
+  String groupBy;
+
+  @Option(names = "--order-by", paramLabel = "COL", description = "With --group-by: the events' order (e.g. a time).")
+  String orderBy;
+
   @Option(names = "--metrics", paramLabel = "FILE",
       description = "Write a JSON report of the run here (also when it fails).")
   Path metrics;
@@ -123,6 +145,9 @@ final class ScoreCommand implements Callable<Integer> {
   public Integer call() {
     if (output == null && outputTable == null) {
       throw new UsageException("give --output PATH or --output-table DB.TABLE");
+    }
+    if (groupBy != null && key == null) {
+      key = groupBy; // the grouped rows are named, and joined to states, by the grouping key
     }
     ScoreOptions options = new ScoreOptions(input, output != null ? output : stagingFor(outputTable), featuresColumn, timesteps, keep, predictionColumn, key,
         Modes.parse(mode), batchSize, outputFiles, partitionBy, Backends.parse(backend), outputTable);
@@ -148,7 +173,8 @@ final class ScoreCommand implements Callable<Integer> {
       ScoreJob.Provenance provenance = new ScoreJob.Provenance(loaded.file(), loaded.sha256(),
           RnnScoreCli.version(), String.join(" ", spec.commandLine().getParseResult().originalArgs()));
       ScoreJob.Progress progress = quiet ? ScoreJob.NO_PROGRESS : new ProgressLine(err, 5000);
-      result = ScoreJob.run(spark, scored, options, policy, provenance, progress);
+      result = ScoreJob.run(spark, scored, options, policy, provenance, progress,
+          new StateOptions(emitState, initialStateFrom, forceState), EventGrouping.of(groupBy, orderBy));
       err.printf(Locale.ROOT, "rnnscore: scored N=%d rows in %.2f s (%.0f rows/s); model %s%n", result.rowsScored(),
           result.wallMillis() / 1000.0, result.rowsPerSecond(), scored.dimensionsText());
       if (policy.quarantine()) {

@@ -96,6 +96,12 @@ public final class ScoreJob {
    */
   public static Result run(SparkSession spark, RnnModel model, ScoreOptions options, BadRowPolicy policy,
       Provenance provenance, Progress progress, StateOptions state) {
+    return run(spark, model, options, policy, provenance, progress, state, null);
+  }
+
+  /** @param grouping null, or how to build sequences from one-row-per-event input */
+  public static Result run(SparkSession spark, RnnModel model, ScoreOptions options, BadRowPolicy policy,
+      Provenance provenance, Progress progress, StateOptions state, EventGrouping grouping) {
     long start = System.nanoTime();
     Configuration hadoopConf = spark.sparkContext().hadoopConfiguration();
     if (options.outputTable() != null) {
@@ -110,6 +116,9 @@ public final class ScoreJob {
       OutputPaths.checkWritable(policy.rejects(), options.mode(), hadoopConf);
     }
     Dataset<Row> input = readInput(spark, options.input(), hadoopConf);
+    if (grouping != null) {
+      input = grouping.apply(input, options.featuresColumn(), options.input());
+    }
     StateColumns stateColumns = state.active() ? StateColumns.of(model) : null;
     if (state.initialFrom() != null) {
       input = withInitialStates(spark, input, options, state, stateColumns, provenance, hadoopConf);

@@ -255,6 +255,60 @@ class RnnScoreCliTest {
   }
 
   @Test
+  void score_twoNightsOfEventsWithState_equalScoringAllEventsAtOnce() throws Exception {
+    // Events arrive one row each, out of order: (customer, ts, x: D=3 features).
+    StringBuilder all = new StringBuilder();
+    StringBuilder night1 = new StringBuilder();
+    StringBuilder night2 = new StringBuilder();
+    java.util.Random random = new java.util.Random(5);
+    for (int customer = 0; customer < 12; customer++) {
+      int events = 3 + customer % 4;
+      for (int ts = events - 1; ts >= 0; ts--) {
+        String row = String.format(java.util.Locale.ROOT, "(%dL, %d, array(float(%s), float(%s), float(%s)))",
+            customer, ts, (float) random.nextGaussian(), (float) random.nextGaussian(), (float) random.nextGaussian());
+        all.append(all.length() == 0 ? "" : ", ").append(row);
+        StringBuilder night = ts < 2 ? night1 : night2;
+        night.append(night.length() == 0 ? "" : ", ").append(row);
+      }
+    }
+    String[] names = {"all", "night1", "night2"};
+    StringBuilder[] values = {all, night1, night2};
+    for (int i = 0; i < 3; i++) {
+      SharedSpark.get().sql("SELECT * FROM VALUES " + values[i] + " AS t(customer, ts, x)").repartition(3).write()
+          .parquet(dir.resolve(names[i]).toString());
+    }
+    String model = SAMPLE.resolve("model.h5").toString();
+    String[] grouped = {"--group-by", "customer", "--order-by", "ts", "--features-col", "x", "--quiet"};
+    assertEquals(0, run(concat(new String[] {"score", "--model", model, "--input", dir.resolve("all").toString(),
+        "--output", dir.resolve("once").toString()}, grouped)), err);
+    assertEquals(0, run(concat(new String[] {"score", "--model", model, "--input", dir.resolve("night1").toString(),
+        "--output", dir.resolve("state1").toString(), "--emit-state"}, grouped)), err);
+    assertEquals(0, run(concat(new String[] {"score", "--model", model, "--input", dir.resolve("night2").toString(),
+        "--output", dir.resolve("state2").toString(), "--initial-state-from", dir.resolve("state1").toString()},
+        grouped)), err);
+
+    List<Row> once = SharedSpark.get().read().parquet(dir.resolve("once").toString()).orderBy("customer")
+        .collectAsList();
+    List<Row> continued = SharedSpark.get().read().parquet(dir.resolve("state2").toString()).orderBy("customer")
+        .collectAsList();
+    assertEquals(12, continued.size());
+    for (int i = 0; i < once.size(); i++) {
+      List<Object> want = once.get(i).getList(1);
+      List<Object> got = continued.get(i).getList(1);
+      for (int k = 0; k < want.size(); k++) {
+        assertEquals(((Number) want.get(k)).doubleValue(), ((Number) got.get(k)).doubleValue(), 1e-5,
+            "customer " + once.get(i).get(0));
+      }
+    }
+  }
+
+  private static String[] concat(String[] a, String[] b) {
+    String[] both = java.util.Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, both, a.length, b.length);
+    return both;
+  }
+
+  @Test
   void noCommand_usageExitCode2() {
     assertEquals(2, run());
     assertTrue(err.startsWith("rnnscore: a command is required: score, inspect, validate, generate or bench\n"), err);
