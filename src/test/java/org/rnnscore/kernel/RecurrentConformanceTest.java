@@ -171,13 +171,13 @@ class RecurrentConformanceTest {
     Sequencing seq = new Sequencing(c.path("return_sequences").asBoolean(false), c.path("go_backwards").asBoolean(false),
         c.path("zero_output_for_mask").asBoolean(false));
     int gates = kind.equals("LSTM") ? 4 : kind.equals("GRU") ? 3 : 1;
-    WeightArray kernel = constant("kernel", 0.01f, d, gates * units);
-    WeightArray recurrent = constant("recurrent_kernel", 0.02f, units, gates * units);
+    WeightArray kernel = TestArrays.constant("kernel", 0.01f, d, gates * units);
+    WeightArray recurrent = TestArrays.constant("recurrent_kernel", 0.02f, units, gates * units);
     RecurrentLayer layer;
     switch (kind) {
       case "SimpleRNN":
         layer = new SimpleRnnLayer("simple_rnn", units, kernel, recurrent,
-            useBias ? constant("bias", 0.03f, units) : null, Activation.TANH, seq);
+            useBias ? TestArrays.constant("bias", 0.03f, units) : null, Activation.TANH, seq);
         break;
       case "LSTM": {
         WeightArray bias = null;
@@ -196,7 +196,7 @@ class RecurrentConformanceTest {
       case "GRU": {
         boolean resetAfter = c.path("reset_after").asBoolean(true); // Keras 3 default
         WeightArray bias = !useBias ? null
-            : resetAfter ? constant("bias", 0.03f, 2, 3 * units) : constant("bias", 0.03f, 3 * units);
+            : resetAfter ? TestArrays.constant("bias", 0.03f, 2, 3 * units) : TestArrays.constant("bias", 0.03f, 3 * units);
         layer = new GruLayer("gru", units, kernel, recurrent, bias, Activation.TANH, Activation.SIGMOID, resetAfter,
             seq);
         break;
@@ -252,17 +252,17 @@ class RecurrentConformanceTest {
         : pass.score(values, offsets, lengths, batch, mask);
     assertEquals(batch, together.length, what + ": rows returned");
     for (int b = 0; b < batch; b++) {
-      assertClose(expected[b], toDouble(together[b]), what + " [ForwardPass ragged batch vs Keras, row " + b + "]");
+      assertClose(expected[b], TestArrays.toDouble(together[b]), what + " [ForwardPass ragged batch vs Keras, row " + b + "]");
       float[][] alone = new ForwardPass(model).score(values, new int[] {offsets[b]}, new int[] {timesteps},
           1, mask == null ? null : new boolean[][] {mask[b]});
-      assertClose(expected[b], toDouble(alone[0]), what + " [ForwardPass row alone vs Keras, row " + b + "]");
+      assertClose(expected[b], TestArrays.toDouble(alone[0]), what + " [ForwardPass row alone vs Keras, row " + b + "]");
     }
     if (mask == null) {
       int k = model.outputWidth() * (model.outputIsSequence() ? timesteps : 1);
       float[] predictions = new float[batch * k];
       new ForwardPass(model).score(values, batch, timesteps, predictions);
       for (int b = 0; b < batch; b++) {
-        assertClose(expected[b], toDouble(Arrays.copyOfRange(predictions, b * k, (b + 1) * k)),
+        assertClose(expected[b], TestArrays.toDouble(Arrays.copyOfRange(predictions, b * k, (b + 1) * k)),
             what + " [ForwardPass uniform batch vs Keras, row " + b + "]");
       }
     }
@@ -285,24 +285,6 @@ class RecurrentConformanceTest {
       System.arraycopy(flat, t * d, x[t], 0, d);
     }
     return x;
-  }
-
-  private static double[] toDouble(float[] f) {
-    double[] d = new double[f.length];
-    for (int i = 0; i < f.length; i++) {
-      d[i] = f[i];
-    }
-    return d;
-  }
-
-  private static WeightArray constant(String name, float value, int... shape) {
-    int size = 1;
-    for (int s : shape) {
-      size *= s;
-    }
-    float[] data = new float[size];
-    Arrays.fill(data, value);
-    return new WeightArray(name, shape, data);
   }
 
   private static WeightArray weight(String name, JsonNode node) {

@@ -106,7 +106,7 @@ class StatefulForwardPassTest {
     ForwardPass.Result one = pass.scoreWithState(whole.values, whole.offsets, whole.lengths, count, null);
     float[][] plain = new ForwardPass(model).score(whole.values, whole.offsets, whole.lengths, count);
     for (int b = 0; b < count; b++) {
-      assertClose(toDouble(plain[b]), one.predictions()[b], spec + " one call vs score(), row " + b);
+      assertClose(TestArrays.toDouble(plain[b]), one.predictions()[b], spec + " one call vs score(), row " + b);
     }
     int layers = one.finalStates().size();
     assertEquals(recurrentLayers(model), layers, spec + ": final states per recurrent layer");
@@ -142,18 +142,18 @@ class StatefulForwardPassTest {
         float[] joined = new float[lengths[b] * k];
         System.arraycopy(a.predictions()[b], 0, joined, 0, splits[b] * k);
         System.arraycopy(c.predictions()[b], 0, joined, splits[b] * k, secondLengths[b] * k);
-        assertClose(toDouble(one.predictions()[b]), joined, row + ": split predictions vs one call");
+        assertClose(TestArrays.toDouble(one.predictions()[b]), joined, row + ": split predictions vs one call");
       } else {
-        assertClose(toDouble(one.predictions()[b]), c.predictions()[b], row + ": second part's prediction vs one call");
+        assertClose(TestArrays.toDouble(one.predictions()[b]), c.predictions()[b], row + ": second part's prediction vs one call");
       }
       for (int l = 0; l < layers; l++) {
-        assertClose(toDouble(one.finalStates().get(l)[b]), c.finalStates().get(l)[b],
+        assertClose(TestArrays.toDouble(one.finalStates().get(l)[b]), c.finalStates().get(l)[b],
             row + ": final state of recurrent layer " + l + " vs one call");
       }
       // The reference from the same initial states.
       double[][] init = new double[layers][];
       for (int l = 0; l < layers; l++) {
-        init[l] = toDouble(a.finalStates().get(l)[b]);
+        init[l] = TestArrays.toDouble(a.finalStates().get(l)[b]);
       }
       List<double[]> refFinal = new ArrayList<>();
       double[] ref = ReferenceForwardPass.forwardRow(model, nest(sliced[b], 0, secondLengths[b]), null, init, refFinal);
@@ -274,12 +274,12 @@ class StatefulForwardPassTest {
     boolean back = c.path("go_backwards").asBoolean(false);
     Sequencing seq = new Sequencing(false, back, false);
     int gates = lstm ? 4 : kind.equals("GRU") ? 3 : 1;
-    WeightArray kernel = constant("kernel", 0.01f, d, gates * units);
-    WeightArray recurrent = constant("recurrent_kernel", 0.02f, units, gates * units);
+    WeightArray kernel = TestArrays.constant("kernel", 0.01f, d, gates * units);
+    WeightArray recurrent = TestArrays.constant("recurrent_kernel", 0.02f, units, gates * units);
     RecurrentLayer layer;
     switch (kind) {
       case "SimpleRNN":
-        layer = new SimpleRnnLayer("simple_rnn", units, kernel, recurrent, constant("bias", 0.03f, units),
+        layer = new SimpleRnnLayer("simple_rnn", units, kernel, recurrent, TestArrays.constant("bias", 0.03f, units),
             Activation.TANH, seq);
         break;
       case "LSTM": {
@@ -291,7 +291,7 @@ class StatefulForwardPassTest {
         break;
       }
       case "GRU":
-        layer = new GruLayer("gru", units, kernel, recurrent, constant("bias", 0.03f, 2, 3 * units), Activation.TANH,
+        layer = new GruLayer("gru", units, kernel, recurrent, TestArrays.constant("bias", 0.03f, 2, 3 * units), Activation.TANH,
             Activation.SIGMOID, true, seq);
         break;
       default:
@@ -319,7 +319,7 @@ class StatefulForwardPassTest {
       lengths[b] = timesteps;
       double[] expected = doubles(c.get("expected").get(b));
       double[] ref = ReferenceForwardPass.forwardRow(model, nest(values, offsets[b], timesteps, d), null,
-          new double[][] {toDouble(states[b])}, null);
+          new double[][] {TestArrays.toDouble(states[b])}, null);
       assertAbs(expected, ref, name + " [reference vs Keras, row " + b + "]");
     }
     ForwardPass pass = new ForwardPass(model);
@@ -332,8 +332,8 @@ class StatefulForwardPassTest {
     ForwardPass.Result r = pass.scoreWithState(values, offsets, lengths, batch, List.<float[][]>of(states));
     for (int b = 0; b < batch; b++) {
       double[] expected = doubles(c.get("expected").get(b));
-      assertAbs(expected, toDouble(r.predictions()[b]), name + " [kernel vs Keras, row " + b + "]");
-      assertAbs(expected, toDouble(Arrays.copyOfRange(r.finalStates().get(0)[b], 0, units)),
+      assertAbs(expected, TestArrays.toDouble(r.predictions()[b]), name + " [kernel vs Keras, row " + b + "]");
+      assertAbs(expected, TestArrays.toDouble(Arrays.copyOfRange(r.finalStates().get(0)[b], 0, units)),
           name + " [kernel final h vs Keras, row " + b + "]");
     }
   }
@@ -361,14 +361,14 @@ class StatefulForwardPassTest {
     ForwardPass pass = new ForwardPass(model);
     ForwardPass.Result r = pass.scoreWithState(x, new int[] {0}, new int[] {3}, 1,
         List.<float[][]>of(new float[][] {{h0}}));
-    assertAbs(expected, toDouble(r.predictions()[0]), "kernel vs Keras");
-    assertAbs(new double[] {expected[2]}, toDouble(r.finalStates().get(0)[0]), "kernel final state vs Keras");
+    assertAbs(expected, TestArrays.toDouble(r.predictions()[0]), "kernel vs Keras");
+    assertAbs(new double[] {expected[2]}, TestArrays.toDouble(r.finalStates().get(0)[0]), "kernel final state vs Keras");
     // Split after step 1: the second call starts from the first call's final state.
     ForwardPass.Result a = pass.scoreWithState(x, new int[] {0}, new int[] {1}, 1,
         List.<float[][]>of(new float[][] {{h0}}));
     ForwardPass.Result b = pass.scoreWithState(x, new int[] {1}, new int[] {2}, 1, a.finalStates());
-    assertAbs(new double[] {expected[0]}, toDouble(a.predictions()[0]), "first part vs Keras");
-    assertAbs(new double[] {expected[1], expected[2]}, toDouble(b.predictions()[0]), "second part vs Keras");
+    assertAbs(new double[] {expected[0]}, TestArrays.toDouble(a.predictions()[0]), "first part vs Keras");
+    assertAbs(new double[] {expected[1], expected[2]}, TestArrays.toDouble(b.predictions()[0]), "second part vs Keras");
   }
 
   // ---------------------------------------------------------------- helpers
@@ -443,24 +443,6 @@ class StatefulForwardPassTest {
             + "\n expected " + Arrays.toString(expected) + "\n actual   " + Arrays.toString(actual));
       }
     }
-  }
-
-  private static double[] toDouble(float[] f) {
-    double[] d = new double[f.length];
-    for (int i = 0; i < f.length; i++) {
-      d[i] = f[i];
-    }
-    return d;
-  }
-
-  private static WeightArray constant(String name, float value, int... shape) {
-    int size = 1;
-    for (int s : shape) {
-      size *= s;
-    }
-    float[] data = new float[size];
-    Arrays.fill(data, value);
-    return new WeightArray(name, shape, data);
   }
 
   private static double[] doubles(JsonNode node) {
