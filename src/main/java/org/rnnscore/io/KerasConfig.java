@@ -3,6 +3,9 @@ package org.rnnscore.io;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.util.ArrayList;
@@ -50,7 +53,12 @@ final class KerasConfig {
       "GaussianNoise", "SpatialDropout1D", "ActivityRegularization");
   private static final String NEVER_RUN = "rnnscore never runs Python code from a model file (Lambda and custom"
       + " layers); rebuild the model from built-in layers";
-  private static final ObjectMapper JSON = JsonMapper.builder()
+  private static final ObjectMapper JSON = JsonMapper.builder(JsonFactory.builder()
+          .streamReadConstraints(StreamReadConstraints.builder()
+              .maxNestingDepth(ParseLimits.DEFAULTS.maxJsonNesting())
+              .maxStringLength(ParseLimits.DEFAULTS.maxJsonStringChars())
+              .build())
+          .build())
       .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS) // Python's json.dumps writes NaN and Infinity
       .build();
 
@@ -141,11 +149,25 @@ final class KerasConfig {
         throw new ModelFormatException(what + " is empty; expected JSON");
       }
       return node;
+    } catch (StreamConstraintsException e) {
+      throw new ModelFormatException(what + " is beyond what rnnscore reads in a model config: " + limitText(e), e);
     } catch (JsonProcessingException e) {
       String location = e.getLocation() == null ? ""
           : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
       throw new ModelFormatException(what + " is not valid JSON" + location + ": " + e.getOriginalMessage(), e);
     }
+  }
+
+  /** Which of {@link ParseLimits}' JSON limits a document broke, in our words rather than Jackson's. */
+  private static String limitText(StreamConstraintsException e) {
+    String message = String.valueOf(e.getOriginalMessage());
+    if (message.contains("nesting depth")) {
+      return "it nests objects and arrays deeper than " + ParseLimits.DEFAULTS.maxJsonNesting() + " levels";
+    }
+    if (message.contains("String value length")) {
+      return "it holds a string longer than " + ParseLimits.DEFAULTS.maxJsonStringChars() + " characters";
+    }
+    return message;
   }
 
   /** The major version of a keras_version string ("2.1.3", "2.2.4-tf", "3.3.3"), or the fallback. */

@@ -79,7 +79,7 @@ public final class ModelReader {
       return KerasH5Reader.read(content, options);
     }
     if (isZip(content)) {
-      ZipContents zip = ZipContents.read(content, ZipContents.DEFAULT_ENTRY_LIMIT);
+      ZipContents zip = ZipContents.read(content, ParseLimits.DEFAULTS);
       if (zip.names().contains(KerasV3Reader.CONFIG_ENTRY)) {
         return KerasV3Reader.read(zip, options);
       }

@@ -16,13 +16,10 @@ import org.rnnscore.model.ModelFormatException;
 /**
  * The entries of a zip held in memory (.keras and .npz are both zips). Read from the bytes, never
  * extracted to disk: executors get the model as a broadcast byte array and may have no writable
- * scratch space. Each entry is inflated under a size limit, so a zip bomb posing as a model fails
- * with a message instead of exhausting the executor's heap.
+ * scratch space. The zip is inflated under {@link ParseLimits} (entries, bytes per entry, bytes in
+ * all), so a zip bomb posing as a model fails with a message instead of exhausting the heap.
  */
 final class ZipContents {
-  /** The most one entry may inflate to: far above any SimpleRNN→Dense model a batch job scores. */
-  static final long DEFAULT_ENTRY_LIMIT = 1L << 30;
-
   private final Map<String, byte[]> entries;
 
   private ZipContents(Map<String, byte[]> entries) {
@@ -30,25 +27,39 @@ final class ZipContents {
   }
 
   /**
-   * @param entryLimit the most bytes one entry may inflate to
-   * @throws ModelFormatException for a truncated or corrupt zip, a duplicated entry name or an
-   *     entry larger than the limit
+   * @throws ModelFormatException for a truncated or corrupt zip, a duplicated entry name, or a zip
+   *     beyond one of the limits (each message names the limit)
    */
-  static ZipContents read(byte[] content, long entryLimit) {
+  static ZipContents read(byte[] content, ParseLimits limits) {
     requireEndRecord(content);
     Map<String, byte[]> entries = new LinkedHashMap<>();
     String current = null;
+    int seen = 0;
+    long inflated = 0;
     try (ZipInputStream zip = new ZipInputStream(new ByteArrayInputStream(content))) {
       for (ZipEntry entry = zip.getNextEntry(); entry != null; entry = zip.getNextEntry()) {
         current = entry.getName();
+        if (++seen > limits.maxZipEntries()) {
+          throw new ModelFormatException("the zip file has more than " + limits.maxZipEntries()
+              + " entries, the most rnnscore reads in a model file (first entries: " + ParseLimits.boundedList(
+                  entries.keySet()) + ")");
+        }
         if (entry.isDirectory()) {
           continue;
         }
         if (entries.containsKey(current)) {
           throw new ModelFormatException("zip entry '" + current + "' appears twice; a model file names each entry once");
         }
-        entries.put(current, readLimited(zip, current, entryLimit));
+        long budget = Math.min(limits.maxZipEntryBytes(), limits.maxZipTotalBytes() - inflated);
+        byte[] bytes = readLimited(zip, current, budget, limits, inflated);
+        inflated += bytes.length;
+        entries.put(current, bytes);
       }
+    } catch (OutOfMemoryError e) {
+      // One large inflation buffer could not be had: the heap is intact once it is dropped.
+      throw new ModelFormatException("inflating the zip needs more memory than this JVM has (at entry '" + current
+          + "', " + inflated + " bytes inflated before it); the file is not a model rnnscore can read with this heap",
+          e);
     } catch (ZipException e) {
       throw new ModelFormatException("the zip data is corrupt" + where(current) + " (" + e.getMessage() + ")", e);
     } catch (IOException e) {
@@ -81,15 +92,25 @@ final class ZipContents {
         + content.length + " bytes read; a complete zip file ends with one)");
   }
 
-  private static byte[] readLimited(InputStream in, String name, long limit) throws IOException {
+  /**
+   * Inflates one entry, refusing it once it passes {@code budget}: the per-entry limit, or what
+   * is left of the total, whichever is less.
+   */
+  private static byte[] readLimited(InputStream in, String name, long budget, ParseLimits limits, long before)
+      throws IOException {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     byte[] buffer = new byte[64 * 1024];
     long total = 0;
     for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
       total += n;
-      if (total > limit) {
-        throw new ModelFormatException("zip entry '" + name + "' inflates to more than " + limit
-            + " bytes, the most this version reads for one entry; refusing it as a model file");
+      if (total > budget) {
+        if (total > limits.maxZipEntryBytes()) {
+          throw new ModelFormatException("zip entry '" + name + "' inflates to more than " + limits.maxZipEntryBytes()
+              + " bytes, the most this version reads for one entry; refusing it as a model file");
+        }
+        throw new ModelFormatException("the zip file inflates to more than " + limits.maxZipTotalBytes()
+            + " bytes in all (" + before + " bytes before entry '" + name + "'), the most this version reads for one"
+            + " model file; refusing it as a model file");
       }
       out.write(buffer, 0, n);
     }
@@ -100,8 +121,9 @@ final class ZipContents {
     return Collections.unmodifiableSet(entries.keySet());
   }
 
+  /** The entry names for a message: the first few, then a count. */
   String namesText() {
-    return String.join(", ", entries.keySet());
+    return ParseLimits.boundedList(entries.keySet());
   }
 
   /** The entry's bytes, or null if the zip has no such entry. */

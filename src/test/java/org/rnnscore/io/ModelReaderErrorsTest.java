@@ -142,10 +142,12 @@ class ModelReaderErrorsTest {
     Map<String, byte[]> entries = new LinkedHashMap<>();
     entries.put("config.json", new byte[1000]);
     byte[] zip = KerasFileWriter.zip(entries, true);
-    ModelFormatException e = assertThrows(ModelFormatException.class, () -> ZipContents.read(zip, 999));
+    ParseLimits limits = new ParseLimits(10_000, 1L << 31, 999, 500, 20_000_000);
+    ModelFormatException e = assertThrows(ModelFormatException.class, () -> ZipContents.read(zip, limits));
     assertEquals("zip entry 'config.json' inflates to more than 999 bytes, the most this version reads for one"
         + " entry; refusing it as a model file", e.getMessage());
-    assertEquals(1000, ZipContents.read(zip, 1000).get("config.json").length);
+    assertEquals(1000, ZipContents.read(zip, new ParseLimits(10_000, 1L << 31, 1000, 500, 20_000_000))
+        .get("config.json").length);
   }
 
   // ---- legacy .h5 ----------------------------------------------------------------------
