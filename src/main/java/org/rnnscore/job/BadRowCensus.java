@@ -22,11 +22,17 @@ import org.apache.spark.unsafe.types.UTF8String;
 /**
  * The bad rows of an input, without the model: the same checks as scoring (one {@link
  * SequenceReader}), one pass at decode speed. Each bad row comes out with its kept columns, then
- * {@code reason_code} and {@code reason}: the rejects of quarantine, and the census of validate.
+ * {@code reason_code}, {@code reason}, {@code source_file} and {@code source_row} (the file and
+ * the row's 0-based index in it; null for rows built by --group-by): the rejects of quarantine,
+ * and the census of validate.
  */
 public final class BadRowCensus {
   public static final String REASON_CODE = "reason_code";
   public static final String REASON = "reason";
+
+  /** What the rejects add after the kept columns. */
+  static final List<String> REJECT_COLUMNS = List.of(REASON_CODE, REASON, SourceColumns.REJECTS_FILE,
+      SourceColumns.REJECTS_ROW);
 
   private BadRowCensus() {}
 
@@ -37,10 +43,16 @@ public final class BadRowCensus {
     List<StructField> fields = new ArrayList<>();
     StructField[] output = plan.outputSchema().fields();
     for (int i = 0; i < plan.layout().keptCount(); i++) {
+      if (REJECT_COLUMNS.contains(output[i].name())) {
+        throw new org.rnnscore.model.UsageException("the rejects add column '" + output[i].name()
+            + "', but the input already has a column of that name (kept); leave it out with --keep");
+      }
       fields.add(output[i]);
     }
     fields.add(new StructField(REASON_CODE, DataTypes.StringType, false, Metadata.empty()));
     fields.add(new StructField(REASON, DataTypes.StringType, false, Metadata.empty()));
+    fields.add(new StructField(SourceColumns.REJECTS_FILE, DataTypes.StringType, true, Metadata.empty()));
+    fields.add(new StructField(SourceColumns.REJECTS_ROW, DataTypes.LongType, true, Metadata.empty()));
     return SparkInternals.toDataFrame(spark, bad, new StructType(fields.toArray(new StructField[0])));
   }
 
@@ -82,12 +94,16 @@ public final class BadRowCensus {
             try {
               reader.read(row, 0);
             } catch (BadRowException bad) {
-              Object[] values = new Object[keptCount + 2];
+              Object[] values = new Object[keptCount + 4];
               for (int c = 0; c < keptCount; c++) {
                 values[c] = row.isNullAt(c) ? null : InternalRow.copyValue(row.get(c, layout.keptTypes()[c]));
               }
               values[keptCount] = UTF8String.fromString(bad.code().code());
               values[keptCount + 1] = UTF8String.fromString(bad.reason());
+              if (layout.hasSource() && !row.isNullAt(layout.sourceFileOrdinal())) {
+                values[keptCount + 2] = row.getUTF8String(layout.sourceFileOrdinal()).copy();
+                values[keptCount + 3] = row.getLong(layout.sourceRowOrdinal());
+              }
               next = new GenericInternalRow(values);
             }
           }

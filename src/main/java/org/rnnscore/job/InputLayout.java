@@ -19,6 +19,8 @@ import org.apache.spark.sql.types.DataType;
  * @param emitState write the final states after the prediction
  * @param firstInitialStateOrdinal where the joined initial-state columns start (one per state
  *     column, after the sequence), or −1 when rows start from zeros
+ * @param sourceFileOrdinal the row's file (string), or −1 when rows are not from one file
+ *     (grouped events); the source row index (long) follows it
  */
 public record InputLayout(
     String featuresColumn,
@@ -37,5 +39,15 @@ public record InputLayout(
     DataType keyType,
     StateColumns states,
     boolean emitState,
-    int firstInitialStateOrdinal)
-    implements Serializable {}
+    int firstInitialStateOrdinal,
+    int sourceFileOrdinal)
+    implements Serializable {
+  /** Whether rows carry their file and index in it. */
+  public boolean hasSource() {
+    return sourceFileOrdinal >= 0;
+  }
+
+  public int sourceRowOrdinal() {
+    return sourceFileOrdinal + 1;
+  }
+}

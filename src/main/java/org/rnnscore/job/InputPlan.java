@@ -60,7 +60,7 @@ public final class InputPlan {
   }
 
   /** The prefix of the initial-state columns joined onto the input by --initial-state-from. */
-  static final String INITIAL_STATE_PREFIX = "__rnnscore_initial_";
+  static final String INITIAL_STATE_PREFIX = SourceColumns.INTERNAL_PREFIX + "initial_";
 
   static InputPlan of(Dataset<Row> input, String inputName, ScoreOptions options, RnnModel model,
       StateColumns states, boolean emitState, boolean initialStates) {
@@ -117,6 +117,10 @@ public final class InputPlan {
       }
     }
 
+    if (emitState) {
+      requireNoStateClash(states, kept, options.predictionColumn());
+    }
+
     if (options.partitionBy() != null && !kept.contains(options.partitionBy())) {
       throw new UsageException("--partition-by '" + options.partitionBy() + "' is not among the output's columns "
           + kept + "; partition by a kept input column");
@@ -170,6 +174,12 @@ public final class InputPlan {
         columns.add(col(quote(INITIAL_STATE_PREFIX + name)));
       }
     }
+    int sourceFile = -1;
+    if (field(schema, SourceColumns.FILE) != null && field(schema, SourceColumns.ROW) != null) {
+      sourceFile = columns.size();
+      columns.add(col(SourceColumns.FILE));
+      columns.add(col(SourceColumns.ROW));
+    }
     if (emitState) {
       for (String name : states.names()) {
         outputFields.add(new StructField(name, DataTypes.createArrayType(DataTypes.FloatType, false), false,
@@ -179,16 +189,33 @@ public final class InputPlan {
     int vocabulary = tokens ? ((EmbeddingLayer) model.layers().get(0)).vocabularySize() : 0;
     InputLayout layout = new InputLayout(features.name(), featuresOrdinal, flat, tokens, vocabulary, requiredTimesteps,
         requiredBy, model.outputIsSequence(), d, kept.size(), keptTypes, keyColumn, keyOrdinal, keyType, states,
-        emitState, firstInitial);
+        emitState, firstInitial, sourceFile);
     Dataset<Row> projected = input.select(columns.toArray(new Column[0]));
     return new InputPlan(layout, projected, new StructType(outputFields.toArray(new StructField[0])));
+  }
+
+  /**
+   * --emit-state adds one column per state; a kept column or the prediction column of the same
+   * name would make the write fail after the whole scoring pass, so it is refused before it.
+   */
+  private static void requireNoStateClash(StateColumns states, List<String> kept, String predictionColumn) {
+    for (String name : states.names()) {
+      if (name.equals(predictionColumn)) {
+        throw new UsageException("--prediction-col '" + predictionColumn + "' is also the name of a state column"
+            + " that --emit-state writes; name the prediction column otherwise");
+      }
+      if (kept.contains(name)) {
+        throw new UsageException("--emit-state writes column '" + name + "', but the input already has a column of"
+            + " that name (kept in the output); leave it out with --keep, or score without --emit-state");
+      }
+    }
   }
 
   private static List<String> keptColumns(StructType schema, ScoreOptions options, String featuresColumn) {
     if (options.keep() == null) {
       List<String> all = new ArrayList<>();
       for (StructField f : schema.fields()) {
-        if (!f.name().equals(featuresColumn) && !f.name().startsWith(INITIAL_STATE_PREFIX)) {
+        if (!f.name().equals(featuresColumn) && !f.name().startsWith(SourceColumns.INTERNAL_PREFIX)) {
           all.add(f.name());
         }
       }
@@ -251,10 +278,12 @@ public final class InputPlan {
 
   /** "columns id: bigint, features: array<array<float>>", for messages. */
   static String describe(StructType schema) {
-    if (schema.fields().length == 0) {
+    List<StructField> visible = java.util.Arrays.stream(schema.fields())
+        .filter(f -> !f.name().startsWith(SourceColumns.INTERNAL_PREFIX)).collect(Collectors.toList());
+    if (visible.isEmpty()) {
       return "no columns";
     }
-    return "columns " + java.util.Arrays.stream(schema.fields())
+    return "columns " + visible.stream()
         .map(f -> f.name() + ": " + f.dataType().simpleString())
         .collect(Collectors.joining(", "));
   }

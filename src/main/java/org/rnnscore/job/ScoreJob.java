@@ -117,7 +117,9 @@ public final class ScoreJob {
     }
     Dataset<Row> input = readInput(spark, options.input(), hadoopConf);
     if (grouping != null) {
-      input = grouping.apply(input, options.featuresColumn(), options.input());
+      input = grouping.apply(input, options.featuresColumn(), options.input()); // a row per key: no source row
+    } else {
+      input = SourceColumns.attach(input);
     }
     StateColumns stateColumns = state.active() ? StateColumns.of(model) : null;
     if (state.initialFrom() != null) {

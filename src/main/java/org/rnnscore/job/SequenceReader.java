@@ -12,8 +12,8 @@ import org.rnnscore.model.InputDataException;
 /**
  * Reads one row's sequence from Spark's storage into a float buffer, checking it on the way: a
  * null, empty, wrong-width or wrong-length sequence, a null or non-finite value, or a token
- * outside the Embedding's vocabulary is a {@link BadRowException} naming the file, the column,
- * the row and the reason. Shared by scoring and by the bad-row census.
+ * outside the Embedding's vocabulary is a {@link BadRowException} naming the file, the row's
+ * index in it, its key and the reason. Shared by scoring and by the bad-row census.
  */
 final class SequenceReader {
   private final InputLayout layout;
@@ -184,17 +184,31 @@ final class SequenceReader {
     return new BadRowException(where(row) + ": " + reason + " (" + code.code() + ")", code, reason);
   }
 
-  /** "part-0.parquet: column 'features', row id=42": the file, column and row of a bad value. */
+  /**
+   * "file:/in/part-3.parquet: row 17 (id=42)": the file, the row's 0-based index in it and its
+   * key. Rows built by --group-by have no file row: they are named by their key alone.
+   */
   private String where(InternalRow row) {
-    String file = InputFileBlockHolder.getInputFilePath().toString();
-    String rowText;
+    StringBuilder text = new StringBuilder();
+    String keyText = null;
     if (layout.keyOrdinal() >= 0) {
       Object key = row.isNullAt(layout.keyOrdinal()) ? null : row.get(layout.keyOrdinal(), layout.keyType());
-      rowText = "row " + layout.keyColumn() + "=" + key;
-    } else {
-      TaskContext task = TaskContext.get();
-      rowText = "row " + (rowsRead - 1) + " of partition " + (task == null ? "?" : task.partitionId());
+      keyText = layout.keyColumn() + "=" + key;
     }
-    return (file.isEmpty() ? "input" : file) + ": column '" + layout.featuresColumn() + "', " + rowText;
+    if (layout.hasSource() && !row.isNullAt(layout.sourceFileOrdinal())) {
+      text.append(row.getUTF8String(layout.sourceFileOrdinal())).append(": row ")
+          .append(row.getLong(layout.sourceRowOrdinal()));
+    } else {
+      String file = InputFileBlockHolder.getInputFilePath().toString();
+      text.append(file.isEmpty() ? "input" : file).append(": row");
+      if (keyText == null) {
+        TaskContext task = TaskContext.get();
+        text.append(' ').append(rowsRead - 1).append(" of partition ").append(task == null ? "?" : task.partitionId());
+      }
+    }
+    if (keyText != null) {
+      text.append(" (").append(keyText).append(')');
+    }
+    return text.toString();
   }
 }

@@ -25,7 +25,7 @@ public final class ValidateJob {
   public static Report run(SparkSession spark, RnnModel model, String input, String featuresColumn, int timesteps,
       String keyColumn) {
     Configuration hadoopConf = spark.sparkContext().hadoopConfiguration();
-    Dataset<Row> data = ScoreJob.readInput(spark, input, hadoopConf);
+    Dataset<Row> data = SourceColumns.attach(ScoreJob.readInput(spark, input, hadoopConf));
     ScoreOptions options = new ScoreOptions(input, "(validate writes nothing)", featuresColumn, timesteps, null,
         ScoreOptions.DEFAULT_PREDICTION_COLUMN, keyColumn, ScoreOptions.WriteMode.ERROR,
         ScoreOptions.DEFAULT_BATCH_SIZE);

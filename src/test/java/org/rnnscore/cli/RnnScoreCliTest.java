@@ -102,7 +102,7 @@ class RnnScoreCliTest {
     int code = run("score", "--model", SAMPLE.resolve("model.npz").toString(), "--input", input.toString(),
         "--output", dir.resolve("out").toString());
     assertEquals(4, code, err);
-    assertTrue(err.matches("rnnscore: file:.*\\.parquet: column 'features', row id=5: timestep 0 has 2 features,"
+    assertTrue(err.matches("rnnscore: file:.*\\.parquet: row 0 \\(id=5\\): timestep 0 has 2 features,"
         + " model expects 3 \\(wrong_width\\); the input has 1 bad row in all \\(wrong_width: 1\\); nothing was"
         + " written\\. Score the good ones with --on-bad-row quarantine --rejects PATH\n"), err);
     assertTrue(Files.notExists(dir.resolve("out").resolve("_SUCCESS")));

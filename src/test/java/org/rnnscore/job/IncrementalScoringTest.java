@@ -119,6 +119,37 @@ class IncrementalScoringTest {
             () -> score(back, rows, "out2", new StateOptions(true, null, false))).getMessage());
   }
 
+  @Test
+  void run_emitStateWhenTheInputHasAColumnOfAStateName_refusedBeforeScoring() {
+    RnnModel model = ModelSpec.build("simple(3) > dense(1)", 5, 2, 0);
+    String stateName = "state_" + model.layers().get(0).name() + "_h";
+    String input = dir.resolve("clash").toString();
+    spark.sql("SELECT 1L AS id, array(array(1f, 2f)) AS features, array(0f) AS `" + stateName + "`")
+        .write().parquet(input);
+
+    UsageException e = assertThrows(UsageException.class,
+        () -> score(model, input, "out", new StateOptions(true, null, false)));
+
+    assertEquals("--emit-state writes column '" + stateName + "', but the input already has a column of that name"
+        + " (kept in the output); leave it out with --keep, or score without --emit-state", e.getMessage());
+    assertEquals(false, java.nio.file.Files.exists(dir.resolve("out")));
+  }
+
+  @Test
+  void run_emitStateWithPredictionColumnNamedAsAState_refusedBeforeScoring() {
+    RnnModel model = ModelSpec.build("simple(3) > dense(1)", 5, 2, 0);
+    String stateName = "state_" + model.layers().get(0).name() + "_h";
+    ScoreOptions options = new ScoreOptions(write("in", List.of(RowFactory.create(1L, TestModels.nested(
+        new float[][] {{1, 2}})))), dir.resolve("out").toString(), "features", 0, null, stateName, null,
+        ScoreOptions.WriteMode.ERROR, 8);
+
+    UsageException e = assertThrows(UsageException.class, () -> ScoreJob.run(spark, model, options,
+        BadRowPolicy.FAIL, MADE_BY, ScoreJob.NO_PROGRESS, new StateOptions(true, null, false)));
+
+    assertEquals("--prediction-col '" + stateName + "' is also the name of a state column that --emit-state writes;"
+        + " name the prediction column otherwise", e.getMessage());
+  }
+
   private String score(RnnModel model, String input, String output, StateOptions state) {
     ScoreJob.run(spark, model, options(input, output), BadRowPolicy.FAIL, MADE_BY, ScoreJob.NO_PROGRESS, state);
     return dir.resolve(output).toString();

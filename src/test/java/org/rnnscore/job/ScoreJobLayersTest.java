@@ -124,7 +124,7 @@ class ScoreJobLayersTest {
     String input = write(List.of(RowFactory.create(4L, List.of(3, 25))),
         DataTypes.createArrayType(DataTypes.IntegerType));
     String message = badRowMessage(model, options(input, 8));
-    assertTrue(message.endsWith("row id=4: timestep 1 has token id 25, the model's Embedding takes ids 0 to 19"
+    assertTrue(message.endsWith("(id=4): timestep 1 has token id 25, the model's Embedding takes ids 0 to 19"
         + " (token_out_of_range)"), message);
   }
 
@@ -145,7 +145,7 @@ class ScoreJobLayersTest {
         RowFactory.create(2L, TestModels.nested(new float[4][2])));
     String input = write(data, NESTED);
     String message = badRowMessage(model, options(input, 8));
-    assertTrue(message.endsWith("row id=2: the sequence has 4 timesteps, expected 5 (the model's Flatten)"
+    assertTrue(message.endsWith("(id=2): the sequence has 4 timesteps, expected 5 (the model's Flatten)"
         + " (wrong_length)"), message);
   }
 

@@ -256,10 +256,42 @@ class ScoreJobTest {
     assertEquals(List.of(1L, 5L), spark.read().parquet(dir.resolve("out").toString()).select("id").orderBy("id")
         .collectAsList().stream().map(r -> r.getLong(0)).collect(java.util.stream.Collectors.toList()));
     Dataset<Row> bad = spark.read().parquet(rejects).orderBy("id");
-    assertEquals(List.of("id", "name", "reason_code", "reason"), Arrays.asList(bad.columns()));
+    assertEquals(List.of("id", "name", "reason_code", "reason", "source_file", "source_row"),
+        Arrays.asList(bad.columns()));
     assertEquals("[[2,b,wrong_width,timestep 0 has 3 features, model expects 2], [3,c,null_sequence,the sequence is"
         + " null], [4,d,non_finite,timestep 0 feature 0 is NaN, expected a finite number]]",
-        bad.collectAsList().toString());
+        bad.drop("source_file", "source_row").collectAsList().toString());
+    // Each reject's source_file and source_row lead back to that very row of the input.
+    for (Row reject : bad.collectAsList()) {
+      List<Row> original = spark.read().parquet(reject.getString(4))
+          .where(org.apache.spark.sql.functions.col("_metadata.row_index").equalTo(reject.getLong(5)))
+          .select("id").collectAsList();
+      assertEquals(List.of(reject.getLong(0)), original.stream().map(r -> r.getLong(0))
+          .collect(java.util.stream.Collectors.toList()), reject.toString());
+    }
+  }
+
+  @Test
+  void run_nullKeyInSecondFile_badRowNamedByItsFileAndIndexThere() throws Exception {
+    String input = dir.resolve("in").toString();
+    StructType schema = new StructType(new StructField[] {field("id", DataTypes.LongType),
+        field("features", NESTED_FLOAT)});
+    spark.createDataFrame(List.of(RowFactory.create(1L, TestModels.nested(new float[][] {{1, 2}}))), schema)
+        .coalesce(1).write().parquet(input);
+    spark.createDataFrame(List.of(RowFactory.create(2L, TestModels.nested(new float[][] {{1, 2}})),
+        RowFactory.create(3L, TestModels.nested(new float[][] {{1, 2}})),
+        RowFactory.create(null, TestModels.nested(new float[][] {{1, 2, 3}}))), schema)
+        .coalesce(1).write().mode("append").parquet(input);
+    String secondFile;
+    try (java.util.stream.Stream<Path> files = Files.list(Path.of(input))) {
+      secondFile = files.map(Path::toString).filter(f -> f.endsWith(".parquet"))
+          .filter(f -> spark.read().parquet(f).count() == 3).findFirst().orElseThrow();
+    }
+
+    String message = failureMessage(TestModels.random(1, 2, 2, 1), options(input, 3));
+
+    assertEquals("file:" + secondFile + ": row 2 (id=null): timestep 0 has 3 features, model expects 2 (wrong_width)",
+        message);
   }
 
   @Test
@@ -420,28 +452,28 @@ class ScoreJobTest {
   }
 
   @Test
-  void run_timestepOfWrongWidth_failsNamingFileColumnKeyAndReason() throws Exception {
+  void run_timestepOfWrongWidth_failsNamingFileRowIndexKeyAndReason() throws Exception {
     List<Row> rows = List.of(
         RowFactory.create(7L, TestModels.nested(new float[][] {{1, 2, 3}, {4, 5, 6}})),
         RowFactory.create(8L, TestModels.nested(new float[][] {{1, 2, 3}, {4, 5, 6}, {7, 8, 9, 10}})));
     String input = write(rows, new StructType(new StructField[] {
         field("id", DataTypes.LongType), field("features", NESTED_FLOAT)}), 1);
     String message = failureMessage(TestModels.random(1, 3, 2, 1), options(input, 3));
-    assertTrue(message.matches("file:.*part-00000.*\\.parquet: column 'features', row id=8: timestep 2 has 4"
+    assertTrue(message.matches("file:.*part-00000.*\\.parquet: row 1 \\(id=8\\): timestep 2 has 4"
         + " features, model expects 3 \\(wrong_width\\)"), message);
   }
 
   @Test
   void run_nullEmptyAndNonFiniteSequences_eachNamedWithItsCode() throws Exception {
     RnnModel model = TestModels.random(1, 2, 2, 1);
-    assertBadRow(model, RowFactory.create(3L, null), "row id=3: the sequence is null (null_sequence)");
-    assertBadRow(model, RowFactory.create(4L, List.of()), "row id=4: the sequence has no timesteps (empty_sequence)");
+    assertBadRow(model, RowFactory.create(3L, null), "(id=3): the sequence is null (null_sequence)");
+    assertBadRow(model, RowFactory.create(4L, List.of()), "(id=4): the sequence has no timesteps (empty_sequence)");
     assertBadRow(model, RowFactory.create(5L, TestModels.nested(new float[][] {{1, Float.NaN}})),
-        "row id=5: timestep 0 feature 1 is NaN, expected a finite number (non_finite)");
+        "(id=5): timestep 0 feature 1 is NaN, expected a finite number (non_finite)");
     assertBadRow(model, RowFactory.create(6L, TestModels.nested(new float[][] {{1, 2}, {Float.NEGATIVE_INFINITY, 0}})),
-        "row id=6: timestep 1 feature 0 is -Infinity, expected a finite number (non_finite)");
+        "(id=6): timestep 1 feature 0 is -Infinity, expected a finite number (non_finite)");
     assertBadRow(model, RowFactory.create(9L, Arrays.asList(Arrays.asList(1f, null))),
-        "row id=9: timestep 0 feature 1 is null (null_value)");
+        "(id=9): timestep 0 feature 1 is null (null_value)");
   }
 
   @Test
@@ -452,18 +484,18 @@ class ScoreJobTest {
     ScoreOptions options = new ScoreOptions(input, dir.resolve("out").toString(), "x", 3, null, "prediction", null,
         ScoreOptions.WriteMode.ERROR, 3);
     String message = failureMessage(TestModels.random(1, 2, 2, 1), options);
-    assertTrue(message.endsWith("row id=1: the flat sequence has 5 values, expected T·D = 3·2 = 6 (--timesteps 3)"
+    assertTrue(message.endsWith("(id=1): the flat sequence has 5 values, expected T·D = 3·2 = 6 (--timesteps 3)"
         + " (wrong_length)"), message);
   }
 
   @Test
-  void run_noKeyColumn_namesRowByPositionInPartition() throws Exception {
+  void run_noKeyColumn_namesRowByItsIndexInTheFile() throws Exception {
     String input = write(List.of(RowFactory.create("x", TestModels.nested(new float[][] {{1}})),
         RowFactory.create("y", TestModels.nested(new float[][] {{1, 2}}))), new StructType(new StructField[] {
             field("name", DataTypes.StringType), field("features", NESTED_FLOAT)}), 1);
     String message = failureMessage(TestModels.random(1, 1, 2, 1), options(input, 3));
-    assertTrue(message.endsWith("column 'features', row 1 of partition 0: timestep 0 has 2 features, model expects 1"
-        + " (wrong_width)"), message);
+    assertTrue(message.matches("file:.*part-00000.*\\.parquet: row 1: timestep 0 has 2 features, model expects 1"
+        + " \\(wrong_width\\)"), message);
   }
 
   private void assertBadRow(RnnModel model, Row row, String expectedEnding) throws Exception {
