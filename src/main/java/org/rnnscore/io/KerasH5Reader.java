@@ -6,6 +6,7 @@ import io.jhdf.api.Group;
 import io.jhdf.api.Node;
 import java.util.ArrayList;
 import java.util.List;
+import org.rnnscore.model.Messages;
 import org.rnnscore.model.ModelFormatException;
 import org.rnnscore.model.RnnModel;
 import org.rnnscore.model.WeightArray;
@@ -45,7 +46,7 @@ final class KerasH5Reader {
             + " whole model with model.save(\"model.h5\")");
       }
       throw new ModelFormatException("is an HDF5 file but not a Keras model: it has no model_config attribute"
-          + " (root holds: " + (file.getChildren().isEmpty() ? "nothing" : String.join(", ", file.getChildren().keySet()))
+          + " (root holds: " + (file.getChildren().isEmpty() ? "nothing" : Messages.list(file.getChildren().keySet()))
           + ")");
     }
     String kerasVersion = Hdf5.stringAttribute(file, "keras_version");

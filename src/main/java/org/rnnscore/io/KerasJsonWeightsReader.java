@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.jhdf.HdfFile;
 import io.jhdf.api.Group;
 import java.nio.charset.StandardCharsets;
+import org.rnnscore.model.Messages;
 import org.rnnscore.model.ModelFormatException;
 
 /**
@@ -72,7 +73,7 @@ final class KerasJsonWeightsReader {
       }
       throw new ModelFormatException("holds no Keras weights: it has no layer_names attribute at the root, no"
           + " model_weights group and no layers group (root holds: " + (file.getChildren().isEmpty() ? "nothing"
-          : String.join(", ", file.getChildren().keySet())) + ")");
+          : Messages.list(file.getChildren().keySet())) + ")");
     } catch (RuntimeException e) {
       file.close();
       if (e instanceof ModelFormatException) {

@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.rnnscore.model.Messages;
 import org.rnnscore.model.ModelFormatException;
 import org.rnnscore.model.RnnModel;
 import org.rnnscore.model.WeightArray;
@@ -120,7 +121,7 @@ final class KerasV3Reader {
       Node node = children.get(String.valueOf(i));
       if (!(node instanceof Dataset)) {
         throw new ModelFormatException(what + " group " + path + " (layer '" + layer.name + "') holds "
-            + String.join(", ", children.keySet()) + "; expected datasets named 0 to " + (children.size() - 1));
+            + Messages.list(children.keySet()) + "; expected datasets named 0 to " + (children.size() - 1));
       }
       arrays.add(Hdf5.weight((Dataset) node, path + "/" + i, what));
     }

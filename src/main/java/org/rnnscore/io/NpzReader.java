@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.rnnscore.model.Messages;
 import org.rnnscore.model.Activation;
 import org.rnnscore.model.DenseLayer;
 import org.rnnscore.model.Layer;
@@ -60,7 +61,7 @@ final class NpzReader {
     WeightArray array = arrays.get(name);
     if (array == null) {
       throw new ModelFormatException("array '" + name + "' (" + what + ") is missing; the file holds "
-          + (arrays.isEmpty() ? "no arrays" : String.join(", ", arrays.keySet())));
+          + (arrays.isEmpty() ? "no arrays" : Messages.list(arrays.keySet())));
     }
     return array;
   }

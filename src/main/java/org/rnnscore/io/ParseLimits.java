@@ -15,26 +15,4 @@ public record ParseLimits(int maxZipEntries, long maxZipTotalBytes, long maxZipE
     int maxJsonStringChars) {
   /** 10,000 entries; 2 GiB inflated in all, 1 GiB per entry; JSON nesting 500, strings 20 MB. */
   public static final ParseLimits DEFAULTS = new ParseLimits(10_000, 2L << 30, 1L << 30, 500, 20_000_000);
-
-  /** How many names a message lists before it only counts the rest. */
-  static final int NAMES_IN_A_MESSAGE = 10;
-
-  /**
-   * "a, b, c" for up to {@link #NAMES_IN_A_MESSAGE} names, then "… and N more": a refusal of a
-   * file with 100,000 entries stays one readable line.
-   */
-  static String boundedList(Iterable<String> names) {
-    StringBuilder text = new StringBuilder();
-    int count = 0;
-    for (String name : names) {
-      if (count < NAMES_IN_A_MESSAGE) {
-        text.append(count == 0 ? "" : ", ").append(name);
-      }
-      count++;
-    }
-    if (count > NAMES_IN_A_MESSAGE) {
-      text.append(" and ").append(count - NAMES_IN_A_MESSAGE).append(" more (").append(count).append(" in all)");
-    }
-    return text.toString();
-  }
 }

@@ -11,6 +11,7 @@ import java.util.Set;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipException;
 import java.util.zip.ZipInputStream;
+import org.rnnscore.model.Messages;
 import org.rnnscore.model.ModelFormatException;
 
 /**
@@ -41,7 +42,7 @@ final class ZipContents {
         current = entry.getName();
         if (++seen > limits.maxZipEntries()) {
           throw new ModelFormatException("the zip file has more than " + limits.maxZipEntries()
-              + " entries, the most rnnscore reads in a model file (first entries: " + ParseLimits.boundedList(
+              + " entries, the most rnnscore reads in a model file (first entries: " + Messages.list(
                   entries.keySet()) + ")");
         }
         if (entry.isDirectory()) {
@@ -123,7 +124,7 @@ final class ZipContents {
 
   /** The entry names for a message: the first few, then a count. */
   String namesText() {
-    return ParseLimits.boundedList(entries.keySet());
+    return Messages.list(entries.keySet());
   }
 
   /** The entry's bytes, or null if the zip has no such entry. */

@@ -6,6 +6,7 @@ import static org.apache.spark.sql.functions.expr;
 import java.util.Arrays;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.rnnscore.model.Messages;
 import org.rnnscore.model.UsageException;
 
 /**
@@ -31,7 +32,7 @@ public record EventGrouping(String key, String orderBy) {
     for (String name : new String[] {key, orderBy, featuresColumn}) {
       if (!Arrays.asList(events.columns()).contains(name)) {
         throw new UsageException(where + ": column '" + name + "' (--group-by/--order-by/--features-col) not found;"
-            + " the input has " + String.join(", ", events.columns()));
+            + " the input has " + Messages.list(events.columns()));
       }
     }
     String sequence = "transform(array_sort(collect_list(struct(`" + orderBy.replace("`", "``") + "` AS o, `"

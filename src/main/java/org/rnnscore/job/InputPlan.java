@@ -17,6 +17,7 @@ import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.rnnscore.model.EmbeddingLayer;
 import org.rnnscore.model.InputDataException;
+import org.rnnscore.model.Messages;
 import org.rnnscore.model.RnnModel;
 import org.rnnscore.model.UsageException;
 
@@ -283,8 +284,8 @@ public final class InputPlan {
     if (visible.isEmpty()) {
       return "no columns";
     }
-    return "columns " + visible.stream()
+    return "columns " + Messages.list(visible.stream()
         .map(f -> f.name() + ": " + f.dataType().simpleString())
-        .collect(Collectors.joining(", "));
+        .collect(Collectors.toList()));
   }
 }

@@ -28,6 +28,7 @@ import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.util.LongAccumulator;
 import java.util.TreeMap;
+import org.rnnscore.model.Messages;
 import org.rnnscore.model.InputDataException;
 import org.rnnscore.model.RnnModel;
 import org.rnnscore.model.UsageException;
@@ -251,7 +252,7 @@ public final class ScoreJob {
     }
     if (!missing.isEmpty()) {
       throw new InputDataException(from + ": --initial-state-from lacks column(s) " + missing + " (the input has "
-          + String.join(", ", states.columns()) + "); write them with --emit-state using this model");
+          + Messages.list(states.columns()) + "); write them with --emit-state using this model");
     }
     if (!state.force() && provenance != null) {
       String made = null;

@@ -272,6 +272,23 @@ class ScoreJobTest {
   }
 
   @Test
+  void run_missingFeaturesColumnOfAWideInput_listsTheFirstColumnsAndACount() {
+    String input = dir.resolve("wide").toString();
+    StringBuilder select = new StringBuilder("SELECT 1L AS id");
+    for (int c = 0; c < 30; c++) {
+      select.append(", 0 AS c").append(c);
+    }
+    spark.sql(select.toString()).write().parquet(input);
+
+    InputDataException e = assertThrows(InputDataException.class,
+        () -> ScoreJob.run(spark, TestModels.random(1, 3, 2, 1), options(input, 3)));
+
+    assertEquals(input + ": column 'features' not found; the input has columns id: bigint, c0: int, c1: int, c2: int,"
+        + " c3: int, c4: int, c5: int, c6: int, c7: int, c8: int and 21 more (31 in all). Name the sequence column with"
+        + " --features-col", e.getMessage());
+  }
+
+  @Test
   void run_nullKeyInSecondFile_badRowNamedByItsFileAndIndexThere() throws Exception {
     String input = dir.resolve("in").toString();
     StructType schema = new StructType(new StructField[] {field("id", DataTypes.LongType),
