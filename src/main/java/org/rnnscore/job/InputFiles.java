@@ -77,6 +77,10 @@ final class InputFiles {
     if (layout.otherDir() != null) {
       reader = reader.option("recursiveFileLookup", "true");
     }
+    Path base = partitionBase(matches);
+    if (base != null) {
+      reader = reader.option("basePath", base.toString()); // a glob over day=* keeps its day column
+    }
     try {
       return reader.parquet(location);
     } catch (Exception e) { // AnalysisException and SparkException: checked to javac, undeclared by Scala
@@ -92,6 +96,17 @@ final class InputFiles {
       }
       throw new InputDataException(location + ": not a readable Parquet dataset: " + firstLine(e.getMessage()), e);
     }
+  }
+
+  /** The one parent of matched partition directories ({@code in/day=*}), or null. */
+  private static Path partitionBase(List<Path> matches) {
+    Path parent = matches.get(0).getParent();
+    for (Path match : matches) {
+      if (!match.getName().contains("=") || !match.getParent().equals(parent)) {
+        return null;
+      }
+    }
+    return parent;
   }
 
   /** Every visible file under the matches, and one partition-style and one other subdirectory, if any. */
