@@ -186,13 +186,14 @@ final class InputFiles {
   /**
    * The input error a failure stands for when Spark could not read or decode a file (its
    * FAILED_READ_FILE condition, on the driver or from a task), naming the file; null for other
-   * failures, and for read errors of the transport kind (a retry can fix those: exit 5).
+   * failures, for rnnscore's own errors, and for read errors of the transport kind (a retry can
+   * fix those: exit 5).
    */
   static InputDataException corruptFile(Throwable failure) {
     for (Throwable current = failure; current != null; current = current.getCause() == current ? null
         : current.getCause()) {
-      if (current instanceof InputDataException own) {
-        return own;
+      if (current instanceof org.rnnscore.model.RnnScoreException) {
+        return null; // already rnnscore's own error (a bad row, a corrupt file found earlier): left as it is
       }
       if (!(current instanceof SparkThrowable spark) || spark.getCondition() == null
           || !spark.getCondition().startsWith("FAILED_READ_FILE")) {
