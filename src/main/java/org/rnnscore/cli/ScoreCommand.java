@@ -10,6 +10,7 @@ import org.rnnscore.job.BadRowCensus;
 import org.rnnscore.job.BadRowPolicy;
 import org.rnnscore.kernel.Nd4jRuntime;
 import org.rnnscore.job.ModelLoader;
+import org.rnnscore.job.PathGuards;
 import org.rnnscore.job.ScoreJob;
 import org.rnnscore.job.ScoreOptions;
 import org.rnnscore.job.EventGrouping;
@@ -163,8 +164,13 @@ final class ScoreCommand implements Callable<Integer> {
     SparkSession spark = null;
     ModelLoader.Loaded loaded = null;
     ScoreJob.Result result = null;
+    StateOptions stateOptions = new StateOptions(emitState, initialStateFrom, forceState);
     try {
+      PathGuards.requirePersistentCatalog(outputTable, PathGuards.sparkConf(sparkOptions.conf));
       spark = SparkSessions.start("rnnscore score", sparkOptions.master, sparkOptions.conf, chosenBackend);
+      // Every path checked before any work; at merge: before Spark, with the Spark-less Hadoop Configuration.
+      PathGuards.check(spark.sparkContext().hadoopConfiguration(),
+          PathGuards.Request.forScore(options, policy, stateOptions, metrics));
       if (!quiet && spark.sparkContext().uiWebUrl().isDefined()) {
         err.println("rnnscore: Spark UI at " + spark.sparkContext().uiWebUrl().get());
       }
@@ -174,7 +180,7 @@ final class ScoreCommand implements Callable<Integer> {
           RnnScoreCli.version(), String.join(" ", spec.commandLine().getParseResult().originalArgs()));
       ScoreJob.Progress progress = quiet ? ScoreJob.NO_PROGRESS : new ProgressLine(err, 5000);
       result = ScoreJob.run(spark, scored, options, policy, provenance, progress,
-          new StateOptions(emitState, initialStateFrom, forceState), EventGrouping.of(groupBy, orderBy));
+          stateOptions, EventGrouping.of(groupBy, orderBy));
       err.printf(Locale.ROOT, "rnnscore: scored N=%d rows in %.2f s (%.0f rows/s); model %s%n", result.rowsScored(),
           result.wallMillis() / 1000.0, result.rowsPerSecond(), scored.dimensionsText());
       if (policy.quarantine()) {

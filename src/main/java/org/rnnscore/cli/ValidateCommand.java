@@ -4,6 +4,7 @@ import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
 import org.rnnscore.job.BadRowCensus;
+import org.rnnscore.job.PathGuards;
 import org.rnnscore.job.ScoreOptions;
 import org.rnnscore.job.SparkSessions;
 import org.rnnscore.job.ValidateJob;
@@ -37,16 +38,40 @@ final class ValidateCommand implements Callable<Integer> {
   @Option(names = "--key", paramLabel = "COL", description = "As for score.")
   String key;
 
+  // The output side of the score run to come: checked as score checks it (paths, mode, layout), nothing written.
+  @Option(names = "--output", paramLabel = "PATH", description = "As for score: checked, not written.")
+  String output;
+
+  @Option(names = "--rejects", paramLabel = "PATH", description = "As for score: checked, not written.")
+  String rejects;
+
+  @Option(names = "--initial-state-from", paramLabel = "PATH", description = "As for score: must match something.")
+  String initialStateFrom;
+
+  @Option(names = "--metrics", paramLabel = "FILE", description = "As for score: its directory is checked.")
+  java.nio.file.Path metrics;
+
+  @Option(names = "--mode", paramLabel = "MODE", defaultValue = "error",
+      description = "As for score: in error mode an existing --output or --rejects is refused.")
+  String mode;
+
+  @Option(names = "--partition-by", paramLabel = "COL", description = "As for score: must be an output column.")
+  String partitionBy;
+
   @Mixin
   SparkOptions sparkOptions;
 
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
+    ScoreOptions.WriteMode writeMode = Modes.parse(mode);
     SparkSession spark = SparkSessions.start("rnnscore validate", sparkOptions.master, sparkOptions.conf);
     try {
+      PathGuards.check(spark.sparkContext().hadoopConfiguration(), new PathGuards.Request(input, output, rejects,
+          initialStateFrom, null, metrics, writeMode, false));
+      // Hook: the lock and partition-layout checks of the commit go here, on the same --output and --mode.
       RnnModel model = modelOptions.load(spark.sparkContext().hadoopConfiguration());
-      ValidateJob.Report report = ValidateJob.run(spark, model, input, featuresColumn, timesteps, key);
+      ValidateJob.Report report = ValidateJob.run(spark, model, input, featuresColumn, timesteps, key, partitionBy);
       out.printf("input: %s: %d rows; sequence column '%s' %s; key %s%n", input, report.rows(), featuresColumn,
           report.sequenceType(), report.keyColumn() == null ? "(none: rows named by position)"
               : "'" + report.keyColumn() + "'");

@@ -84,6 +84,7 @@ public final class ModelLoader {
   }
 
   static byte[] readAll(String location, String option, Configuration hadoopConf) {
+    PathGuards.requireNoColon(option, location);
     Path path = new Path(location);
     try {
       FileSystem fs = path.getFileSystem(hadoopConf);
@@ -95,6 +96,11 @@ public final class ModelLoader {
       }
       if (status.isDirectory()) {
         throw new UsageException(option + " " + location + " is a directory, expected a .h5, .keras or .npz file");
+      }
+      if (!status.isFile() || !isRegularLocalFile(fs, path)) {
+        // Opening a FIFO blocks until a writer comes (forever); Hadoop's local status calls it a file.
+        throw new ModelFormatException(location + ": not a regular file (a FIFO, device or socket); " + option
+            + " must name a .h5, .keras or .npz file");
       }
       if (status.getLen() > MAX_MODEL_BYTES) {
         throw new ModelFormatException(location + ": the file has " + status.getLen() + " bytes, more than the "
@@ -112,5 +118,14 @@ public final class ModelLoader {
     } catch (IOException e) {
       throw new UsageException(option + " " + location + " cannot be read: " + e.getMessage(), e);
     }
+  }
+
+  /** On the local filesystem, whether the file is a regular one (not a FIFO, device or socket); elsewhere true. */
+  private static boolean isRegularLocalFile(FileSystem fs, Path path) {
+    java.net.URI uri = fs.makeQualified(path).toUri();
+    if (!"file".equals(uri.getScheme())) {
+      return true;
+    }
+    return java.nio.file.Files.isRegularFile(java.nio.file.Paths.get(uri));
   }
 }

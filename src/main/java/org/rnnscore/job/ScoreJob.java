@@ -103,20 +103,34 @@ public final class ScoreJob {
   /** @param grouping null, or how to build sequences from one-row-per-event input */
   public static Result run(SparkSession spark, RnnModel model, ScoreOptions options, BadRowPolicy policy,
       Provenance provenance, Progress progress, StateOptions state, EventGrouping grouping) {
+    try {
+      return runChecked(spark, model, options, policy, provenance, progress, state, grouping);
+    } catch (Exception e) { // Spark's checked exceptions too, undeclared by Scala: none may escape unclassified
+      InputDataException corrupt = InputFiles.corruptFile(e);
+      if (corrupt != null) {
+        throw corrupt;
+      }
+      if (e instanceof RuntimeException) {
+        throw (RuntimeException) e;
+      }
+      throw new IllegalStateException(e.getMessage(), e);
+    }
+  }
+
+  private static Result runChecked(SparkSession spark, RnnModel model, ScoreOptions options, BadRowPolicy policy,
+      Provenance provenance, Progress progress, StateOptions state, EventGrouping grouping) {
     long start = System.nanoTime();
     Configuration hadoopConf = spark.sparkContext().hadoopConfiguration();
+    String tableLocation = null;
     if (options.outputTable() != null) {
       if (options.mode() == ScoreOptions.WriteMode.ERROR && spark.catalog().tableExists(options.outputTable())) {
         throw new UsageException("--output-table " + options.outputTable()
             + " already exists; choose another table or pass --mode overwrite to replace it");
       }
-    } else {
-      OutputPaths.checkWritable(options.output(), options.mode(), hadoopConf);
+      tableLocation = tableLocation(spark, options.outputTable());
     }
-    if (policy.quarantine()) {
-      OutputPaths.checkWritable(policy.rejects(), options.mode(), hadoopConf);
-    }
-    Dataset<Row> input = readInput(spark, options.input(), hadoopConf);
+    PathGuards.check(hadoopConf, PathGuards.Request.of(options, policy, state, tableLocation));
+    Dataset<Row> input = readInput(spark, "--input", options.input(), hadoopConf);
     if (grouping != null) {
       input = grouping.apply(input, options.featuresColumn(), options.input()); // a row per key: no source row
     } else {
@@ -240,7 +254,7 @@ public final class ScoreJob {
           + " has no " + (key == null ? "'id'" : "'" + key + "'") + " column, name the key with --key");
     }
     String from = state.initialFrom();
-    Dataset<Row> states = readInput(spark, from, hadoopConf);
+    Dataset<Row> states = readInput(spark, "--initial-state-from", from, hadoopConf);
     List<String> missing = new ArrayList<>();
     for (String name : columns.names()) {
       if (!Arrays.asList(states.columns()).contains(name)) {
@@ -334,21 +348,36 @@ public final class ScoreJob {
         ((BadRowException) cause).code(), ((BadRowException) cause).reason());
   }
 
-  static Dataset<Row> readInput(SparkSession spark, String location, Configuration hadoopConf) {
-    Path in = new Path(location);
+  /** The input as one dataset: see {@link InputFiles} for globs, nested directories and differing schemas. */
+  static Dataset<Row> readInput(SparkSession spark, String option, String location, Configuration hadoopConf) {
+    return InputFiles.read(spark, option, location, hadoopConf);
+  }
+
+  /**
+   * Where the table's files are: an existing table's location from the catalog, else the
+   * session catalog's default for a managed table (the warehouse directory, {@code db.db/} for a
+   * database other than default).
+   */
+  private static String tableLocation(SparkSession spark, String table) {
     try {
-      FileSystem fs = in.getFileSystem(hadoopConf);
-      if (!fs.exists(in)) {
-        throw new UsageException("--input " + location + " does not exist");
+      if (spark.catalog().tableExists(table)) {
+        for (Row row : spark.sql("DESCRIBE TABLE EXTENDED " + table).collectAsList()) {
+          if ("Location".equals(row.getString(0))) {
+            return row.getString(1);
+          }
+        }
+        return null;
       }
-    } catch (IOException e) {
-      throw new UsageException("--input " + location + " cannot be read: " + e.getMessage(), e);
+    } catch (RuntimeException e) {
+      return null; // not every catalog describes a location; the guard then skips the table
     }
-    try {
-      return spark.read().parquet(location);
-    } catch (Exception e) {
-      // Spark throws AnalysisException (checked to javac, undeclared by Scala) for unreadable footers.
-      throw new InputDataException(location + ": not a readable Parquet dataset: " + e.getMessage(), e);
+    String warehouse = spark.conf().get("spark.sql.warehouse.dir", "spark-warehouse");
+    int dot = table.lastIndexOf('.');
+    String database = dot < 0 ? "default" : table.substring(0, dot);
+    String name = table.substring(dot + 1);
+    if (database.contains(".")) {
+      return null; // CATALOG.db.table: the catalog decides where, and keeps staging out of it
     }
+    return database.equals("default") ? warehouse + "/" + name : warehouse + "/" + database + ".db/" + name;
   }
 }

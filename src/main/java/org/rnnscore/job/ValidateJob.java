@@ -5,6 +5,7 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.rnnscore.model.InputDataException;
 import org.rnnscore.model.RnnModel;
 
 /**
@@ -24,11 +25,35 @@ public final class ValidateJob {
 
   public static Report run(SparkSession spark, RnnModel model, String input, String featuresColumn, int timesteps,
       String keyColumn) {
+    return run(spark, model, input, featuresColumn, timesteps, keyColumn, null);
+  }
+
+  /**
+   * @param partitionBy the --partition-by column score would use (checked to be an output column), or null
+   */
+  public static Report run(SparkSession spark, RnnModel model, String input, String featuresColumn, int timesteps,
+      String keyColumn, String partitionBy) {
+    try {
+      return census(spark, model, input, featuresColumn, timesteps, keyColumn, partitionBy);
+    } catch (Exception e) { // Spark's checked exceptions too
+      InputDataException corrupt = InputFiles.corruptFile(e);
+      if (corrupt != null) {
+        throw corrupt;
+      }
+      if (e instanceof RuntimeException) {
+        throw (RuntimeException) e;
+      }
+      throw new IllegalStateException(e.getMessage(), e);
+    }
+  }
+
+  private static Report census(SparkSession spark, RnnModel model, String input, String featuresColumn,
+      int timesteps, String keyColumn, String partitionBy) {
     Configuration hadoopConf = spark.sparkContext().hadoopConfiguration();
-    Dataset<Row> data = SourceColumns.attach(ScoreJob.readInput(spark, input, hadoopConf));
+    Dataset<Row> data = SourceColumns.attach(ScoreJob.readInput(spark, "--input", input, hadoopConf));
     ScoreOptions options = new ScoreOptions(input, "(validate writes nothing)", featuresColumn, timesteps, null,
         ScoreOptions.DEFAULT_PREDICTION_COLUMN, keyColumn, ScoreOptions.WriteMode.ERROR,
-        ScoreOptions.DEFAULT_BATCH_SIZE);
+        ScoreOptions.DEFAULT_BATCH_SIZE, 0, partitionBy);
     InputPlan plan = InputPlan.of(data, input, options, model);
     Map<String, Long> bad = BadRowCensus.countByCode(BadRowCensus.rejects(spark, plan));
     String type = data.schema().apply(plan.layout().featuresColumn()).dataType().simpleString();
