@@ -63,7 +63,7 @@ class StandaloneClusterIT {
   private record Started(String name, Process process, Path log) {}
 
   @Test
-  @Timeout(value = 290, unit = TimeUnit.SECONDS)
+  @Timeout(value = 360, unit = TimeUnit.SECONDS)
   void score_onStandaloneClusterWithTwoWorkers_matchesLocalModePredictions() throws Exception {
     assertTrue(Files.isDirectory(SPARK_HOME.resolve("jars")), SPARK_HOME + "/jars was not built (mvn package)");
     assertTrue(Files.isRegularFile(CLUSTER_JAR), CLUSTER_JAR + " was not built (mvn package)");
@@ -163,7 +163,8 @@ class StandaloneClusterIT {
     List<String> args = new ArrayList<>(submitOptions(masterUrl));
     // Before the jar, the last of the options.
     args.addAll(args.size() - 1, List.of("--conf", "spark.eventLog.enabled=true",
-        "--conf", "spark.eventLog.dir=" + events.toUri()));
+        "--conf", "spark.eventLog.dir=" + events.toUri(), "--conf", "spark.eventLog.rolling.enabled=false",
+        "--conf", "spark.eventLog.compress=false"));
     args.addAll(List.of("score", "--model", SAMPLE.resolve("model.h5").toString(), "--input", input.toString(),
         "--output", dir.resolve("bad-out").toString()));
     Started submit = start("submit-bad-row", "org.apache.spark.deploy.SparkSubmit", args.toArray(new String[0]));
@@ -175,8 +176,8 @@ class StandaloneClusterIT {
     assertTrue(log.contains("row id=57: timestep 0 has 2 features, model expects 3 (wrong_width); the input has 1"
         + " bad row in all"), tail(submit.log()));
     List<Integer> attempts = new ArrayList<>();
-    try (java.util.stream.Stream<Path> files = Files.list(events)) {
-      for (Path file : files.toList()) {
+    try (java.util.stream.Stream<Path> files = Files.walk(events)) {
+      for (Path file : files.filter(Files::isRegularFile).toList()) {
         for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
           JsonNode event = JSON.readTree(line);
           if (event.path("Event").asText().equals("SparkListenerTaskStart")) {
