@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.stream.Collectors;
 import org.apache.spark.sql.SparkSession;
 import org.rnnscore.job.ModelLoader;
+import org.rnnscore.job.Redaction;
 import org.rnnscore.job.ScoreJob;
 import org.rnnscore.kernel.Nd4jRuntime;
 import org.rnnscore.model.UsageException;
@@ -21,12 +22,19 @@ final class MetricsReport {
 
   static Map<String, Object> of(String status, Throwable failure, ScoreJob.Result result, ModelLoader.Loaded model,
       SparkSession spark, long wallMillis) {
+    return of(status, failure, result, model, spark, wallMillis, Redaction.NONE);
+  }
+
+  /** @param redaction hides secret --conf values in the error and its detail */
+  static Map<String, Object> of(String status, Throwable failure, ScoreJob.Result result, ModelLoader.Loaded model,
+      SparkSession spark, long wallMillis, Redaction redaction) {
     Map<String, Object> report = new LinkedHashMap<>();
     report.put("status", status);
     if (failure != null) {
       Failures.Outcome outcome = Failures.classify(failure);
-      report.put("error", outcome.message());
+      report.put("error", redaction.redact(outcome.message()));
       report.put("exit_code", outcome.code().code());
+      report.put("error_detail", redaction.redact(Failures.stackTrace(failure)));
     }
     report.put("rows_in", result == null ? null : result.rowsIn());
     report.put("rows_scored", result == null ? null : result.rowsScored());
@@ -58,6 +66,33 @@ final class MetricsReport {
     return report;
   }
 
+  /**
+   * Checks, before any work, that {@code path} can be written: its directory exists or can be
+   * made, and a file can be created in it (a read-only filesystem, a parent that is a file).
+   *
+   * @throws UsageException when it cannot, naming --metrics, the path and why
+   */
+  static void probe(Path path) {
+    Path file = path.toAbsolutePath();
+    if (Files.isDirectory(file)) {
+      throw new UsageException("--metrics " + path + " is a directory, expected a file to write");
+    }
+    Path parent = file.getParent();
+    Path existing = parent;
+    while (existing != null && !Files.exists(existing)) {
+      existing = existing.getParent();
+    }
+    if (existing != null && !Files.isDirectory(existing)) {
+      throw new UsageException("--metrics " + path + " cannot be written: " + existing + " is a file, not a directory");
+    }
+    try {
+      Files.createDirectories(parent);
+      Files.delete(Files.createTempFile(parent, "." + file.getFileName() + ".rnnscore-probe-", ""));
+    } catch (IOException | SecurityException e) {
+      throw new UsageException("--metrics " + path + " cannot be written: " + e, e);
+    }
+  }
+
   static void write(Path path, Map<String, Object> report) {
     try {
       if (path.toAbsolutePath().getParent() != null) {
@@ -70,7 +105,7 @@ final class MetricsReport {
   }
 
   static List<String> keys() {
-    return List.of("status", "error", "exit_code", "rows_in", "rows_scored", "rows_rejected", "rejects_by_reason",
+    return List.of("status", "error", "exit_code", "error_detail", "rows_in", "rows_scored", "rows_rejected", "rejects_by_reason",
         "batches", "wall_seconds", "rows_per_second", "backend", "model", "spark");
   }
 }

@@ -3,6 +3,9 @@ package org.rnnscore.cli;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.SparkConf;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
 import java.nio.file.Path;
@@ -11,6 +14,7 @@ import org.rnnscore.job.BadRowPolicy;
 import org.rnnscore.kernel.Nd4jRuntime;
 import org.rnnscore.job.ModelLoader;
 import org.rnnscore.job.PathGuards;
+import org.rnnscore.job.Redaction;
 import org.rnnscore.job.ScoreJob;
 import org.rnnscore.job.ScoreOptions;
 import org.rnnscore.job.EventGrouping;
@@ -89,8 +93,9 @@ final class ScoreCommand implements Callable<Integer> {
   @Option(names = "--rejects", paramLabel = "PATH", description = "Where quarantined rows go (Parquet).")
   String rejects;
 
+  // Descriptions are format strings to picocli: %% is a percent sign.
   @Option(names = "--max-bad-rows", paramLabel = "N|N%",
-      description = "With quarantine, fail (writing nothing) when more rows than N, or than N% of them, are bad.")
+      description = "With quarantine, fail (writing nothing) when more rows than N, or than N%% of them, are bad.")
   String maxBadRows;
 
   @Option(names = "--output-files", paramLabel = "N", defaultValue = "0",
@@ -144,6 +149,42 @@ final class ScoreCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    long start = System.nanoTime();
+    Redaction redaction = Redaction.of(sparkOptions.conf);
+    Run run = new Run();
+    Map<String, Object> report;
+    try {
+      report = score(run, redaction, start);
+    } catch (Throwable e) { // also Spark's checked exceptions, which Scala throws undeclared
+      if (run.metricsWritable) {
+        writeMetrics(MetricsReport.of("failed", e, run.result, run.loaded, run.spark, millisSince(start), redaction),
+            false);
+      }
+      throw e;
+    } finally {
+      if (run.spark != null) {
+        run.spark.stop();
+      }
+    }
+    // After the commit: a report that cannot be written is a warning, never a failed run.
+    writeMetrics(report, true);
+    return ExitCode.OK.code();
+  }
+
+  /** What a run has got so far, for the metrics of a run that fails midway. */
+  private static final class Run {
+    boolean metricsWritable;
+    SparkSession spark;
+    ModelLoader.Loaded loaded;
+    ScoreJob.Result result;
+  }
+
+  /** Checks everything that needs no Spark, then starts Spark and scores; returns the metrics to write. */
+  private Map<String, Object> score(Run run, Redaction redaction, long start) {
+    if (metrics != null) {
+      MetricsReport.probe(metrics);
+    }
+    run.metricsWritable = true;
     if (output == null && outputTable == null) {
       throw new UsageException("give --output PATH or --output-table DB.TABLE");
     }
@@ -160,45 +201,41 @@ final class ScoreCommand implements Callable<Integer> {
     Activation recurrentOverride = Activations.parse("--activation", activation);
     Activation outputOverride = Activations.parse("--output-activation", outputActivation);
     PrintWriter err = spec.commandLine().getErr();
-    long start = System.nanoTime();
-    SparkSession spark = null;
-    ModelLoader.Loaded loaded = null;
-    ScoreJob.Result result = null;
+
+    // Fail fast: the model and the paths are checked with the Hadoop settings the job will have
+    // (spark-defaults, --conf spark.hadoop.*), before a SparkContext costs its seconds.
+    SparkConf sparkConf = SparkSessions.conf("rnnscore score", sparkOptions.master, sparkOptions.conf, chosenBackend);
+    Configuration hadoopConf = SparkSessions.hadoopConfiguration(sparkConf);
+    run.loaded = modelOptions.loadWithProvenance(hadoopConf);
+    RnnModel scored = run.loaded.model().withActivations(recurrentOverride, outputOverride);
     StateOptions stateOptions = new StateOptions(emitState, initialStateFrom, forceState);
-    try {
-      PathGuards.requirePersistentCatalog(outputTable, PathGuards.sparkConf(sparkOptions.conf));
-      spark = SparkSessions.start("rnnscore score", sparkOptions.master, sparkOptions.conf, chosenBackend);
-      // Every path checked before any work; at merge: before Spark, with the Spark-less Hadoop Configuration.
-      PathGuards.check(spark.sparkContext().hadoopConfiguration(),
-          PathGuards.Request.forScore(options, policy, stateOptions, metrics));
-      if (!quiet && spark.sparkContext().uiWebUrl().isDefined()) {
-        err.println("rnnscore: Spark UI at " + spark.sparkContext().uiWebUrl().get());
-      }
-      loaded = modelOptions.loadWithProvenance(spark.sparkContext().hadoopConfiguration());
-      RnnModel scored = loaded.model().withActivations(recurrentOverride, outputOverride);
-      ScoreJob.Provenance provenance = new ScoreJob.Provenance(loaded.file(), loaded.sha256(),
-          RnnScoreCli.version(), String.join(" ", spec.commandLine().getParseResult().originalArgs()));
-      ScoreJob.Progress progress = quiet ? ScoreJob.NO_PROGRESS : new ProgressLine(err, 5000);
-      result = ScoreJob.run(spark, scored, options, policy, provenance, progress,
-          stateOptions, EventGrouping.of(groupBy, orderBy));
-      err.printf(Locale.ROOT, "rnnscore: scored N=%d rows in %.2f s (%.0f rows/s); model %s%n", result.rowsScored(),
-          result.wallMillis() / 1000.0, result.rowsPerSecond(), scored.dimensionsText());
-      if (policy.quarantine()) {
-        err.printf(Locale.ROOT, "rnnscore: %d rows read = %d scored + %d rejected to %s%s%n", result.rowsIn(),
-            result.rowsScored(), result.rowsRejected(), policy.rejects(), result.rejectsByCode().isEmpty() ? ""
-                : " (" + BadRowCensus.describe(result.rejectsByCode()) + ")");
-      }
-      err.flush();
-      writeMetrics("ok", null, result, loaded, spark, start);
-      return ExitCode.OK.code();
-    } catch (RuntimeException | Error e) {
-      writeMetrics("failed", e, result, loaded, spark, start);
-      throw e;
-    } finally {
-      if (spark != null) {
-        spark.stop();
-      }
+    PathGuards.requirePersistentCatalog(outputTable, PathGuards.sparkConf(sparkOptions.conf));
+    PathGuards.check(hadoopConf, PathGuards.Request.forScore(options, policy, stateOptions, metrics));
+
+    run.spark = SparkSessions.start(sparkConf);
+    SparkSession spark = run.spark;
+    if (!quiet && spark.sparkContext().uiWebUrl().isDefined()) {
+      err.println("rnnscore: Spark UI at " + spark.sparkContext().uiWebUrl().get());
     }
+    ScoreJob.Provenance provenance = new ScoreJob.Provenance(run.loaded.file(), run.loaded.sha256(),
+        RnnScoreCli.version(), redaction.redactArgs(spec.commandLine().getParseResult().originalArgs()));
+    ScoreJob.Progress progress = quiet ? ScoreJob.NO_PROGRESS : new ProgressLine(err, 5000);
+    ScoreJob.Result result = ScoreJob.run(spark, scored, options, policy, provenance, progress,
+        stateOptions, EventGrouping.of(groupBy, orderBy));
+    run.result = result;
+    err.printf(Locale.ROOT, "rnnscore: scored N=%d rows in %.2f s (%.0f rows/s); model %s%n", result.rowsScored(),
+        result.wallMillis() / 1000.0, result.rowsPerSecond(), scored.dimensionsText());
+    if (policy.quarantine()) {
+      err.printf(Locale.ROOT, "rnnscore: %d rows read = %d scored + %d rejected to %s%s%n", result.rowsIn(),
+          result.rowsScored(), result.rowsRejected(), policy.rejects(), result.rejectsByCode().isEmpty() ? ""
+              : " (" + BadRowCensus.describe(result.rejectsByCode()) + ")");
+    }
+    err.flush();
+    return MetricsReport.of("ok", null, result, run.loaded, spark, millisSince(start), redaction);
+  }
+
+  private static long millisSince(long start) {
+    return (System.nanoTime() - start) / 1_000_000;
   }
 
   /** Where a table's rows are scored before they go into the table, when --output is not given. */
@@ -207,11 +244,20 @@ final class ScoreCommand implements Callable<Integer> {
     return warehouse + "/.rnnscore-staging-" + table.replaceAll("[^A-Za-z0-9_.-]", "_");
   }
 
-  private void writeMetrics(String status, Throwable failure, ScoreJob.Result result, ModelLoader.Loaded loaded,
-      SparkSession spark, long start) {
-    if (metrics != null) {
-      MetricsReport.write(metrics, MetricsReport.of(status, failure, result, loaded, spark,
-          (System.nanoTime() - start) / 1_000_000));
+  /**
+   * @param committed the run's output is in place: a failed write is a warning, not an error
+   *     (either way, the run's own outcome stands)
+   */
+  private void writeMetrics(Map<String, Object> report, boolean committed) {
+    if (metrics == null) {
+      return;
+    }
+    try {
+      MetricsReport.write(metrics, report);
+    } catch (RuntimeException e) {
+      PrintWriter err = spec.commandLine().getErr();
+      err.println("rnnscore: warning: " + e.getMessage() + (committed ? "; the output was committed" : ""));
+      err.flush();
     }
   }
 }

@@ -10,7 +10,9 @@ final class SparkOptions {
       description = "Spark master (default: local[*], or what spark-submit set).")
   String master;
 
-  @Option(names = "--conf", paramLabel = "KEY=VALUE", mapFallbackValue = "",
-      description = "A Spark setting, passed to Spark as is (repeatable).")
+  // No fallback value: "--conf KEY" without "=" is a usage error naming --conf, not a setting of "".
+  @Option(names = "--conf", paramLabel = "KEY=VALUE",
+      description = "A Spark setting, passed to Spark as is (repeatable); values of secret-looking keys are"
+          + " redacted wherever rnnscore records them.")
   Map<String, String> conf = new LinkedHashMap<>();
 }

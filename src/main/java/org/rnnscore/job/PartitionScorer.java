@@ -31,6 +31,8 @@ final class PartitionScorer implements FlatMapFunction<Iterator<InternalRow>, In
   private static final long serialVersionUID = 1L;
   /** The Spark job-local property of the test-only failure hook. */
   static final String FAIL_ONCE = "rnnscore.test.failOnceInPartition";
+  /** Test-only system property: a task throws an OutOfMemoryError at its n-th batch (1-based). */
+  static final String OOM_AT_BATCH = "rnnscore.test.oomAtBatch";
 
   private final Broadcast<RnnModel> model;
   private final InputLayout layout;
@@ -41,6 +43,7 @@ final class PartitionScorer implements FlatMapFunction<Iterator<InternalRow>, In
   private final LongAccumulator batches;
   private final Nd4jRuntime.Backend backend;
   private final CollectionAccumulator<String> backendsUsed;
+  private final CollectionAccumulator<BadRowException> badRowsFound;
 
   /**
    * @param skipBadRows leave bad rows out (quarantine: they are written as rejects by the census)
@@ -49,6 +52,17 @@ final class PartitionScorer implements FlatMapFunction<Iterator<InternalRow>, In
   PartitionScorer(Broadcast<RnnModel> model, InputLayout layout, int batchSize, int threadsPerTask,
       boolean skipBadRows, LongAccumulator rowsScored, LongAccumulator batches, Nd4jRuntime.Backend backend,
       CollectionAccumulator<String> backendsUsed) {
+    this(model, layout, batchSize, threadsPerTask, skipBadRows, rowsScored, batches, backend, backendsUsed, null);
+  }
+
+  /**
+   * @param badRowsFound where a bad row is recorded, ending the partition, instead of thrown (see
+   *     {@link BadRowStop}); null to throw it
+   */
+  PartitionScorer(Broadcast<RnnModel> model, InputLayout layout, int batchSize, int threadsPerTask,
+      boolean skipBadRows, LongAccumulator rowsScored, LongAccumulator batches, Nd4jRuntime.Backend backend,
+      CollectionAccumulator<String> backendsUsed, CollectionAccumulator<BadRowException> badRowsFound) {
+    this.badRowsFound = badRowsFound;
     this.backend = backend;
     this.backendsUsed = backendsUsed;
     this.rowsScored = rowsScored;
@@ -84,6 +98,9 @@ final class PartitionScorer implements FlatMapFunction<Iterator<InternalRow>, In
     private java.util.List<float[][]> finalStates;
     private int count;
     private int next;
+    private int batchNumber;
+    /** A bad row was recorded: the partition ends here. */
+    private boolean stopped;
 
     Scoring(Iterator<InternalRow> input) {
       this.input = input;
@@ -185,6 +202,9 @@ final class PartitionScorer implements FlatMapFunction<Iterator<InternalRow>, In
     private void fillAndScore() {
       count = 0;
       next = 0;
+      if (stopped) {
+        return;
+      }
       int used = 0;
       while (count < batchSize && input.hasNext()) {
         InternalRow row = input.next();
@@ -195,7 +215,8 @@ final class PartitionScorer implements FlatMapFunction<Iterator<InternalRow>, In
           if (skipBadRows) {
             continue;
           }
-          throw bad;
+          stopAt(bad);
+          return;
         }
         if (layout.firstInitialStateOrdinal() >= 0) {
           try {
@@ -204,7 +225,8 @@ final class PartitionScorer implements FlatMapFunction<Iterator<InternalRow>, In
             if (skipBadRows) {
               continue;
             }
-            throw bad;
+            stopAt(bad);
+            return;
           }
         }
         Object[] out = new Object[keptCount + 1 + (layout.emitState() ? states.names().size() : 0)];
@@ -230,18 +252,48 @@ final class PartitionScorer implements FlatMapFunction<Iterator<InternalRow>, In
         pass = new ForwardPass(model.value());
         k = pass.model().outputWidth();
       }
-      // Rows of different lengths share the batch: the kernel packs them by length.
-      if (stateful) {
-        ForwardPass.Result result = pass.scoreWithState(reader.values(), offsets, lengths, count, initialStates());
-        predictions = result.predictions();
-        finalStates = result.finalStates();
-      } else {
-        predictions = pass.score(reader.values(), offsets, lengths, count);
+      batchNumber++;
+      try {
+        injectedOutOfMemory();
+        // Rows of different lengths share the batch: the kernel packs them by length.
+        if (stateful) {
+          ForwardPass.Result result = pass.scoreWithState(reader.values(), offsets, lengths, count, initialStates());
+          predictions = result.predictions();
+          finalStates = result.finalStates();
+        } else {
+          predictions = pass.score(reader.values(), offsets, lengths, count);
+        }
+      } catch (OutOfMemoryError oom) {
+        SparkEnv env = SparkEnv.get();
+        throw new ScoringOutOfMemoryException("out of memory on executor " + (env == null ? "?" : env.executorId())
+            + " scoring a batch of " + count + " rows (" + oom.getMessage() + "): lower --batch-size (now "
+            + batchSize + ") or give the executors more memory (spark.executor.memory,"
+            + " spark.executor.memoryOverhead; in local mode RNNSCORE_JAVA_OPTS=-Xmx...)");
       }
       // For the progress line only: a retried task counts again (the report counts the output).
       rowsScored.add(count);
       batches.add(1);
       injectedFailure();
+    }
+
+    /**
+     * A bad row in fail mode: thrown, or (with {@link BadRowStop}) recorded, ending the partition
+     * without a task failure that Spark would retry. The batch so far is dropped: the run fails.
+     */
+    private void stopAt(BadRowException bad) {
+      if (badRowsFound == null) {
+        throw bad;
+      }
+      badRowsFound.add(bad);
+      stopped = true;
+      count = 0;
+    }
+
+    /** Test-only hook: with the system property {@value #OOM_AT_BATCH} = n, batch n runs out of memory. */
+    private void injectedOutOfMemory() {
+      if (batchNumber == Integer.getInteger(OOM_AT_BATCH, -1)) {
+        throw new OutOfMemoryError("Java heap space (rnnscore test hook " + OOM_AT_BATCH + "=" + batchNumber + ")");
+      }
     }
 
     /**

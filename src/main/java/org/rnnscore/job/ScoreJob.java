@@ -150,9 +150,10 @@ public final class ScoreJob {
     LongAccumulator scoredSoFar = spark.sparkContext().longAccumulator("rnnscore rows scored");
     LongAccumulator batches = spark.sparkContext().longAccumulator("rnnscore batches");
     CollectionAccumulator<String> backendsUsed = spark.sparkContext().collectionAccumulator("rnnscore backends");
+    BadRowStop badRows = policy.quarantine() ? BadRowStop.NONE : new BadRowStop(spark);
     JavaRDD<InternalRow> scored = rows.mapPartitions(new PartitionScorer(broadcast, plan.layout(),
         options.batchSize(), threadsPerTask, policy.quarantine(), scoredSoFar, batches, options.backend(),
-        backendsUsed));
+        backendsUsed, badRows.accumulator()));
     StructType schema = plan.outputSchema();
     if (provenance != null) {
       StructField[] fields = schema.fields().clone();
@@ -188,22 +189,25 @@ public final class ScoreJob {
         }
       }
       commit = OutputCommit.begin(options.output(), hadoopConf);
+      badRows.watch();
       if (options.partitionBy() != null) {
         output.write().mode(SaveMode.ErrorIfExists).partitionBy(options.partitionBy()).parquet(commit.stagingPath());
       } else {
         output.write().mode(SaveMode.ErrorIfExists).parquet(commit.stagingPath());
       }
+      badRows.throwIfRecorded();
       // Counted from the staged files (the ones committed), not from task-side counters that a
       // retried task would count twice.
       written = spark.read().parquet(commit.stagingPath()).count();
     } catch (Throwable e) { // Spark's SparkException is checked to javac but undeclared by Scala
+      badRows.close(); // the census below must not run in the cancelled job group
       if (commit != null) {
         commit.abort();
       }
       if (rejectsCommit != null) {
         rejectsCommit.abort();
       }
-      Throwable reported = withCensus(spark, plan, e);
+      Throwable reported = withCensus(spark, plan, badRows.explain(e));
       if (reported instanceof RuntimeException) {
         throw (RuntimeException) reported;
       }
@@ -212,6 +216,7 @@ public final class ScoreJob {
       }
       throw new IllegalStateException(reported.getMessage(), reported); // a checked SparkException
     } finally {
+      badRows.close();
       broadcast.destroy();
       progress.finished();
     }

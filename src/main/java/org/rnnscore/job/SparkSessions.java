@@ -1,13 +1,20 @@
 package org.rnnscore.job;
 
 import java.util.Map;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.SparkConf;
+import org.apache.spark.deploy.SparkHadoopUtil;
 import org.apache.spark.sql.SparkSession;
 import org.rnnscore.kernel.Nd4jRuntime;
+import org.rnnscore.model.UsageException;
 
 /**
  * Starts the Spark session a command runs in. Local mode ({@code local[*]}) unless --master or
  * spark-submit named a master; the user's --conf pairs win over rnnscore's defaults.
+ *
+ * <p>{@link #conf} and {@link #hadoopConfiguration} come apart from {@link #start(SparkConf)} so
+ * that a command can read its model and check its paths, with the Hadoop settings the job will
+ * have, before it pays for a SparkContext.
  */
 public final class SparkSessions {
   private SparkSessions() {}
@@ -16,12 +23,19 @@ public final class SparkSessions {
     return start(appName, master, conf, Nd4jRuntime.Backend.AUTO);
   }
 
+  public static SparkSession start(String appName, String master, Map<String, String> conf,
+      Nd4jRuntime.Backend backend) {
+    return start(conf(appName, master, conf, backend));
+  }
+
   /**
+   * The settings a session will start with: spark-defaults and {@code spark.*} system properties
+   * (spark-submit's), rnnscore's defaults, then the user's --conf pairs.
+   *
    * @param backend for CPU or CUDA, executors get the ND4J backend priority environment variables
    *     that make ND4J load that backend (the launcher sets them for a local driver)
    */
-  public static SparkSession start(String appName, String master, Map<String, String> conf,
-      Nd4jRuntime.Backend backend) {
+  public static SparkConf conf(String appName, String master, Map<String, String> conf, Nd4jRuntime.Backend backend) {
     SparkConf sparkConf = new SparkConf(true);
     if (backend != Nd4jRuntime.Backend.AUTO) {
       boolean gpu = backend == Nd4jRuntime.Backend.CUDA;
@@ -40,9 +54,40 @@ public final class SparkSessions {
     sparkConf.setIfMissing("spark.sql.parquet.outputTimestampType", "TIMESTAMP_MICROS");
     // No _SUCCESS-less surprises: the marker is what downstream schedulers wait for.
     sparkConf.setIfMissing("spark.hadoop.mapreduce.fileoutputcommitter.marksuccessfuljobs", "true");
+    // Spark's UI, event log and its own log lines hide the values rnnscore hides (credentials too).
+    sparkConf.setIfMissing("spark.redaction.regex", Redaction.KEY_PATTERN.pattern());
     for (Map.Entry<String, String> e : conf.entrySet()) {
       sparkConf.set(e.getKey(), e.getValue());
     }
-    return SparkSession.builder().config(sparkConf).getOrCreate();
+    return sparkConf;
+  }
+
+  /**
+   * The Hadoop configuration a SparkContext made from {@code conf} would have: the cluster's
+   * *-site.xml, {@code spark.hadoop.*} with the prefix stripped, S3 credentials from the
+   * environment. Spark's own logic ({@code SparkHadoopUtil}), without starting Spark.
+   */
+  public static Configuration hadoopConfiguration(SparkConf conf) {
+    return SparkHadoopUtil.get().newConfiguration(conf);
+  }
+
+  /**
+   * @throws UsageException for a master URL Spark cannot parse, or settings it refuses to start
+   *     with (exit 2, naming the option, rather than a retryable "Spark failure")
+   */
+  public static SparkSession start(SparkConf sparkConf) {
+    try {
+      return SparkSession.builder().config(sparkConf).getOrCreate();
+    } catch (Throwable e) { // SparkException is checked to javac but undeclared by Scala
+      String message = String.valueOf(e.getMessage());
+      if (message.toLowerCase(java.util.Locale.ROOT).contains("master url")) {
+        throw new UsageException("--master " + sparkConf.get("spark.master") + ": Spark cannot parse this master URL;"
+            + " expected local[*], local[N], local[N,F], spark://HOST:PORT, yarn or k8s://https://HOST:PORT", e);
+      }
+      if (e instanceof IllegalArgumentException) {
+        throw new UsageException("Spark refused its settings (--master, --conf, spark-defaults): " + message, e);
+      }
+      throw e;
+    }
   }
 }

@@ -31,10 +31,34 @@ class FailuresTest {
   }
 
   @Test
-  void classify_sparkFailureOfItsOwn_code5WithFirstLine() {
+  void classify_sparkFailureOfItsOwn_code5WithFirstLineAndAdvice() {
     Failures.Outcome outcome = Failures.classify(new SparkException("Job aborted: executor lost\nmore lines"));
     assertEquals(ExitCode.SPARK_JOB, outcome.code());
-    assertEquals("Spark job failed: Job aborted: executor lost", outcome.message());
+    assertEquals("Spark job failed: Job aborted: executor lost (a retry may succeed; --verbose shows Spark's log)",
+        outcome.message());
+    assertEquals(false, outcome.showTrace());
+  }
+
+  @Test
+  void classify_lostExecutorOrIoError_code5() {
+    assertEquals(ExitCode.SPARK_JOB, Failures.classify(new SparkException("Job aborted due to stage failure: Task 3"
+        + " in stage 2.0 failed 4 times, most recent failure: Lost task 3.3: ExecutorLostFailure (executor 7 exited"
+        + " caused by one of the running tasks) Reason: Container killed")).code());
+    assertEquals(ExitCode.SPARK_JOB, Failures.classify(new SparkException("Job aborted due to stage failure: x",
+        new java.io.IOException("No space left on device"))).code());
+    assertEquals("I/O error: java.io.IOException: connection reset (a retry may succeed; --verbose shows Spark's"
+        + " log)", Failures.classify(new java.io.UncheckedIOException(new java.io.IOException("connection reset")))
+        .message());
+  }
+
+  @Test
+  void classify_taskThatThrewABug_internalCode1NotRetryable() {
+    Failures.Outcome outcome = Failures.classify(new SparkException("Job aborted due to stage failure: Task 0 in"
+        + " stage 1.0 failed 4 times, most recent failure: java.lang.NullPointerException", new NullPointerException()));
+    assertEquals(ExitCode.INTERNAL, outcome.code());
+    assertEquals("internal error: Spark job failed: Job aborted due to stage failure: Task 0 in stage 1.0 failed 4"
+        + " times, most recent failure: java.lang.NullPointerException", outcome.message());
+    assertEquals(true, outcome.showTrace());
   }
 
   @Test

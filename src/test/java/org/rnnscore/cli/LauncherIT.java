@@ -116,6 +116,20 @@ class LauncherIT {
     assertTrue(message.startsWith("rnnscore: bogus.npz: "), message);
   }
 
+  /** Item 13: a user error on a real process's stderr is rnnscore's message alone, no Spark log or trace. */
+  @Test
+  void score_badRow_stderrHoldsOnlyTheOneMessage() throws Exception {
+    Path input = dir.resolve("in");
+    SharedSpark.get().sql("SELECT id, IF(id = 57, array(array(1f, 2f)), array(array(1f, 2f, 3f))) AS features"
+        + " FROM range(0, 200, 1, 4)").write().parquet(input.toString());
+    Run run = launch(dir, Map.of(), "score", "--model", SAMPLE.resolve("model.npz").toString(), "--input", "in",
+        "--output", "out", "--master", "local[2,3]", "--quiet");
+    assertEquals(4, run.code(), run.stderr());
+    String message = withoutJvmNotice(run.stderr());
+    assertEquals(1, message.lines().count(), message);
+    assertTrue(message.startsWith("rnnscore: file:"), message);
+  }
+
   @Test
   void javaOptionsFromEnvironment_reachTheJvm() throws Exception {
     // -version makes the JVM print its version and exit before main: proof the options got there.

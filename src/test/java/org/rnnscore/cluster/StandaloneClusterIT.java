@@ -63,7 +63,7 @@ class StandaloneClusterIT {
   private record Started(String name, Process process, Path log) {}
 
   @Test
-  @Timeout(value = 170, unit = TimeUnit.SECONDS)
+  @Timeout(value = 360, unit = TimeUnit.SECONDS)
   void score_onStandaloneClusterWithTwoWorkers_matchesLocalModePredictions() throws Exception {
     assertTrue(Files.isDirectory(SPARK_HOME.resolve("jars")), SPARK_HOME + "/jars was not built (mvn package)");
     assertTrue(Files.isRegularFile(CLUSTER_JAR), CLUSTER_JAR + " was not built (mvn package)");
@@ -98,29 +98,13 @@ class StandaloneClusterIT {
       // The model path is a file on the driver's disk. The workers happen to share this
       // filesystem, but the job reads the model on the driver only and ships the weights to
       // executors by broadcast; executors never open the file.
-      Started submit = start("submit", "org.apache.spark.deploy.SparkSubmit",
-          "--master", masterUrl,
-          "--deploy-mode", "client",
-          "--class", "org.rnnscore.cli.RnnScoreCli",
-          "--conf", "spark.executor.cores=1",
-          "--conf", "spark.executor.memory=768m",
-          "--conf", "spark.cores.max=" + WORKERS,
-          "--conf", "spark.driver.host=" + LOOPBACK,
-          "--conf", "spark.driver.bindAddress=" + LOOPBACK,
-          "--conf", "spark.ui.enabled=false",
-          // Standalone mode would start the job on whichever executor registers first; wait for
-          // both, so that the tasks are spread over the two.
-          "--conf", "spark.scheduler.minRegisteredResourcesRatio=1.0",
-          "--conf", "spark.scheduler.maxRegisteredResourcesWaitingTime=60s",
-          "--conf", "spark.local.dir=" + Files.createDirectories(dir.resolve("driver-local")),
-          // No spark.executor.extraJavaOptions: Spark 4.2's SparkContext prepends
-          // JavaModuleOptions to the executors' options itself, as it does on a real cluster.
-          CLUSTER_JAR.toString(),
-          "score",
+      List<String> submitArgs = new ArrayList<>(submitOptions(masterUrl));
+      submitArgs.addAll(List.of("score",
           "--model", SAMPLE.resolve("model.h5").toString(),
           "--input", input.toString(),
           "--output", output.toString(),
-          "--metrics", metrics.toString());
+          "--metrics", metrics.toString()));
+      Started submit = start("submit", "org.apache.spark.deploy.SparkSubmit", submitArgs.toArray(new String[0]));
       if (!submit.process().waitFor(110, TimeUnit.SECONDS)) {
         fail("spark-submit did not finish in 110 s:\n" + tail(submit.log()));
       }
@@ -138,9 +122,72 @@ class StandaloneClusterIT {
 
       ExpectedPredictions.assertOutputMatches(SharedSpark.get(), output.toString(),
           SAMPLE.resolve("expected-predictions.csv"));
+
+      assertBadRowIsNotRetried(masterUrl);
     } finally {
       stopAll();
     }
+  }
+
+  /** spark-submit's options for the cluster, up to the jar (the application's arguments follow). */
+  private List<String> submitOptions(String masterUrl) throws IOException {
+    return List.of("--master", masterUrl,
+        "--deploy-mode", "client",
+        "--class", "org.rnnscore.cli.RnnScoreCli",
+        "--conf", "spark.executor.cores=1",
+        "--conf", "spark.executor.memory=768m",
+        "--conf", "spark.cores.max=" + WORKERS,
+        "--conf", "spark.driver.host=" + LOOPBACK,
+        "--conf", "spark.driver.bindAddress=" + LOOPBACK,
+        "--conf", "spark.ui.enabled=false",
+        // Standalone mode would start the job on whichever executor registers first; wait for
+        // both, so that the tasks are spread over the two.
+        "--conf", "spark.scheduler.minRegisteredResourcesRatio=1.0",
+        "--conf", "spark.scheduler.maxRegisteredResourcesWaitingTime=60s",
+        "--conf", "spark.local.dir=" + Files.createDirectories(dir.resolve("driver-local")),
+        // No spark.executor.extraJavaOptions: Spark 4.2's SparkContext prepends
+        // JavaModuleOptions to the executors' options itself, as it does on a real cluster.
+        CLUSTER_JAR.toString());
+  }
+
+  /**
+   * A bad row on the cluster (where a failed task is tried spark.task.maxFailures = 4 times) ends
+   * the run with exit 4 and rnnscore's message, and no task was attempted twice: Spark's event
+   * log, its own listener, holds every task start with its attempt number.
+   */
+  private void assertBadRowIsNotRetried(String masterUrl) throws Exception {
+    Path input = dir.resolve("bad-input");
+    SharedSpark.get().sql("SELECT id, IF(id = 57, array(array(1f, 2f)), array(array(1f, 2f, 3f))) AS features"
+        + " FROM range(0, 200, 1, 4)").write().parquet(input.toString());
+    Path events = Files.createDirectories(dir.resolve("events"));
+    List<String> args = new ArrayList<>(submitOptions(masterUrl));
+    // Before the jar, the last of the options.
+    args.addAll(args.size() - 1, List.of("--conf", "spark.eventLog.enabled=true",
+        "--conf", "spark.eventLog.dir=" + events.toUri(), "--conf", "spark.eventLog.rolling.enabled=false",
+        "--conf", "spark.eventLog.compress=false"));
+    args.addAll(List.of("score", "--model", SAMPLE.resolve("model.h5").toString(), "--input", input.toString(),
+        "--output", dir.resolve("bad-out").toString()));
+    Started submit = start("submit-bad-row", "org.apache.spark.deploy.SparkSubmit", args.toArray(new String[0]));
+    if (!submit.process().waitFor(110, TimeUnit.SECONDS)) {
+      fail("spark-submit did not finish in 110 s:\n" + tail(submit.log()));
+    }
+    String log = Files.readString(submit.log(), StandardCharsets.UTF_8);
+    assertEquals(4, submit.process().exitValue(), "spark-submit's exit code:\n" + tail(submit.log()));
+    assertTrue(log.contains("row id=57: timestep 0 has 2 features, model expects 3 (wrong_width); the input has 1"
+        + " bad row in all"), tail(submit.log()));
+    List<Integer> attempts = new ArrayList<>();
+    try (java.util.stream.Stream<Path> files = Files.walk(events)) {
+      for (Path file : files.filter(Files::isRegularFile).toList()) {
+        for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+          JsonNode event = JSON.readTree(line);
+          if (event.path("Event").asText().equals("SparkListenerTaskStart")) {
+            attempts.add(event.path("Task Info").path("Attempt").asInt());
+          }
+        }
+      }
+    }
+    assertTrue(!attempts.isEmpty(), "the event log holds the job's tasks");
+    assertEquals(0, attempts.stream().mapToInt(Integer::intValue).max().getAsInt(), "task attempts " + attempts);
   }
 
   /**
@@ -176,7 +223,7 @@ class StandaloneClusterIT {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(MODULE_OPTIONS);
-    command.add("-Xmx" + (name.equals("submit") ? "1g" : "512m"));
+    command.add("-Xmx" + (name.startsWith("submit") ? "1g" : "512m"));
     command.add("-cp");
     command.add(SPARK_HOME.resolve("jars") + "/*");
     command.add(mainClass);
