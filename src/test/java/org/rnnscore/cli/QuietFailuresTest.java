@@ -19,7 +19,7 @@ import org.rnnscore.job.SharedSpark;
  */
 class QuietFailuresTest {
   private static final Path SAMPLE = Path.of("sample-data");
-  private static final String MESSAGE = "rnnscore: file:.*\\.parquet: column 'features', row id=57: timestep 0 has 2"
+  private static final String MESSAGE = "rnnscore: file:.*\\.parquet: row [0-9]+ \\(id=57\\): timestep 0 has 2"
       + " features, model expects 3 \\(wrong_width\\); the input has 1 bad row in all \\(wrong_width: 1\\); nothing"
       + " was written\\. Score the good ones with --on-bad-row quarantine --rejects PATH\n";
 

@@ -173,7 +173,7 @@ class StandaloneClusterIT {
     }
     String log = Files.readString(submit.log(), StandardCharsets.UTF_8);
     assertEquals(4, submit.process().exitValue(), "spark-submit's exit code:\n" + tail(submit.log()));
-    assertTrue(log.contains("row id=57: timestep 0 has 2 features, model expects 3 (wrong_width); the input has 1"
+    assertTrue(log.contains("(id=57): timestep 0 has 2 features, model expects 3 (wrong_width); the input has 1"
         + " bad row in all"), tail(submit.log()));
     List<Integer> attempts = new ArrayList<>();
     try (java.util.stream.Stream<Path> files = Files.walk(events)) {
