@@ -63,7 +63,7 @@ final class InputFiles {
    * @param option the option that named the location, for messages ("--input", "--initial-state-from")
    */
   static Dataset<Row> read(SparkSession spark, String option, String location, Configuration conf) {
-    List<Path> matches = PathGuards.matches(option, location, conf);
+    List<PathGuards.Match> matches = PathGuards.matches(option, location, conf);
     Layout layout = walk(matches, conf);
     if (layout.partitionDir() != null && layout.otherDir() != null) {
       throw new InputDataException(location + ": mixes partition directories (" + layout.partitionDir()
@@ -99,10 +99,10 @@ final class InputFiles {
   }
 
   /** The one parent of matched partition directories ({@code in/day=*}), or null. */
-  private static Path partitionBase(List<Path> matches) {
-    Path parent = matches.get(0).getParent();
-    for (Path match : matches) {
-      if (!match.getName().contains("=") || !match.getParent().equals(parent)) {
+  private static Path partitionBase(List<PathGuards.Match> matches) {
+    Path parent = matches.get(0).path().getParent();
+    for (PathGuards.Match match : matches) {
+      if (!match.directory() || !match.path().getName().contains("=") || !match.path().getParent().equals(parent)) {
         return null;
       }
     }
@@ -110,21 +110,19 @@ final class InputFiles {
   }
 
   /** Every visible file under the matches, and one partition-style and one other subdirectory, if any. */
-  private static Layout walk(List<Path> matches, Configuration conf) {
+  private static Layout walk(List<PathGuards.Match> matches, Configuration conf) {
     List<Path> files = new ArrayList<>();
     Path[] dirs = new Path[2]; // [partition-style, other]
     try {
-      for (Path match : matches) {
-        FileSystem fs = match.getFileSystem(conf);
-        FileStatus status = fs.getFileStatus(match);
-        if (status.isDirectory()) {
-          walk(fs, match, files, dirs);
+      for (PathGuards.Match match : matches) {
+        if (match.directory()) {
+          walk(match.path().getFileSystem(conf), match.path(), files, dirs);
         } else {
-          files.add(status.getPath());
+          files.add(match.path());
         }
       }
     } catch (IOException e) {
-      throw new UsageException(matches.get(0) + " cannot be listed: " + e.getMessage(), e);
+      throw new UsageException(matches.get(0).path() + " cannot be listed: " + e.getMessage(), e);
     }
     return new Layout(files, dirs[0], dirs[1]);
   }

@@ -96,16 +96,18 @@ public final class PathGuards {
     requireNoColon("--rejects", request.rejects());
     requireNoColon("--initial-state-from", request.initialStateFrom());
 
-    List<Path> inputs = matches("--input", request.input(), conf);
+    List<Match> inputs = matches("--input", request.input(), conf);
     if (request.initialStateFrom() != null) {
       matches("--initial-state-from", request.initialStateFrom(), conf);
     }
     Map<Path, String> inputLocations = new LinkedHashMap<>();
-    for (Path match : inputs) {
-      inputLocations.put(match, "--input " + match);
-      if (InputFiles.isGlob(request.input()) && isFile(match, conf)) {
-        inputLocations.putIfAbsent(match.getParent(), "--input " + request.input() + " (files in "
-            + match.getParent() + ")");
+    List<Path> inputPaths = new ArrayList<>();
+    for (Match match : inputs) {
+      inputPaths.add(match.path());
+      inputLocations.put(match.path(), "--input " + match.path());
+      if (InputFiles.isGlob(request.input()) && !match.directory()) {
+        Path parent = match.path().getParent();
+        inputLocations.putIfAbsent(parent, "--input " + request.input() + " (files in " + parent + ")");
       }
     }
     Path output = request.output() == null ? null : resolve(request.output(), conf); // null: validate without it
@@ -167,7 +169,7 @@ public final class PathGuards {
     if (request.metrics() != null) {
       probeMetrics(request.metrics());
     }
-    return new Resolved(inputs, output, rejects, table);
+    return new Resolved(inputPaths, output, rejects, table);
   }
 
   /**
@@ -215,27 +217,33 @@ public final class PathGuards {
     }
   }
 
+  /** A path an input names (resolved), and whether it is a directory (from the listing: no second call). */
+  record Match(Path path, boolean directory) {}
+
   /**
    * What a location names: the paths a glob matches (exit 2 when none), or the path itself
    * (exit 2 when it does not exist), resolved.
    */
-  static List<Path> matches(String option, String location, Configuration conf) {
+  static List<Match> matches(String option, String location, Configuration conf) {
     Path path = new Path(location);
     try {
       FileSystem fs = path.getFileSystem(conf);
       if (!InputFiles.isGlob(location)) {
-        if (!fs.exists(path)) {
+        FileStatus status;
+        try {
+          status = fs.getFileStatus(path);
+        } catch (java.io.FileNotFoundException e) {
           throw new UsageException(option + " " + location + " does not exist");
         }
-        return List.of(resolve(location, conf));
+        return List.of(new Match(resolve(location, conf), status.isDirectory()));
       }
       FileStatus[] found = fs.globStatus(path, InputFiles::isVisible);
       if (found == null || found.length == 0) {
         throw new UsageException(option + " " + location + " matches no files");
       }
-      List<Path> resolved = new ArrayList<>();
+      List<Match> resolved = new ArrayList<>();
       for (FileStatus status : found) {
-        resolved.add(resolve(status.getPath().toString(), conf));
+        resolved.add(new Match(resolve(status.getPath().toString(), conf), status.isDirectory()));
       }
       return resolved;
     } catch (IOException e) {
@@ -292,14 +300,6 @@ public final class PathGuards {
       return (URI) method.invoke(fs);
     } catch (ReflectiveOperationException | RuntimeException e) {
       return fs.getUri();
-    }
-  }
-
-  private static boolean isFile(Path path, Configuration conf) {
-    try {
-      return path.getFileSystem(conf).getFileStatus(path).isFile();
-    } catch (IOException e) {
-      return false;
     }
   }
 

@@ -299,6 +299,17 @@ class PathsCliTest {
   }
 
   @Test
+  void score_fileWithoutParquetMagic_inputDataExit4NamingIt() throws Exception {
+    Path in = inputDir("in");
+    Files.writeString(in.resolve("part-2.parquet"), "id,features\n1,\"[[1,2,3]]\"\n"); // a CSV under a Parquet name
+    int code = run("score", "--model", MODEL, "--input", in.toString(), "--output", dir.resolve("out").toString(),
+        "--quiet");
+    assertEquals(4, code, err);
+    assertTrue(err.startsWith("rnnscore: " + file(in.resolve("part-2.parquet")) + ": not a readable Parquet file (its"
+        + " footer cannot be read: truncated, or not Parquet): "), err);
+  }
+
+  @Test
   void score_corruptPageFoundInsideATask_inputDataExit4NamingTheFileWithMetrics() throws Exception {
     Path in = Files.createDirectories(dir.resolve("in"));
     byte[] bytes = Files.readAllBytes(SAMPLE.resolve("input.parquet"));
