@@ -66,33 +66,6 @@ final class MetricsReport {
     return report;
   }
 
-  /**
-   * Checks, before any work, that {@code path} can be written: its directory exists or can be
-   * made, and a file can be created in it (a read-only filesystem, a parent that is a file).
-   *
-   * @throws UsageException when it cannot, naming --metrics, the path and why
-   */
-  static void probe(Path path) {
-    Path file = path.toAbsolutePath();
-    if (Files.isDirectory(file)) {
-      throw new UsageException("--metrics " + path + " is a directory, expected a file to write");
-    }
-    Path parent = file.getParent();
-    Path existing = parent;
-    while (existing != null && !Files.exists(existing)) {
-      existing = existing.getParent();
-    }
-    if (existing != null && !Files.isDirectory(existing)) {
-      throw new UsageException("--metrics " + path + " cannot be written: " + existing + " is a file, not a directory");
-    }
-    try {
-      Files.createDirectories(parent);
-      Files.delete(Files.createTempFile(parent, "." + file.getFileName() + ".rnnscore-probe-", ""));
-    } catch (IOException | SecurityException e) {
-      throw new UsageException("--metrics " + path + " cannot be written: " + e, e);
-    }
-  }
-
   static void write(Path path, Map<String, Object> report) {
     try {
       if (path.toAbsolutePath().getParent() != null) {

@@ -182,7 +182,7 @@ final class ScoreCommand implements Callable<Integer> {
   /** Checks everything that needs no Spark, then starts Spark and scores; returns the metrics to write. */
   private Map<String, Object> score(Run run, Redaction redaction, long start) {
     if (metrics != null) {
-      MetricsReport.probe(metrics);
+      PathGuards.probeMetrics(metrics); // so that a failure below can still be reported
     }
     run.metricsWritable = true;
     if (output == null && outputTable == null) {

@@ -199,23 +199,26 @@ public final class PathGuards {
    */
   public static void probeMetrics(java.nio.file.Path metrics) {
     java.nio.file.Path file = metrics.toAbsolutePath();
-    java.nio.file.Path existing = file.getParent();
+    if (Files.isDirectory(file)) {
+      throw new UsageException("--metrics " + metrics + " is a directory, expected a file to write");
+    }
+    java.nio.file.Path parent = file.getParent();
+    java.nio.file.Path existing = parent;
     while (existing != null && !Files.exists(existing)) {
       existing = existing.getParent();
     }
-    if (existing == null || !Files.isDirectory(existing)) {
-      throw new UsageException("--metrics " + metrics + " cannot be written: " + existing + " is not a directory");
-    }
-    if (Files.isDirectory(file)) {
-      throw new UsageException("--metrics " + metrics + " cannot be written: it is a directory");
+    if (existing != null && !Files.isDirectory(existing)) {
+      throw new UsageException("--metrics " + metrics + " cannot be written: " + existing
+          + " is a file, not a directory");
     }
     try {
-      java.nio.file.Path probe = Files.createTempFile(existing, ".rnnscore-probe-", ".tmp");
-      Files.delete(probe);
+      Files.createDirectories(parent);
+      Files.delete(Files.createTempFile(parent, "." + file.getFileName() + ".rnnscore-probe-", ""));
     } catch (IOException | RuntimeException e) {
       throw new UsageException("--metrics " + metrics + " cannot be written: " + e, e);
     }
   }
+
 
   /** A path an input names (resolved), and whether it is a directory (from the listing: no second call). */
   record Match(Path path, boolean directory) {}
