@@ -3,6 +3,7 @@ package org.rnnscore.cli;
 import org.apache.spark.SparkException;
 import org.rnnscore.model.InputDataException;
 import org.rnnscore.model.ModelFormatException;
+import org.rnnscore.model.RetryableException;
 import org.rnnscore.model.RnnScoreException;
 import org.rnnscore.model.UsageException;
 
@@ -43,6 +44,9 @@ final class Failures {
     }
     if (e instanceof InputDataException) {
       return ExitCode.INPUT_DATA;
+    }
+    if (e instanceof RetryableException) {
+      return ExitCode.SPARK_JOB;
     }
     return ExitCode.INTERNAL;
   }
