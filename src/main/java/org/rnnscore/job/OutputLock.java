@@ -86,11 +86,11 @@ final class OutputLock implements AutoCloseable {
   }
 
   private static byte[] content(String run) {
-    return ("run=" + run + "\npid=" + ProcessHandle.current().pid() + "\nhost=" + host() + "\nheartbeat="
+    return ("run=" + run + "\npid=" + ProcessHandle.current().pid() + "\nhost=" + localHost() + "\nheartbeat="
         + System.currentTimeMillis() + "\n").getBytes(StandardCharsets.UTF_8);
   }
 
-  static String host() {
+  static String localHost() {
     try {
       return InetAddress.getLocalHost().getHostName();
     } catch (IOException e) {
@@ -148,7 +148,7 @@ final class OutputLock implements AutoCloseable {
       if (ageSeconds() > Long.getLong("rnnscore.lock.staleSeconds", 60)) {
         return true;
       }
-      if (host.equals(host())) { // a killed run on this machine need not be waited for
+      if (host.equals(localHost())) { // a killed run on this machine need not be waited for
         try {
           return ProcessHandle.of(Long.parseLong(pid)).isEmpty();
         } catch (NumberFormatException e) {
