@@ -274,21 +274,34 @@ final class OutputCommit implements AutoCloseable {
     }
   }
 
-  /** Staging of runs killed before their commit began; a backup without a journal (older versions) put back. */
+  /**
+   * Staging of runs killed before their commit began, beside the target; and a backup without a
+   * journal (left by versions before the journal, beside the target or, for a partition, inside
+   * it) put back where its original is missing, else deleted.
+   */
   private void sweep(Locked l) throws IOException {
     FileSystem fs = l.fs();
     Path parent = l.path().getParent();
-    if (parent == null || !fs.exists(parent)) {
-      return;
+    if (parent != null && fs.exists(parent)) {
+      sweep(fs, parent, l.path().getName());
     }
-    String prefix = "." + l.path().getName();
-    for (FileStatus status : fs.listStatus(parent)) {
+    if (fs.exists(l.path()) && fs.getFileStatus(l.path()).isDirectory()) {
+      sweep(fs, l.path(), null);
+    }
+  }
+
+  /** @param only the one original name whose leftovers are swept, or null for all */
+  private static void sweep(FileSystem fs, Path dir, String only) throws IOException {
+    for (FileStatus status : fs.listStatus(dir)) {
       String name = status.getPath().getName();
-      if (name.startsWith(prefix + STAGING)) {
-        fs.delete(status.getPath(), true);
-      } else if (name.startsWith(prefix + REPLACED)) {
-        if (!fs.exists(l.path())) {
-          fs.rename(status.getPath(), l.path());
+      for (String kind : new String[] {STAGING, REPLACED}) {
+        int at = name.lastIndexOf(kind);
+        if (!name.startsWith(".") || at < 1 || (only != null && !name.substring(1, at).equals(only))) {
+          continue;
+        }
+        Path original = new Path(dir, name.substring(1, at));
+        if (kind.equals(REPLACED) && !fs.exists(original)) {
+          fs.rename(status.getPath(), original);
         } else {
           fs.delete(status.getPath(), true);
         }

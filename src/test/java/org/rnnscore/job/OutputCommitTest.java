@@ -220,6 +220,23 @@ class OutputCommitTest {
     assertEquals(List.of(), hiddenEntries(dir));
   }
 
+  @Test
+  void open_backupsLeftByTheVersionWithoutJournal_restoredWhereTheOriginalIsMissing() throws Exception {
+    // Killed in the old commit window: the partition's backup inside the output, the output's beside it.
+    Path partition = Files.createDirectories(dir.resolve("out/.day=a.rnnscore-replaced-old"));
+    Files.writeString(partition.resolve("part-a.parquet"), "old a");
+    Path flat = Files.createDirectories(dir.resolve(".flat.rnnscore-replaced-old"));
+    Files.writeString(flat.resolve("part-0.parquet"), "old flat");
+    org.apache.hadoop.conf.Configuration conf = spark.sparkContext().hadoopConfiguration();
+
+    OutputCommit.open(conf, List.of(new OutputCommit.Target("--output", dir.resolve("out").toString(), true),
+        new OutputCommit.Target("--rejects", dir.resolve("flat").toString(), false))).close();
+
+    assertEquals("old a", Files.readString(dir.resolve("out/day=a/part-a.parquet")));
+    assertEquals("old flat", Files.readString(dir.resolve("flat/part-0.parquet")));
+    assertEquals(List.of(), hiddenEntries(dir));
+  }
+
   // --- helpers
 
   private Path oldOutput(String name) throws IOException {
