@@ -237,6 +237,40 @@ class OutputCommitTest {
     assertEquals(List.of(), hiddenEntries(dir));
   }
 
+  /**
+   * A copying rename cut short moving the old output aside: in its copy phase the backup is partial
+   * (the original never left), in its delete phase the original is partial (the backup is whole).
+   * The journal's listing tells which one to keep.
+   */
+  @Test
+  void recover_asideCopyCutShortInCopyOrDeletePhase_keepsWhicheverCopyIsWhole() throws Exception {
+    for (boolean backupWhole : new boolean[] {false, true}) {
+      Path out = Files.createDirectories(dir.resolve("out"));
+      Path backup = Files.createDirectories(dir.resolve(".out.rnnscore-replaced-killed"));
+      Files.writeString((backupWhole ? backup : out).resolve("part-0.parquet"), "old 0");
+      Files.writeString((backupWhole ? backup : out).resolve("part-1.parquet"), "old 1");
+      Files.writeString((backupWhole ? out : backup).resolve("part-1.parquet"), "old 1");
+      org.apache.hadoop.conf.Configuration conf = spark.sparkContext().hadoopConfiguration();
+      Path journal = dir.resolve(".out.rnnscore-journal");
+      CommitJournal.write(new CommitJournal.Plan("killed", List.of(hadoop(journal)),
+          List.of(new CommitJournal.Leftovers(hadoop(dir.resolve(".out.rnnscore-staging-killed")), hadoop(backup))),
+          List.of(new CommitJournal.Move(hadoop(dir.resolve(".out.rnnscore-staging-killed")), hadoop(out),
+              hadoop(backup), true, new TreeMap<>(Map.of("/part-0.parquet", 5L, "/part-1.parquet", 5L))))), conf);
+
+      OutputCommit.open(conf, List.of(new OutputCommit.Target("--output", out.toString(), false))).close();
+
+      assertEquals(Map.of("part-0.parquet", "old 0", "part-1.parquet", "old 1"), Map.of(
+          "part-0.parquet", Files.readString(out.resolve("part-0.parquet")),
+          "part-1.parquet", Files.readString(out.resolve("part-1.parquet"))), "backup whole: " + backupWhole);
+      assertEquals(List.of(), hiddenEntries(dir), "backup whole: " + backupWhole);
+      Files.walk(out).sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    }
+  }
+
+  private static org.apache.hadoop.fs.Path hadoop(Path local) {
+    return new org.apache.hadoop.fs.Path("file:" + local);
+  }
+
   // --- helpers
 
   private Path oldOutput(String name) throws IOException {
