@@ -21,9 +21,9 @@ import org.slf4j.LoggerFactory;
  * One run at a time per output: {@code .<name>.rnnscore-lock} beside the target, created with
  * {@code overwrite=false} (atomic on HDFS and local disk), holding the run id, pid, host and a
  * heartbeat that a daemon thread rewrites every 10 s. A second run that finds a live lock fails
- * (retryable, exit 5) and touches nothing; a lock whose heartbeat is older than
- * {@code rnnscore.lock.staleSeconds} (60) or whose process is gone (same host) is a killed run's,
- * and is taken over.
+ * (retryable, exit 5) and touches nothing. A lock whose heartbeat is older than
+ * {@code rnnscore.lock.staleSeconds} (60), or whose process is gone (same host and pid namespace),
+ * is a killed run's, and is taken over.
  */
 final class OutputLock implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(OutputLock.class);
@@ -86,8 +86,23 @@ final class OutputLock implements AutoCloseable {
   }
 
   private static byte[] content(String run) {
-    return ("run=" + run + "\npid=" + ProcessHandle.current().pid() + "\nhost=" + localHost() + "\nheartbeat="
-        + System.currentTimeMillis() + "\n").getBytes(StandardCharsets.UTF_8);
+    return ("run=" + run + "\npid=" + ProcessHandle.current().pid() + "\nhost=" + localHost()
+        + "\npidns=" + PID_NAMESPACE + "\nheartbeat=" + System.currentTimeMillis() + "\n")
+        .getBytes(StandardCharsets.UTF_8);
+  }
+
+  /**
+   * This process's pid namespace (Linux), so that a pid is only judged dead where it would be
+   * visible: containers sharing the host's name have their own pids. Empty where unknown.
+   */
+  private static final String PID_NAMESPACE = pidNamespace();
+
+  private static String pidNamespace() {
+    try {
+      return java.nio.file.Files.readSymbolicLink(java.nio.file.Path.of("/proc/self/ns/pid")).toString();
+    } catch (IOException | RuntimeException e) {
+      return "";
+    }
   }
 
   static String localHost() {
@@ -120,7 +135,7 @@ final class OutputLock implements AutoCloseable {
   }
 
   /** What a lock file says about the run holding it. */
-  private record Holder(String run, String pid, String host, long heartbeatMillis) {
+  private record Holder(String run, String pid, String host, String pidns, long heartbeatMillis) {
     static Holder read(FileSystem fs, Path lock) throws IOException {
       Properties properties = new Properties();
       long modified;
@@ -137,7 +152,7 @@ final class OutputLock implements AutoCloseable {
         heartbeat = modified; // caught between the truncation and the write of a heartbeat
       }
       return new Holder(properties.getProperty("run", "?"), properties.getProperty("pid", "?"),
-          properties.getProperty("host", "?"), heartbeat);
+          properties.getProperty("host", "?"), properties.getProperty("pidns", ""), heartbeat);
     }
 
     long ageSeconds() {
@@ -148,7 +163,8 @@ final class OutputLock implements AutoCloseable {
       if (ageSeconds() > Long.getLong("rnnscore.lock.staleSeconds", 60)) {
         return true;
       }
-      if (host.equals(localHost())) { // a killed run on this machine need not be waited for
+      if (host.equals(localHost()) && !pidns.isEmpty() && pidns.equals(PID_NAMESPACE)) {
+        // A killed run on this machine need not be waited for.
         try {
           return ProcessHandle.of(Long.parseLong(pid)).isEmpty();
         } catch (NumberFormatException e) {
