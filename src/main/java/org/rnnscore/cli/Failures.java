@@ -8,6 +8,7 @@ import org.apache.spark.SparkException;
 import org.rnnscore.job.ScoringOutOfMemoryException;
 import org.rnnscore.model.InputDataException;
 import org.rnnscore.model.ModelFormatException;
+import org.rnnscore.model.RetryableException;
 import org.rnnscore.model.RnnScoreException;
 import org.rnnscore.model.UsageException;
 import picocli.CommandLine;
@@ -76,6 +77,9 @@ final class Failures {
     }
     if (e instanceof InputDataException) {
       return ExitCode.INPUT_DATA;
+    }
+    if (e instanceof RetryableException) {
+      return ExitCode.SPARK_JOB;
     }
     return ExitCode.INTERNAL;
   }

@@ -1,5 +1,7 @@
 package org.rnnscore.job;
 
+import org.apache.hadoop.conf.Configuration;
+
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -74,26 +76,24 @@ public final class GenerateJob {
   }
 
   public static long run(SparkSession spark, Options options) {
-    OutputPaths.checkWritable(options.output(), options.mode(), spark.sparkContext().hadoopConfiguration());
-    int partitions = options.partitions() > 0
-        ? options.partitions()
-        : (int) Math.max(1, Math.min(100_000,
-            Math.max(spark.sparkContext().defaultParallelism(),
-                (options.rows() + ROWS_PER_PARTITION - 1) / ROWS_PER_PARTITION)));
-    Dataset<Long> ids = spark.range(0, options.rows(), 1, partitions);
-    @SuppressWarnings({"unchecked", "rawtypes"})
-    JavaRDD<InternalRow> idRows = SparkInternals.toInternalRows((Dataset) ids);
-    JavaRDD<InternalRow> rows = idRows.mapPartitions(
-        new RowGenerator(options.seed(), options.timesteps(), options.minTimesteps(), options.features()));
-    Dataset<Row> frame = SparkInternals.toDataFrame(spark, rows, schema());
-    OutputCommit commit = OutputCommit.begin(options.output(), spark.sparkContext().hadoopConfiguration());
-    try {
-      frame.write().mode(SaveMode.ErrorIfExists).parquet(commit.stagingPath());
-    } catch (Throwable e) { // Spark's SparkException is checked to javac but undeclared by Scala
-      commit.abort();
-      throw e;
+    Configuration conf = spark.sparkContext().hadoopConfiguration();
+    try (OutputCommit commit = OutputCommit.open(conf,
+        java.util.List.of(new OutputCommit.Target("--output", options.output(), false)))) {
+      OutputPaths.checkWritable(options.output(), options.mode(), conf); // after recovery, under the lock
+      int partitions = options.partitions() > 0
+          ? options.partitions()
+          : (int) Math.max(1, Math.min(100_000,
+              Math.max(spark.sparkContext().defaultParallelism(),
+                  (options.rows() + ROWS_PER_PARTITION - 1) / ROWS_PER_PARTITION)));
+      Dataset<Long> ids = spark.range(0, options.rows(), 1, partitions);
+      @SuppressWarnings({"unchecked", "rawtypes"})
+      JavaRDD<InternalRow> idRows = SparkInternals.toInternalRows((Dataset) ids);
+      JavaRDD<InternalRow> rows = idRows.mapPartitions(
+          new RowGenerator(options.seed(), options.timesteps(), options.minTimesteps(), options.features()));
+      Dataset<Row> frame = SparkInternals.toDataFrame(spark, rows, schema());
+      frame.write().mode(SaveMode.ErrorIfExists).parquet(commit.stagingPath("--output"));
+      commit.commit();
     }
-    commit.commit();
     return options.rows();
   }
 

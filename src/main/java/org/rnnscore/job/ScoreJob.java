@@ -41,6 +41,9 @@ public final class ScoreJob {
   private static final Logger LOG = LoggerFactory.getLogger(ScoreJob.class);
   private ScoreJob() {}
 
+  /** How the staged output's rows are counted; tests replace it to prove the check runs before the commit. */
+  static java.util.function.ToLongFunction<Dataset<Row>> countStaged = Dataset::count;
+
   /**
    * What a finished run did, for the report: rows read, scored and rejected (counted from the
    * committed Parquet, not from task-side counters a retried task would count twice).
@@ -129,7 +132,32 @@ public final class ScoreJob {
       }
       tableLocation = tableLocation(spark, options.outputTable());
     }
+    // Paths that could never be written (a colon, overlaps, read-only) are refused before any lock.
     PathGuards.check(hadoopConf, PathGuards.Request.of(options, policy, state, tableLocation));
+    List<OutputCommit.Target> targets = new ArrayList<>();
+    targets.add(new OutputCommit.Target("--output", options.output(), options.partitionBy() != null));
+    if (policy.quarantine()) {
+      targets.add(new OutputCommit.Target("--rejects", policy.rejects(), false));
+    }
+    // Locked, and what a killed run left recovered, before the mode is checked or anything read.
+    try (OutputCommit commit = OutputCommit.open(hadoopConf, targets)) {
+      return runLocked(spark, model, options, policy, progress, provenance, state, grouping, commit, start);
+    }
+  }
+
+  private static Result runLocked(SparkSession spark, RnnModel model, ScoreOptions options, BadRowPolicy policy,
+      Progress progress, Provenance provenance, StateOptions state, EventGrouping grouping, OutputCommit commit,
+      long start) {
+    Configuration hadoopConf = spark.sparkContext().hadoopConfiguration();
+    if (options.outputTable() == null) {
+      OutputPaths.checkWritable(options.output(), options.mode(), hadoopConf);
+    }
+    if (policy.quarantine()) {
+      OutputPaths.checkWritable(policy.rejects(), options.mode(), hadoopConf);
+    }
+    if (options.partitionBy() != null && options.mode() == ScoreOptions.WriteMode.OVERWRITE) {
+      OutputLayout.checkPartitionedOverwrite(options.output(), options.partitionBy(), hadoopConf);
+    }
     Dataset<Row> input = readInput(spark, "--input", options.input(), hadoopConf);
     if (grouping != null) {
       input = grouping.apply(input, options.featuresColumn(), options.input()); // a row per key: no source row
@@ -169,17 +197,16 @@ public final class ScoreJob {
     int partitions = rows.getNumPartitions();
     progress.started(rowsIn, scoredSoFar::value);
 
-    // Written to staging and moved into place only on success: a failed run changes nothing.
-    OutputCommit rejectsCommit = null;
-    OutputCommit commit = null;
+    // Written to staging and moved into place only on success, output and rejects as one commit,
+    // after every row is accounted for: a failed run changes nothing.
     Map<String, Long> rejectsByCode = new TreeMap<>();
     long rejected = 0;
     long written;
     try {
       if (policy.quarantine()) {
-        rejectsCommit = OutputCommit.begin(policy.rejects(), hadoopConf);
-        BadRowCensus.rejects(spark, plan).write().mode(SaveMode.ErrorIfExists).parquet(rejectsCommit.stagingPath());
-        Dataset<Row> staged = spark.read().parquet(rejectsCommit.stagingPath());
+        String rejectsStaging = commit.stagingPath("--rejects");
+        BadRowCensus.rejects(spark, plan).write().mode(SaveMode.ErrorIfExists).parquet(rejectsStaging);
+        Dataset<Row> staged = spark.read().parquet(rejectsStaging);
         rejectsByCode = BadRowCensus.countByCode(staged);
         rejected = rejectsByCode.values().stream().mapToLong(Long::longValue).sum();
         if (policy.exceeded(rejected, rowsIn)) {
@@ -188,25 +215,19 @@ public final class ScoreJob {
               + "; nothing was written");
         }
       }
-      commit = OutputCommit.begin(options.output(), hadoopConf);
+      String staging = commit.stagingPath("--output");
       badRows.watch();
       if (options.partitionBy() != null) {
-        output.write().mode(SaveMode.ErrorIfExists).partitionBy(options.partitionBy()).parquet(commit.stagingPath());
+        output.write().mode(SaveMode.ErrorIfExists).partitionBy(options.partitionBy()).parquet(staging);
       } else {
-        output.write().mode(SaveMode.ErrorIfExists).parquet(commit.stagingPath());
+        output.write().mode(SaveMode.ErrorIfExists).parquet(staging);
       }
       badRows.throwIfRecorded();
       // Counted from the staged files (the ones committed), not from task-side counters that a
       // retried task would count twice.
-      written = spark.read().parquet(commit.stagingPath()).count();
+      written = countStaged.applyAsLong(spark.read().parquet(staging));
     } catch (Throwable e) { // Spark's SparkException is checked to javac but undeclared by Scala
       badRows.close(); // the census below must not run in the cancelled job group
-      if (commit != null) {
-        commit.abort();
-      }
-      if (rejectsCommit != null) {
-        rejectsCommit.abort();
-      }
       Throwable reported = withCensus(spark, plan, badRows.explain(e));
       if (reported instanceof RuntimeException) {
         throw (RuntimeException) reported;
@@ -220,19 +241,12 @@ public final class ScoreJob {
       broadcast.destroy();
       progress.finished();
     }
-    if (rejectsCommit != null) {
-      rejectsCommit.commit();
-    }
-    if (options.partitionBy() != null) {
-      commit.commitPartitions();
-    } else {
-      commit.commit();
-    }
-
-    if (written + rejected != rowsIn) {
+    if (written + rejected != rowsIn) { // before the commit: a lost row leaves the old output in place
       throw new IllegalStateException(rowsIn + " rows read but " + written + " scored and " + rejected
-          + " rejected: rows were lost");
+          + " rejected: rows were lost; nothing was written");
     }
+    commit.commit();
+
     if (options.outputTable() != null) {
       writeTable(spark, options, hadoopConf);
     }
