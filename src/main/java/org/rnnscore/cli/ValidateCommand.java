@@ -69,7 +69,7 @@ final class ValidateCommand implements Callable<Integer> {
     try {
       PathGuards.check(spark.sparkContext().hadoopConfiguration(), new PathGuards.Request(input, output, rejects,
           initialStateFrom, null, metrics, writeMode, false));
-      // Hook: the lock and partition-layout checks of the commit go here, on the same --output and --mode.
+      PathGuards.checkOutputsFree(spark.sparkContext().hadoopConfiguration(), output, rejects, writeMode, partitionBy);
       RnnModel model = modelOptions.load(spark.sparkContext().hadoopConfiguration());
       ValidateJob.Report report = ValidateJob.run(spark, model, input, featuresColumn, timesteps, key, partitionBy);
       out.printf("input: %s: %d rows; sequence column '%s' %s; key %s%n", input, report.rows(), featuresColumn,

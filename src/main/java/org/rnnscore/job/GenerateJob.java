@@ -79,7 +79,7 @@ public final class GenerateJob {
     Configuration conf = spark.sparkContext().hadoopConfiguration();
     try (OutputCommit commit = OutputCommit.open(conf,
         java.util.List.of(new OutputCommit.Target("--output", options.output(), false)))) {
-      OutputPaths.checkWritable(options.output(), options.mode(), conf); // after recovery, under the lock
+      OutputPaths.checkWritable("--output", options.output(), options.mode(), conf); // after recovery, under the lock
       int partitions = options.partitions() > 0
           ? options.partitions()
           : (int) Math.max(1, Math.min(100_000,

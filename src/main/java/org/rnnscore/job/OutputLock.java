@@ -60,8 +60,7 @@ final class OutputLock implements AutoCloseable {
           continue; // released meanwhile
         }
         if (!holder.stale()) {
-          throw new RetryableException(target + " is being written by run " + holder.run + " (pid " + holder.pid
-              + ", host " + holder.host + ", heartbeat " + holder.ageSeconds() + " s ago); retry when it ends");
+          throw held(target, holder);
         }
         LOG.warn("taking over the stale lock {} of run {} (pid {}, host {}, heartbeat {} s ago)", lock, holder.run,
             holder.pid, holder.host, holder.ageSeconds());
@@ -71,6 +70,28 @@ final class OutputLock implements AutoCloseable {
     } catch (IOException e) {
       throw new UsageException(label + " " + target + " cannot be locked (" + lock + "): " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * For validate: fails as {@link #acquire} would when another run holds {@code target}'s live
+   * lock, without taking it.
+   */
+  static void requireFree(FileSystem fs, Path target, String label) {
+    Path lock = OutputCommit.sibling(target, SUFFIX);
+    try {
+      Holder holder = fs.exists(lock) ? Holder.read(fs, lock) : null;
+      if (holder != null && !holder.stale()) {
+        throw held(target, holder);
+      }
+    } catch (IOException e) {
+      throw new UsageException(label + " " + target + " cannot be checked for a lock (" + lock + "): "
+          + e.getMessage(), e);
+    }
+  }
+
+  private static RetryableException held(Path target, Holder holder) {
+    return new RetryableException(target + " is being written by run " + holder.run + " (pid " + holder.pid
+        + ", host " + holder.host + ", heartbeat " + holder.ageSeconds() + " s ago); retry when it ends");
   }
 
   private static boolean tryCreate(FileSystem fs, Path lock, String run) throws IOException {

@@ -11,7 +11,7 @@ final class OutputPaths {
   private OutputPaths() {}
 
   /** @throws UsageException in {@code error} mode when the output exists (Spark would fail later, less clearly) */
-  static void checkWritable(String output, ScoreOptions.WriteMode mode, Configuration hadoopConf) {
+  static void checkWritable(String option, String output, ScoreOptions.WriteMode mode, Configuration hadoopConf) {
     if (mode != ScoreOptions.WriteMode.ERROR) {
       return;
     }
@@ -19,11 +19,11 @@ final class OutputPaths {
     try {
       FileSystem fs = out.getFileSystem(hadoopConf);
       if (fs.exists(out)) {
-        throw new UsageException("--output " + output
+        throw new UsageException(option + " " + output
             + " already exists; choose another path or pass --mode overwrite to replace it");
       }
     } catch (IOException e) {
-      throw new UsageException("--output " + output + " cannot be checked: " + e.getMessage(), e);
+      throw new UsageException(option + " " + output + " cannot be checked: " + e.getMessage(), e);
     }
   }
 }

@@ -173,6 +173,32 @@ public final class PathGuards {
   }
 
   /**
+   * What {@link #open} and the run would refuse, checked without taking anything (validate): a
+   * target another run is writing, an existing target in error mode, a partitioned overwrite onto
+   * another layout. Null locations are skipped.
+   */
+  public static void checkOutputsFree(Configuration conf, String output, String rejects, ScoreOptions.WriteMode mode,
+      String partitionBy) {
+    String[][] targets = {{"--output", output}, {"--rejects", rejects}};
+    for (String[] target : targets) {
+      if (target[1] == null) {
+        continue;
+      }
+      Path path = new Path(target[1]);
+      try {
+        FileSystem fs = path.getFileSystem(conf);
+        OutputLock.requireFree(fs, fs.makeQualified(path), target[0]);
+      } catch (IOException e) {
+        throw new UsageException(target[0] + " " + target[1] + " cannot be checked: " + e.getMessage(), e);
+      }
+      OutputPaths.checkWritable(target[0], target[1], mode, conf);
+    }
+    if (output != null && partitionBy != null && mode == ScoreOptions.WriteMode.OVERWRITE) {
+      OutputLayout.checkPartitionedOverwrite(output, partitionBy, conf);
+    }
+  }
+
+  /**
    * A colon in a path is refused: HDFS forbids it, and Hadoop reads {@code a:b} as a URI scheme
    * (the natural nightly name {@code out_2026-11-23T00:00:00} failed after the whole pass).
    */

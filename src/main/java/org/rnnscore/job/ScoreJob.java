@@ -150,10 +150,10 @@ public final class ScoreJob {
       long start) {
     Configuration hadoopConf = spark.sparkContext().hadoopConfiguration();
     if (options.outputTable() == null) {
-      OutputPaths.checkWritable(options.output(), options.mode(), hadoopConf);
+      OutputPaths.checkWritable("--output", options.output(), options.mode(), hadoopConf);
     }
     if (policy.quarantine()) {
-      OutputPaths.checkWritable(policy.rejects(), options.mode(), hadoopConf);
+      OutputPaths.checkWritable("--rejects", policy.rejects(), options.mode(), hadoopConf);
     }
     if (options.partitionBy() != null && options.mode() == ScoreOptions.WriteMode.OVERWRITE) {
       OutputLayout.checkPartitionedOverwrite(options.output(), options.partitionBy(), hadoopConf);

@@ -47,6 +47,45 @@ class CommitCliTest {
         + " heartbeat N s ago); retry when it ends\n", err.replaceFirst("heartbeat \\d+ s ago", "heartbeat N s ago"));
   }
 
+  private int validate(String... outputSide) {
+    String[] base = {"validate", "--model", SAMPLE.resolve("model.npz").toString(), "--input",
+        SAMPLE.resolve("input.parquet").toString(), "--master", "local[2]"};
+    String[] args = java.util.Arrays.copyOf(base, base.length + outputSide.length);
+    System.arraycopy(outputSide, 0, args, base.length, outputSide.length);
+    StringWriter stderr = new StringWriter();
+    int code = RnnScoreCli.run(args, new PrintWriter(new StringWriter()), new PrintWriter(stderr));
+    err = stderr.toString();
+    return code;
+  }
+
+  @Test
+  void validate_outputLockedByLiveRun_exit5AsScoreWouldAndTheLockLeftAlone() throws Exception {
+    Path lock = dir.resolve(".out.rnnscore-lock");
+    String held = "run=nightly\npid=77\nhost=etl-7\nheartbeat=" + System.currentTimeMillis() + "\n";
+    Files.writeString(lock, held);
+
+    int code = validate("--output", dir.resolve("out").toString(), "--mode", "overwrite");
+
+    assertEquals(5, code, err);
+    assertEquals("rnnscore: file:" + dir.resolve("out") + " is being written by run nightly (pid 77, host etl-7,"
+        + " heartbeat N s ago); retry when it ends\n", err.replaceFirst("heartbeat \\d+ s ago", "heartbeat N s ago"));
+    assertEquals(held, Files.readString(lock));
+  }
+
+  @Test
+  void validate_partitionedOverwriteOntoAFlatOutput_usageExit2AsScoreWould() throws Exception {
+    Path out = Files.createDirectories(dir.resolve("flat"));
+    Files.writeString(out.resolve("part-00000-old.snappy.parquet"), "previous");
+
+    int code = validate("--output", out.toString(), "--mode", "overwrite", "--partition-by", "id");
+
+    assertEquals(2, code, err);
+    assertEquals("rnnscore: --partition-by 'id' with --mode overwrite replaces partitions, but --output " + out
+        + " holds a non-partitioned output (file part-00000-old.snappy.parquet); write to a new path, or delete it"
+        + " first\n", err);
+    assertEquals("previous", Files.readString(out.resolve("part-00000-old.snappy.parquet")));
+  }
+
   @Test
   void score_copyingMoveRunsOutOfSpace_exit5OneLineAndPreviousOutputIntact() throws Exception {
     Path out = Files.createDirectories(dir.resolve("out"));
