@@ -1,7 +1,7 @@
 package org.rnnscore.kernel;
 
-import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import org.rnnscore.model.ActivationLayer;
 import org.rnnscore.model.BidirectionalLayer;
@@ -19,21 +19,22 @@ import org.rnnscore.model.RecurrentLayer;
  * names to the model classes; the model classes carry their own shape rules.
  */
 final class Stages {
-  private static final Map<Class<?>, Function<Layer, Stage>> BY_LAYER = new HashMap<>();
+  private static final Map<Class<?>, Function<Layer, Stage>> BY_LAYER = new ConcurrentHashMap<>();
 
   static {
-    add(RecurrentLayer.class, RecurrentStage::new);
-    add(BidirectionalLayer.class, BidirectionalStage::new);
-    add(DenseLayer.class, DenseStage::new);
-    add(ActivationLayer.class, ActivationStage::new);
-    add(MaskingLayer.class, MaskingStage::new);
-    add(EmbeddingLayer.class, EmbeddingStage::new);
-    add(FlattenLayer.class, layer -> new FlattenStage());
+    register(RecurrentLayer.class, RecurrentStage::new);
+    register(BidirectionalLayer.class, BidirectionalStage::new);
+    register(DenseLayer.class, DenseStage::new);
+    register(ActivationLayer.class, ActivationStage::new);
+    register(MaskingLayer.class, MaskingStage::new);
+    register(EmbeddingLayer.class, EmbeddingStage::new);
+    register(FlattenLayer.class, layer -> new FlattenStage());
   }
 
   private Stages() {}
 
-  private static <L extends Layer> void add(Class<L> type, Function<L, Stage> make) {
+  /** Names the stage of a layer class (and of its subclasses that are not named themselves). */
+  static <L extends Layer> void register(Class<L> type, Function<L, Stage> make) {
     BY_LAYER.put(type, layer -> make.apply(type.cast(layer)));
   }
 
