@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.stream.Collectors;
 import org.rnnscore.model.Layer;
 import org.rnnscore.model.ModelFormatException;
+import org.rnnscore.model.Node;
 import org.rnnscore.model.RnnModel;
 import org.rnnscore.model.WeightArray;
 
@@ -96,15 +97,20 @@ final class KerasConfig {
   private final int declaredTimesteps;
   private final int declaredFeatures;
   private final List<LayerSpec> layers;
+  /** Per layer, the layers it reads (indices into {@link #layers}; {@link Node#MODEL_INPUT} for the input). */
+  private final List<List<Integer>> inputs;
+  private final int output;
   private final Generation generation;
 
   private KerasConfig(String inputName, String inputDescription, int declaredTimesteps, int declaredFeatures,
-      List<LayerSpec> layers, Generation generation) {
+      List<LayerSpec> layers, List<List<Integer>> inputs, int output, Generation generation) {
     this.inputName = inputName;
     this.inputDescription = inputDescription;
     this.declaredTimesteps = declaredTimesteps;
     this.declaredFeatures = declaredFeatures;
     this.layers = layers;
+    this.inputs = inputs;
+    this.output = output;
     this.generation = generation;
   }
 
@@ -169,6 +175,7 @@ final class KerasConfig {
     String modelClass = model.get("class_name").asText();
     JsonNode config = model.path("config");
     List<JsonNode> entries;
+    boolean functional = false;
     switch (modelClass) {
       case "Sequential":
         // Keras 2.0/2.1 wrote the layer list itself as the config; later versions {"name", "layers"}.
@@ -177,7 +184,9 @@ final class KerasConfig {
       case "Functional":
       case "Model":
         entries = list(config.path("layers"));
+        // The one rule that keeps graphs to chains until merges, several inputs and outputs are supported.
         checkChain(config, entries);
+        functional = true;
         break;
       default:
         throw new ModelFormatException(what + " describes a " + modelClass
@@ -188,10 +197,16 @@ final class KerasConfig {
           + " GRU)");
     }
     int activationMajor = options.hardSigmoidKerasVersion() != null ? options.hardSigmoidKerasVersion() : version.major();
-    return fromEntries(entries, config, new Generation(version, activationMajor));
+    return fromEntries(entries, config, functional, new Generation(version, activationMajor));
   }
 
-  private static KerasConfig fromEntries(List<JsonNode> entries, JsonNode modelConfig, Generation generation) {
+  /**
+   * @param functional whether the entries are wired by their inbound nodes (Functional) or each
+   *     reads the one before it (Sequential)
+   */
+  private static KerasConfig fromEntries(List<JsonNode> entries, JsonNode modelConfig, boolean functional,
+      Generation generation) {
+    Wiring wiring = new Wiring();
     String inputName = null;
     JsonNode batchShape = null;
     String shapeOwner = null;
@@ -217,6 +232,7 @@ final class KerasConfig {
             throw new ModelFormatException("InputLayer '" + name + "' is not the first layer; expected one input");
           }
           inputName = name;
+          wiring.input(entry, name);
           break;
         default:
           LayerKind kind = LayerKinds.of(className);
@@ -225,8 +241,12 @@ final class KerasConfig {
                 + ", which rnnscore does not support; " + LayerKinds.SUPPORTED);
           }
           LayerSpec spec = kind.parse(className, name, config, ordinal);
+          List<Integer> from = functional ? wiring.inbound(entry, name) : wiring.previous();
           if (spec != null) {
+            wiring.node(entry, name, kept.size(), from);
             kept.add(spec);
+          } else {
+            wiring.alias(entry, name, from);
           }
       }
     }
@@ -265,7 +285,8 @@ final class KerasConfig {
       }
     }
     String description = batchShape == null || batchShape.isNull() ? null : shapeOwner + " (input shape " + batchShape + ")";
-    return new KerasConfig(inputName, description, timesteps, features, kept, generation);
+    return new KerasConfig(inputName, description, timesteps, features, kept, wiring.inputs,
+        functional ? wiring.resolve(tensorNames(modelConfig.get("output_layers")).get(0)) : wiring.last, generation);
   }
 
   private static int dimension(JsonNode value, String owner, String what) {
@@ -316,6 +337,62 @@ final class KerasConfig {
     if (!outputs.get(0).equals(previous)) {
       throw new ModelFormatException(model + "its output is layer '" + outputs.get(0) + "', not the last layer '" + previous
           + "'" + rule);
+    }
+  }
+
+  /**
+   * The graph's edges as the walk finds them: each layer name stands for a model node, the model
+   * input, or (for a layer left out, such as Dropout) what that layer reads.
+   */
+  private static final class Wiring {
+    private final Map<String, Integer> byName = new HashMap<>();
+    final List<List<Integer>> inputs = new ArrayList<>();
+    /** The last tensor named (a Sequential model's output). */
+    int last = Node.MODEL_INPUT;
+
+    void input(JsonNode entry, String name) {
+      name(entry, name, Node.MODEL_INPUT);
+    }
+
+    void node(JsonNode entry, String name, int index, List<Integer> from) {
+      inputs.add(from);
+      name(entry, name, index);
+    }
+
+    void alias(JsonNode entry, String name, List<Integer> from) {
+      name(entry, name, from.isEmpty() ? Node.MODEL_INPUT : from.get(0));
+    }
+
+    /** Sequential: the layer reads the one before it. */
+    List<Integer> previous() {
+      return List.of(last);
+    }
+
+    /** Functional: the tensors of the layer's (first) call. */
+    List<Integer> inbound(JsonNode entry, String name) {
+      List<List<Tensor>> calls = inboundNodes(entry.get("inbound_nodes"));
+      List<Integer> from = new ArrayList<>();
+      for (Tensor tensor : calls.isEmpty() ? List.<Tensor>of() : calls.get(0)) {
+        from.add(resolve(tensor.layer()));
+      }
+      return from.isEmpty() ? previous() : from;
+    }
+
+    int resolve(String layer) {
+      Integer id = byName.get(layer);
+      if (id == null) {
+        throw new ModelFormatException("a layer reads '" + layer + "', which is not a layer listed before it");
+      }
+      return id;
+    }
+
+    private void name(JsonNode entry, String name, int id) {
+      byName.put(name, id);
+      JsonNode entryName = entry.get("name");
+      if (entryName != null && entryName.isTextual()) {
+        byName.putIfAbsent(entryName.asText(), id);
+      }
+      last = id;
     }
   }
 
@@ -411,7 +488,11 @@ final class KerasConfig {
             + kernel.dim(0) + " features)");
       }
     }
-    return new RnnModel(inputName, declaredTimesteps, built);
+    List<Node> nodes = new ArrayList<>();
+    for (int i = 0; i < built.size(); i++) {
+      nodes.add(new Node(built.get(i), inputs.get(i)));
+    }
+    return RnnModel.graph(inputName, declaredTimesteps, nodes, output);
   }
 
   /** Keras' class-name-to-path rule (keras.src.utils.naming.to_snake_case). */
