@@ -226,28 +226,26 @@ final class KerasConfig {
           shapeOwner = (className.equals("InputLayer") ? "InputLayer" : "layer") + " '" + name + "'";
         }
       }
-      switch (className) {
-        case "InputLayer":
-          if (i != 0) {
-            throw new ModelFormatException("InputLayer '" + name + "' is not the first layer; expected one input");
-          }
-          inputName = name;
-          wiring.input(entry, name);
-          break;
-        default:
-          LayerKind kind = LayerKinds.of(className);
-          if (kind == null) {
-            throw new ModelFormatException("layer '" + name + "' has type " + (className.isEmpty() ? "(none)" : className)
-                + ", which rnnscore does not support; " + LayerKinds.SUPPORTED);
-          }
-          LayerSpec spec = kind.parse(className, name, config, ordinal);
-          List<Integer> from = functional ? wiring.inbound(entry, name) : wiring.previous();
-          if (spec != null) {
-            wiring.node(entry, name, kept.size(), from);
-            kept.add(spec);
-          } else {
-            wiring.alias(entry, name, from);
-          }
+      if (className.equals("InputLayer")) {
+        if (i != 0) {
+          throw new ModelFormatException("InputLayer '" + name + "' is not the first layer; expected one input");
+        }
+        inputName = name;
+        wiring.input(entry, name);
+        continue;
+      }
+      LayerKind kind = LayerKinds.of(className);
+      if (kind == null) {
+        throw new ModelFormatException("layer '" + name + "' has type " + (className.isEmpty() ? "(none)" : className)
+            + ", which rnnscore does not support; " + LayerKinds.SUPPORTED);
+      }
+      LayerSpec spec = kind.parse(className, name, config, ordinal);
+      List<Integer> from = functional ? wiring.inbound(entry) : wiring.previous();
+      if (spec != null) {
+        wiring.node(entry, name, kept.size(), from);
+        kept.add(spec);
+      } else {
+        wiring.alias(entry, name, from);
       }
     }
     if (kept.stream().noneMatch(spec -> spec.kind.recurrent())) {
@@ -255,7 +253,8 @@ final class KerasConfig {
           .map(e -> e.path("class_name").asText("?")).collect(Collectors.joining(", "))
           + "); expected at least one of SimpleRNN, LSTM, GRU (alone or in Bidirectional)");
     }
-    LayerSpec last = kept.get(kept.size() - 1);
+    int output = functional ? wiring.resolve(tensorNames(modelConfig.get("output_layers")).get(0)) : wiring.last;
+    LayerSpec last = kept.get(output);
     if (last.kind.returnsState(last)) {
       throw new ModelFormatException("layer '" + last.name + "' has return_state=true and gives the model's output: it"
           + " returns its states as extra outputs, and rnnscore writes one prediction per row (or per step); re-create"
@@ -285,8 +284,8 @@ final class KerasConfig {
       }
     }
     String description = batchShape == null || batchShape.isNull() ? null : shapeOwner + " (input shape " + batchShape + ")";
-    return new KerasConfig(inputName, description, timesteps, features, kept, wiring.inputs,
-        functional ? wiring.resolve(tensorNames(modelConfig.get("output_layers")).get(0)) : wiring.last, generation);
+    return new KerasConfig(inputName, description, timesteps, features, kept, wiring.inputs, output,
+        generation);
   }
 
   private static int dimension(JsonNode value, String owner, String what) {
@@ -369,7 +368,7 @@ final class KerasConfig {
     }
 
     /** Functional: the tensors of the layer's (first) call. */
-    List<Integer> inbound(JsonNode entry, String name) {
+    List<Integer> inbound(JsonNode entry) {
       List<List<Tensor>> calls = inboundNodes(entry.get("inbound_nodes"));
       List<Integer> from = new ArrayList<>();
       for (Tensor tensor : calls.isEmpty() ? List.<Tensor>of() : calls.get(0)) {
