@@ -2,7 +2,10 @@ package org.rnnscore.kernel;
 
 import java.util.List;
 
-/** One layer's computation on a batch: what a node of the model's graph runs. */
+/**
+ * One layer's computation on a batch: what a node of the model's graph runs. A stage never
+ * writes into its input tensors: another node may read the same tensor.
+ */
 interface Stage {
   Tensor apply(Tensor input, Batch batch);
 
