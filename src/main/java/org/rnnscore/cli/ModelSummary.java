@@ -3,14 +3,7 @@ package org.rnnscore.cli;
 import java.util.List;
 import java.util.Locale;
 import java.util.StringJoiner;
-import org.rnnscore.model.ActivationLayer;
-import org.rnnscore.model.BidirectionalLayer;
-import org.rnnscore.model.DenseLayer;
-import org.rnnscore.model.EmbeddingLayer;
-import org.rnnscore.model.GruLayer;
 import org.rnnscore.model.Layer;
-import org.rnnscore.model.MaskingLayer;
-import org.rnnscore.model.RecurrentLayer;
 import org.rnnscore.model.RnnModel;
 import org.rnnscore.model.Shape;
 
@@ -53,58 +46,13 @@ final class ModelSummary {
         .append(model.outputIsSequence() ? " per timestep (return_sequences)" : "").append('\n');
     StringJoiner details = new StringJoiner(", ");
     for (Layer layer : layers) {
-      String detail = describe(layer);
+      String detail = layer.details();
       if (!detail.isEmpty()) {
         details.add(layer.name() + " " + detail);
       }
     }
     text.append("Activations: ").append(details).append('\n');
     return text.toString();
-  }
-
-  private static String describe(Layer layer) {
-    if (layer instanceof RecurrentLayer) {
-      return describeRecurrent((RecurrentLayer) layer);
-    }
-    if (layer instanceof BidirectionalLayer) {
-      BidirectionalLayer b = (BidirectionalLayer) layer;
-      return "[" + describeRecurrent(b.forward()) + "; merge " + b.mergeMode().name().toLowerCase(Locale.ROOT) + "]";
-    }
-    if (layer instanceof DenseLayer) {
-      DenseLayer d = (DenseLayer) layer;
-      return d.activation().kerasName() + (d.bias().isPresent() ? "" : ", no bias");
-    }
-    if (layer instanceof ActivationLayer) {
-      return ((ActivationLayer) layer).activation().kerasName();
-    }
-    if (layer instanceof MaskingLayer) {
-      return "mask_value " + ((MaskingLayer) layer).maskValue();
-    }
-    if (layer instanceof EmbeddingLayer) {
-      EmbeddingLayer e = (EmbeddingLayer) layer;
-      return "vocabulary " + e.vocabularySize() + (e.maskZero() ? ", mask_zero" : "");
-    }
-    return "";
-  }
-
-  private static String describeRecurrent(RecurrentLayer r) {
-    StringBuilder s = new StringBuilder(r.activation().kerasName());
-    if (r.gates() > 1) {
-      s.append("/").append(r.recurrentActivation().kerasName());
-    }
-    if (r instanceof GruLayer) {
-      s.append(((GruLayer) r).resetAfter() ? " reset_after" : " reset_before");
-    }
-    if (r.bias().isEmpty()) {
-      s.append(", no bias");
-    }
-    if (r.goBackwards()) {
-      s.append(", go_backwards");
-    }
-    if (r.returnSequences()) {
-      s.append(", return_sequences");
-    }
-    return s.toString();
   }
 
   private static void row(StringBuilder text, String layer, String shape, String params) {

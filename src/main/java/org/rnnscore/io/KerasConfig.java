@@ -1,11 +1,11 @@
 package org.rnnscore.io;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.json.JsonReadFeature;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import com.fasterxml.jackson.core.json.JsonReadFeature;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.util.ArrayList;
@@ -13,23 +13,11 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.stream.Collectors;
-import org.rnnscore.model.Activation;
-import org.rnnscore.model.ActivationLayer;
-import org.rnnscore.model.BidirectionalLayer;
-import org.rnnscore.model.DenseLayer;
-import org.rnnscore.model.EmbeddingLayer;
-import org.rnnscore.model.FlattenLayer;
-import org.rnnscore.model.GruLayer;
 import org.rnnscore.model.Layer;
-import org.rnnscore.model.LstmLayer;
-import org.rnnscore.model.MaskingLayer;
 import org.rnnscore.model.ModelFormatException;
-import org.rnnscore.model.RecurrentLayer;
+import org.rnnscore.model.Node;
 import org.rnnscore.model.RnnModel;
-import org.rnnscore.model.Sequencing;
-import org.rnnscore.model.SimpleRnnLayer;
 import org.rnnscore.model.WeightArray;
 
 /**
@@ -40,19 +28,14 @@ import org.rnnscore.model.WeightArray;
  * inbound-node formats); only where the weights live differs, and that is the caller's
  * {@link WeightSource}.
  *
- * <p>Everything that would make our forward pass differ from Keras' is refused here, by name,
- * before any weight is read: we would rather not score than score something else.
+ * <p>This class is the generic walk: the model class (Sequential, Functional), the InputLayer
+ * and the declared input shape, the chain check, custom layers. Each layer entry goes to the
+ * {@link LayerKind} that {@link LayerKinds} names for its class, which reads its config, names its
+ * weights and builds it. Everything that would make our forward pass differ from Keras' is
+ * refused, by name, before any weight is read: we would rather not score than score something
+ * else.
  */
 final class KerasConfig {
-  static final String SUPPORTED = "supported: InputLayer, SimpleRNN, LSTM, GRU, Bidirectional (around SimpleRNN,"
-      + " LSTM or GRU), Dense, TimeDistributed (around Dense), Embedding, Masking, Flatten, Activation, and layers that"
-      + " do nothing at inference (Dropout, SpatialDropout1D, GaussianNoise, GaussianDropout, AlphaDropout,"
-      + " ActivityRegularization)";
-  static final List<String> RECURRENT = List.of("SimpleRNN", "LSTM", "GRU");
-  private static final Set<String> INFERENCE_IDENTITY = Set.of("Dropout", "AlphaDropout", "GaussianDropout",
-      "GaussianNoise", "SpatialDropout1D", "ActivityRegularization");
-  private static final String NEVER_RUN = "rnnscore never runs Python code from a model file (Lambda and custom"
-      + " layers); rebuild the model from built-in layers";
   private static final ObjectMapper JSON = JsonMapper.builder(JsonFactory.builder()
           .streamReadConstraints(StreamReadConstraints.builder()
               .maxNestingDepth(ParseLimits.DEFAULTS.maxJsonNesting())
@@ -62,22 +45,25 @@ final class KerasConfig {
       .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS) // Python's json.dumps writes NaN and Infinity
       .build();
 
-  /** A scored layer of the config, with its position among layers of its class. */
+  /** A scored layer of the config, with the kind that reads it and its position among layers of its class. */
   static final class LayerSpec {
+    final LayerKind kind;
     final String className;
     final String name;
     final JsonNode config;
     /** 0 for the first layer of this class in layer order, 1 for the second, ... (Keras 3 weight paths). */
     final int classOrdinal;
-    /** Bidirectional: its two halves (recurrent specs); TimeDistributed: the Dense inside, as {@code forward}. */
+    /** A wrapper's wrapped layers: Bidirectional its two halves; TimeDistributed the inner layer, as {@code forward}. */
     final LayerSpec forward;
     final LayerSpec backward;
 
-    LayerSpec(String className, String name, JsonNode config, int classOrdinal) {
-      this(className, name, config, classOrdinal, null, null);
+    LayerSpec(LayerKind kind, String className, String name, JsonNode config, int classOrdinal) {
+      this(kind, className, name, config, classOrdinal, null, null);
     }
 
-    LayerSpec(String className, String name, JsonNode config, int classOrdinal, LayerSpec forward, LayerSpec backward) {
+    LayerSpec(LayerKind kind, String className, String name, JsonNode config, int classOrdinal, LayerSpec forward,
+        LayerSpec backward) {
+      this.kind = kind;
       this.className = className;
       this.name = name;
       this.config = config;
@@ -86,33 +72,22 @@ final class KerasConfig {
       this.backward = backward;
     }
 
+    /** A plain (unwrapped) SimpleRNN, LSTM or GRU. */
     boolean isRecurrent() {
-      return RECURRENT.contains(className);
-    }
-
-    boolean isBidirectional() {
-      return className.equals("Bidirectional");
+      return kind instanceof RecurrentKind;
     }
 
     /** Whether the file holds weights for this layer. */
     boolean hasWeights() {
-      switch (className) {
-        case "Masking":
-        case "Flatten":
-        case "Activation":
-          return false;
-        default:
-          return true;
-      }
+      return !kind.weightNames(this).isEmpty();
     }
   }
 
   /** Where a format keeps a layer's weights. */
   interface WeightSource {
     /**
-     * The layer's weight arrays in Keras' order (recurrent: kernel, recurrent_kernel[, bias];
-     * Dense and TimeDistributed: kernel[, bias]; Embedding: embeddings; Bidirectional: the
-     * forward half's, then the backward half's), each named by where it lies in the file.
+     * The layer's weight arrays in Keras' order ({@link LayerKind#weightNames}), each named by
+     * where it lies in the file.
      */
     List<WeightArray> weights(LayerSpec layer);
   }
@@ -122,19 +97,21 @@ final class KerasConfig {
   private final int declaredTimesteps;
   private final int declaredFeatures;
   private final List<LayerSpec> layers;
-  private final KerasVersion version;
-  /** The Keras generation whose hard_sigmoid applies (the file's, unless forced). */
-  private final int activationMajor;
+  /** Per layer, the layers it reads (indices into {@link #layers}; {@link Node#MODEL_INPUT} for the input). */
+  private final List<List<Integer>> inputs;
+  private final int output;
+  private final Generation generation;
 
   private KerasConfig(String inputName, String inputDescription, int declaredTimesteps, int declaredFeatures,
-      List<LayerSpec> layers, KerasVersion version, int activationMajor) {
+      List<LayerSpec> layers, List<List<Integer>> inputs, int output, Generation generation) {
     this.inputName = inputName;
     this.inputDescription = inputDescription;
     this.declaredTimesteps = declaredTimesteps;
     this.declaredFeatures = declaredFeatures;
     this.layers = layers;
-    this.version = version;
-    this.activationMajor = activationMajor;
+    this.inputs = inputs;
+    this.output = output;
+    this.generation = generation;
   }
 
   List<LayerSpec> layers() {
@@ -198,6 +175,7 @@ final class KerasConfig {
     String modelClass = model.get("class_name").asText();
     JsonNode config = model.path("config");
     List<JsonNode> entries;
+    boolean functional = false;
     switch (modelClass) {
       case "Sequential":
         // Keras 2.0/2.1 wrote the layer list itself as the config; later versions {"name", "layers"}.
@@ -206,7 +184,9 @@ final class KerasConfig {
       case "Functional":
       case "Model":
         entries = list(config.path("layers"));
+        // The one rule that keeps graphs to chains until merges, several inputs and outputs are supported.
         checkChain(config, entries);
+        functional = true;
         break;
       default:
         throw new ModelFormatException(what + " describes a " + modelClass
@@ -217,11 +197,16 @@ final class KerasConfig {
           + " GRU)");
     }
     int activationMajor = options.hardSigmoidKerasVersion() != null ? options.hardSigmoidKerasVersion() : version.major();
-    return fromEntries(entries, config, version, activationMajor);
+    return fromEntries(entries, config, functional, new Generation(version, activationMajor));
   }
 
-  private static KerasConfig fromEntries(List<JsonNode> entries, JsonNode modelConfig, KerasVersion version,
-      int activationMajor) {
+  /**
+   * @param functional whether the entries are wired by their inbound nodes (Functional) or each
+   *     reads the one before it (Sequential)
+   */
+  private static KerasConfig fromEntries(List<JsonNode> entries, JsonNode modelConfig, boolean functional,
+      Generation generation) {
+    Wiring wiring = new Wiring();
     String inputName = null;
     JsonNode batchShape = null;
     String shapeOwner = null;
@@ -233,7 +218,7 @@ final class KerasConfig {
       JsonNode config = entry.path("config");
       String name = config.path("name").isTextual() ? config.get("name").asText() : entry.path("name").asText("#" + i);
       int ordinal = classCounts.merge(className, 1, Integer::sum) - 1;
-      refuseCustom(entry, className, name);
+      LayerConfigs.refuseCustom(entry, className, name);
       if (batchShape == null && kept.isEmpty()) {
         JsonNode shape = firstPresent(config, "batch_input_shape", "batch_shape");
         if (shape != null) {
@@ -241,58 +226,41 @@ final class KerasConfig {
           shapeOwner = (className.equals("InputLayer") ? "InputLayer" : "layer") + " '" + name + "'";
         }
       }
-      switch (className) {
-        case "InputLayer":
-          if (i != 0) {
-            throw new ModelFormatException("InputLayer '" + name + "' is not the first layer; expected one input");
-          }
-          inputName = name;
-          break;
-        case "SimpleRNN":
-        case "LSTM":
-        case "GRU":
-          refuseKeras1Config(name, config);
-          checkRecurrentOptions("layer '" + name + "'", config);
-          kept.add(new LayerSpec(className, name, config, ordinal));
-          break;
-        case "Bidirectional":
-          kept.add(bidirectional(name, config, ordinal));
-          break;
-        case "TimeDistributed":
-          kept.add(timeDistributed(name, config, ordinal));
-          break;
-        case "Dense":
-          refuseKeras1Config(name, config);
-          kept.add(new LayerSpec(className, name, config, ordinal));
-          break;
-        case "Embedding":
-        case "Masking":
-        case "Flatten":
-        case "Activation":
-          kept.add(new LayerSpec(className, name, config, ordinal));
-          break;
-        case "Lambda":
-          throw new ModelFormatException("layer '" + name + "' has type Lambda: " + NEVER_RUN + "; " + SUPPORTED);
-        default:
-          if (!INFERENCE_IDENTITY.contains(className)) {
-            throw new ModelFormatException("layer '" + name + "' has type " + (className.isEmpty() ? "(none)" : className)
-                + ", which rnnscore does not support; " + SUPPORTED);
-          }
+      if (className.equals("InputLayer")) {
+        if (i != 0) {
+          throw new ModelFormatException("InputLayer '" + name + "' is not the first layer; expected one input");
+        }
+        inputName = name;
+        wiring.input(entry, name);
+        continue;
+      }
+      LayerKind kind = LayerKinds.of(className);
+      if (kind == null) {
+        throw new ModelFormatException("layer '" + name + "' has type " + (className.isEmpty() ? "(none)" : className)
+            + ", which rnnscore does not support; " + LayerKinds.SUPPORTED);
+      }
+      LayerSpec spec = kind.parse(className, name, config, ordinal);
+      List<Integer> from = functional ? wiring.inbound(entry) : wiring.previous();
+      if (spec != null) {
+        wiring.node(entry, name, kept.size(), from);
+        kept.add(spec);
+      } else {
+        wiring.alias(entry, name, from);
       }
     }
-    if (kept.stream().noneMatch(spec -> spec.isRecurrent() || spec.isBidirectional())) {
+    if (kept.stream().noneMatch(spec -> spec.kind.recurrent())) {
       throw new ModelFormatException("the model has no recurrent layer (layers: " + entries.stream()
           .map(e -> e.path("class_name").asText("?")).collect(Collectors.joining(", "))
           + "); expected at least one of SimpleRNN, LSTM, GRU (alone or in Bidirectional)");
     }
-    LayerSpec last = kept.get(kept.size() - 1);
-    if ((last.isRecurrent() || last.isBidirectional()) && flag(last.isBidirectional() ? last.forward.config : last.config,
-        "return_state")) {
+    int output = functional ? wiring.resolve(tensorNames(modelConfig.get("output_layers")).get(0)) : wiring.last;
+    LayerSpec last = kept.get(output);
+    if (last.kind.returnsState(last)) {
       throw new ModelFormatException("layer '" + last.name + "' has return_state=true and gives the model's output: it"
           + " returns its states as extra outputs, and rnnscore writes one prediction per row (or per step); re-create"
           + " it with return_state=False");
     }
-    boolean tokens = kept.get(0).className.equals("Embedding");
+    boolean tokens = kept.get(0).kind.readsTokens();
     if (batchShape == null) {
       batchShape = modelConfig.isObject() ? modelConfig.get("build_input_shape") : null;
       shapeOwner = "the model's build_input_shape";
@@ -316,88 +284,8 @@ final class KerasConfig {
       }
     }
     String description = batchShape == null || batchShape.isNull() ? null : shapeOwner + " (input shape " + batchShape + ")";
-    return new KerasConfig(inputName, description, timesteps, features, kept, version, activationMajor);
-  }
-
-  /** Keras 3 marks layers from outside Keras by their module; those are user code. */
-  private static void refuseCustom(JsonNode entry, String className, String name) {
-    JsonNode module = entry.get("module");
-    if (module != null && module.isTextual() && !module.asText().equals("keras")
-        && !module.asText().startsWith("keras.")) {
-      JsonNode registered = entry.get("registered_name");
-      throw new ModelFormatException("layer '" + name + "' has type " + className + ", a custom layer (module '"
-          + module.asText() + "'" + (registered != null && registered.isTextual() ? ", registered as '"
-          + registered.asText() + "'" : "") + "): " + NEVER_RUN + "; " + SUPPORTED);
-    }
-  }
-
-  /** Keras 1 configs name a layer's width output_dim (Keras 2: units). */
-  private static void refuseKeras1Config(String name, JsonNode config) {
-    if (config.has("output_dim") && !config.has("units")) {
-      throw new ModelFormatException("layer '" + name + "' has output_dim and no units: a Keras 1 layer config; Keras 1"
-          + " files are not supported (their layer configs and weight layout differ); re-save the model with Keras 2 or"
-          + " later");
-    }
-  }
-
-  private static LayerSpec bidirectional(String name, JsonNode config, int ordinal) {
-    String label = "layer '" + name + "' (Bidirectional)";
-    JsonNode inner = config.path("layer");
-    String innerClass = inner.path("class_name").asText("");
-    if (!RECURRENT.contains(innerClass)) {
-      throw new ModelFormatException(label + " wraps " + (innerClass.isEmpty() ? "no layer" : "a " + innerClass)
-          + "; supported inside Bidirectional: SimpleRNN, LSTM, GRU");
-    }
-    refuseCustom(inner, innerClass, name);
-    JsonNode mergeMode = config.get("merge_mode");
-    // Throws for None and unknown modes, naming the layer.
-    BidirectionalLayer.MergeMode.fromKeras(name, mergeMode == null ? "concat" : mergeMode.isNull() ? null
-        : mergeMode.asText());
-    JsonNode forwardConfig = inner.path("config");
-    refuseKeras1Config(name, forwardConfig);
-    checkRecurrentOptions(label, forwardConfig);
-    String base = forwardConfig.path("name").asText(name);
-    LayerSpec forward = new LayerSpec(innerClass, "forward_" + removePrefix(base, "forward_"), forwardConfig, -1);
-    JsonNode backwardEntry = config.get("backward_layer");
-    LayerSpec backward;
-    if (backwardEntry != null && !backwardEntry.isNull()) {
-      String backwardClass = backwardEntry.path("class_name").asText("");
-      if (!RECURRENT.contains(backwardClass)) {
-        throw new ModelFormatException(label + " has a backward_layer of type " + (backwardClass.isEmpty() ? "(none)"
-            : backwardClass) + "; supported inside Bidirectional: SimpleRNN, LSTM, GRU");
-      }
-      refuseCustom(backwardEntry, backwardClass, name);
-      JsonNode backwardConfig = backwardEntry.path("config");
-      refuseKeras1Config(name, backwardConfig);
-      checkRecurrentOptions(label, backwardConfig);
-      backward = new LayerSpec(backwardClass, backwardConfig.path("name").asText("backward_" + base), backwardConfig, -1);
-    } else {
-      // Keras builds the backward half from the forward config with go_backwards flipped.
-      com.fasterxml.jackson.databind.node.ObjectNode copy = forwardConfig.isObject()
-          ? ((com.fasterxml.jackson.databind.node.ObjectNode) forwardConfig).deepCopy() : JSON.createObjectNode();
-      copy.put("go_backwards", !flag(forwardConfig, "go_backwards"));
-      String backwardName = "backward_" + removePrefix(base, "backward_");
-      copy.put("name", backwardName);
-      backward = new LayerSpec(innerClass, backwardName, copy, -1);
-    }
-    return new LayerSpec("Bidirectional", name, config, ordinal, forward, backward);
-  }
-
-  private static LayerSpec timeDistributed(String name, JsonNode config, int ordinal) {
-    JsonNode inner = config.path("layer");
-    String innerClass = inner.path("class_name").asText("");
-    if (!innerClass.equals("Dense")) {
-      throw new ModelFormatException("layer '" + name + "' (TimeDistributed) wraps " + (innerClass.isEmpty()
-          ? "no layer" : "a " + innerClass) + "; supported inside TimeDistributed: Dense");
-    }
-    refuseCustom(inner, innerClass, name);
-    refuseKeras1Config(name, inner.path("config"));
-    LayerSpec dense = new LayerSpec("Dense", name, inner.path("config"), -1);
-    return new LayerSpec("TimeDistributed", name, config, ordinal, dense, null);
-  }
-
-  private static String removePrefix(String text, String prefix) {
-    return text.startsWith(prefix) ? text.substring(prefix.length()) : text;
+    return new KerasConfig(inputName, description, timesteps, features, kept, wiring.inputs, output,
+        generation);
   }
 
   private static int dimension(JsonNode value, String owner, String what) {
@@ -409,23 +297,6 @@ final class KerasConfig {
     }
     return value.asInt();
   }
-
-  private static void checkRecurrentOptions(String label, JsonNode config) {
-    if (flag(config, "stateful")) {
-      throw new ModelFormatException(label + " has stateful=true: rnnscore scores rows independently; a stateful layer"
-          + " carries state between batches");
-    }
-    if (flag(config, "time_major")) {
-      throw new ModelFormatException(label + " has time_major=true: it reads inputs laid out [timesteps, batch,"
-          + " features], which rnnscore does not support; re-create it with time_major=False");
-    }
-  }
-
-  private static boolean flag(JsonNode config, String key) {
-    JsonNode value = config.get(key);
-    return value != null && value.asBoolean(false);
-  }
-
   /** A functional model is accepted only as InputLayer → layer → ... → output, each layer called once. */
   private static void checkChain(JsonNode config, List<JsonNode> entries) {
     String model = "functional model '" + config.path("name").asText("?") + "' is not a straight chain: ";
@@ -465,6 +336,62 @@ final class KerasConfig {
     if (!outputs.get(0).equals(previous)) {
       throw new ModelFormatException(model + "its output is layer '" + outputs.get(0) + "', not the last layer '" + previous
           + "'" + rule);
+    }
+  }
+
+  /**
+   * The graph's edges as the walk finds them: each layer name stands for a model node, the model
+   * input, or (for a layer left out, such as Dropout) what that layer reads.
+   */
+  private static final class Wiring {
+    private final Map<String, Integer> byName = new HashMap<>();
+    final List<List<Integer>> inputs = new ArrayList<>();
+    /** The last tensor named (a Sequential model's output). */
+    int last = Node.MODEL_INPUT;
+
+    void input(JsonNode entry, String name) {
+      name(entry, name, Node.MODEL_INPUT);
+    }
+
+    void node(JsonNode entry, String name, int index, List<Integer> from) {
+      inputs.add(from);
+      name(entry, name, index);
+    }
+
+    void alias(JsonNode entry, String name, List<Integer> from) {
+      name(entry, name, from.isEmpty() ? Node.MODEL_INPUT : from.get(0));
+    }
+
+    /** Sequential: the layer reads the one before it. */
+    List<Integer> previous() {
+      return List.of(last);
+    }
+
+    /** Functional: the tensors of the layer's (first) call. */
+    List<Integer> inbound(JsonNode entry) {
+      List<List<Tensor>> calls = inboundNodes(entry.get("inbound_nodes"));
+      List<Integer> from = new ArrayList<>();
+      for (Tensor tensor : calls.isEmpty() ? List.<Tensor>of() : calls.get(0)) {
+        from.add(resolve(tensor.layer()));
+      }
+      return from.isEmpty() ? previous() : from;
+    }
+
+    int resolve(String layer) {
+      Integer id = byName.get(layer);
+      if (id == null) {
+        throw new ModelFormatException("a layer reads '" + layer + "', which is not a layer listed before it");
+      }
+      return id;
+    }
+
+    private void name(JsonNode entry, String name, int id) {
+      byName.put(name, id);
+      JsonNode entryName = entry.get("name");
+      if (entryName != null && entryName.isTextual()) {
+        byName.putIfAbsent(entryName.asText(), id);
+      }
+      last = id;
     }
   }
 
@@ -544,274 +471,27 @@ final class KerasConfig {
     return null;
   }
 
-  /**
-   * The activation under {@code key}, or Keras' default when the config has none: {@code
-   * oldDefault} for standalone Keras 2.0–2.2 (LSTM/GRU recurrent_activation hard_sigmoid), {@code
-   * modernDefault} for tf.keras, Keras 2.3+ and 3 (sigmoid).
-   */
-  private Activation activation(String layerName, JsonNode config, String key, String oldDefault,
-      String modernDefault) {
-    JsonNode value = config.get(key);
-    if (value == null) {
-      return activationByName(layerName, JSON.getNodeFactory().textNode(version.modern() ? modernDefault
-          : oldDefault), activationMajor);
-    }
-    return activationByName(layerName, value, activationMajor);
-  }
-
-  /** "tanh", or Keras 3's {"class_name": "function", "config": "tanh", ...}; null means linear. */
-  private static Activation activationByName(String layerName, JsonNode value, int kerasMajorVersion) {
-    String name;
-    if (value == null || value.isNull()) {
-      name = null;
-    } else if (value.isTextual()) {
-      name = value.asText();
-    } else if (value.isObject() && value.path("config").isTextual()) {
-      name = value.get("config").asText();
-    } else {
-      throw new ModelFormatException("layer '" + layerName + "' has activation " + value
-          + ", expected the name of a built-in Keras activation; " + Activation.supportedNames());
-    }
-    try {
-      return Activation.fromKerasName(name, kerasMajorVersion);
-    } catch (ModelFormatException e) {
-      throw new ModelFormatException("layer '" + layerName + "': " + e.getMessage(), e);
-    }
-  }
-
-  private static int positiveInt(String layerName, JsonNode config, String key) {
-    JsonNode value = config.get(key);
-    if (value == null || !value.canConvertToInt() || !value.isIntegralNumber() || value.asInt() < 1) {
-      throw new ModelFormatException("layer '" + layerName + "' has " + key + " " + (value == null ? "(missing)" : value)
-          + ", expected a positive integer");
-    }
-    return value.asInt();
-  }
-
-  private static boolean useBias(JsonNode config) {
-    JsonNode value = config.get("use_bias");
-    return value == null || value.asBoolean(true);
-  }
-
-  /** The weight names Keras gives a recurrent or Dense layer, in its order. */
-  private static List<String> expectedNames(LayerSpec spec) {
-    List<String> names = new ArrayList<>();
-    if (spec.className.equals("Embedding")) {
-      names.add("embeddings");
-      return names;
-    }
-    names.add("kernel");
-    if (spec.isRecurrent()) {
-      names.add("recurrent_kernel");
-    }
-    if (useBias(spec.config)) {
-      names.add("bias");
-    }
-    return names;
-  }
 
   /** Builds the model, taking each layer's weights from the format's source, in Keras' order. */
   RnnModel build(WeightSource source) {
     List<Layer> built = new ArrayList<>();
     for (LayerSpec spec : layers) {
-      List<WeightArray> found = spec.hasWeights() ? source.weights(spec) : List.of();
-      switch (spec.className) {
-        case "SimpleRNN":
-        case "LSTM":
-        case "GRU":
-          built.add(recurrent(spec, named(spec, found, expectedNames(spec), bias(spec)), false));
-          break;
-        case "Bidirectional":
-          built.add(bidirectional(spec, found));
-          break;
-        case "Dense":
-          built.add(dense(spec.name, spec.config, named(spec, found, expectedNames(spec), bias(spec))));
-          break;
-        case "TimeDistributed":
-          built.add(dense(spec.name, spec.forward.config, named(spec, found, expectedNames(spec.forward),
-              bias(spec.forward))));
-          break;
-        case "Embedding":
-          built.add(embedding(spec, named(spec, found, expectedNames(spec), "")));
-          break;
-        case "Masking":
-          built.add(new MaskingLayer(spec.name, maskValue(spec)));
-          break;
-        case "Flatten":
-          built.add(new FlattenLayer(spec.name));
-          break;
-        case "Activation":
-          built.add(new ActivationLayer(spec.name, activationByName(spec.name, spec.config.get("activation"),
-              activationMajor)));
-          break;
-        default:
-          throw new IllegalStateException("unexpected kept layer class " + spec.className);
-      }
+      built.add(spec.kind.build(spec, spec.hasWeights() ? source.weights(spec) : List.of(), generation));
     }
-    Layer first = built.get(0);
-    if (declaredFeatures != 0 && !(first instanceof EmbeddingLayer)) {
-      WeightArray kernel = firstKernel(built);
+    if (declaredFeatures != 0 && !built.get(0).readsTokens()) {
+      Layer owner = built.stream().filter(layer -> layer.inputKernel() != null).findFirst().orElse(null);
+      WeightArray kernel = owner == null ? null : owner.inputKernel();
       if (kernel != null && kernel.dim(0) != declaredFeatures) {
         throw new ModelFormatException(inputDescription + " declares " + declaredFeatures + " features per timestep,"
-            + " but layer '" + kernelOwner(built) + "' kernel has shape " + kernel.shapeText() + " (" + kernel.dim(0)
-            + " features)");
+            + " but layer '" + owner.inputKernelOwner() + "' kernel has shape " + kernel.shapeText() + " ("
+            + kernel.dim(0) + " features)");
       }
     }
-    return new RnnModel(inputName, declaredTimesteps, built);
-  }
-
-  private static String bias(LayerSpec spec) {
-    return "; use_bias = " + useBias(spec.config);
-  }
-
-  private static WeightArray firstKernel(List<Layer> built) {
-    for (Layer layer : built) {
-      if (layer instanceof RecurrentLayer) {
-        return ((RecurrentLayer) layer).kernel();
-      }
-      if (layer instanceof BidirectionalLayer) {
-        return ((BidirectionalLayer) layer).forward().kernel();
-      }
-      if (layer instanceof DenseLayer) {
-        return ((DenseLayer) layer).kernel();
-      }
+    List<Node> nodes = new ArrayList<>();
+    for (int i = 0; i < built.size(); i++) {
+      nodes.add(new Node(built.get(i), inputs.get(i)));
     }
-    return null;
-  }
-
-  private static String kernelOwner(List<Layer> built) {
-    for (Layer layer : built) {
-      if (layer instanceof RecurrentLayer || layer instanceof DenseLayer) {
-        return layer.name();
-      }
-      if (layer instanceof BidirectionalLayer) {
-        return ((BidirectionalLayer) layer).forward().name();
-      }
-    }
-    return "?";
-  }
-
-  /** Checks the count and gives the arrays Keras' names (kernel, recurrent_kernel, bias, embeddings). */
-  private static List<WeightArray> named(LayerSpec spec, List<WeightArray> found, List<String> expected,
-      String detail) {
-    if (found.size() != expected.size()) {
-      throw new ModelFormatException("layer '" + spec.name + "' has " + found.size() + " weight array"
-          + (found.size() == 1 ? "" : "s") + " in the file (" + arrayNames(found) + "), expected " + expected.size()
-          + " (" + String.join(", ", expected) + detail + ")");
-    }
-    return rename(found, expected);
-  }
-
-  private static List<WeightArray> rename(List<WeightArray> found, List<String> expected) {
-    List<WeightArray> named = new ArrayList<>();
-    for (int i = 0; i < found.size(); i++) {
-      WeightArray array = found.get(i);
-      named.add(new WeightArray(expected.get(i), array.shape(), array.data()));
-    }
-    return named;
-  }
-
-  private static String arrayNames(List<WeightArray> found) {
-    return found.isEmpty() ? "none" : found.stream().map(WeightArray::name).collect(Collectors.joining(", "));
-  }
-
-  private RecurrentLayer recurrent(LayerSpec spec, List<WeightArray> weights, boolean inBidirectional) {
-    JsonNode config = spec.config;
-    int units = positiveInt(spec.name, config, "units");
-    WeightArray kernel = weights.get(0);
-    WeightArray recurrentKernel = weights.get(1);
-    WeightArray bias = weights.size() > 2 ? weights.get(2) : null;
-    boolean returnSequences = flag(config, "return_sequences");
-    // Keras' Bidirectional forces zero_output_for_mask = return_sequences on both halves (tf.keras, Keras 2.3+, 3).
-    boolean zeroOutput = inBidirectional && version.modern() ? returnSequences : flag(config, "zero_output_for_mask");
-    Sequencing sequencing = new Sequencing(returnSequences, flag(config, "go_backwards"), zeroOutput);
-    Activation activation = activation(spec.name, config, "activation", "tanh", "tanh");
-    switch (spec.className) {
-      case "SimpleRNN":
-        return new SimpleRnnLayer(spec.name, units, kernel, recurrentKernel, bias, activation, sequencing);
-      case "LSTM":
-        return new LstmLayer(spec.name, units, kernel, recurrentKernel, bias, activation,
-            activation(spec.name, config, "recurrent_activation", "hard_sigmoid", "sigmoid"), sequencing);
-      default:
-        return new GruLayer(spec.name, units, kernel, recurrentKernel, bias, activation,
-            activation(spec.name, config, "recurrent_activation", "hard_sigmoid", "sigmoid"), resetAfter(config, bias),
-            sequencing);
-    }
-  }
-
-  /**
-   * reset_after as configured; configs from before the option (Keras 2.0–2.1) lack it and mean
-   * False. Where it is absent and the layer has a bias, the bias' shape tells (2×3M only exists
-   * with reset_after); without a bias, the file's Keras version gives the default.
-   */
-  private boolean resetAfter(JsonNode config, WeightArray bias) {
-    JsonNode value = config.get("reset_after");
-    if (value != null && !value.isNull()) {
-      return value.asBoolean();
-    }
-    if (bias != null) {
-      return bias.rank() == 2;
-    }
-    return version.modern();
-  }
-
-  private BidirectionalLayer bidirectional(LayerSpec spec, List<WeightArray> found) {
-    List<String> forwardNames = expectedNames(spec.forward);
-    List<String> backwardNames = expectedNames(spec.backward);
-    if (found.size() != forwardNames.size() + backwardNames.size()) {
-      throw new ModelFormatException("layer '" + spec.name + "' has " + found.size() + " weight array"
-          + (found.size() == 1 ? "" : "s") + " in the file (" + arrayNames(found) + "), expected "
-          + (forwardNames.size() + backwardNames.size()) + " (" + spec.forward.name + ": " + String.join(", ", forwardNames)
-          + bias(spec.forward) + "; " + spec.backward.name + ": " + String.join(", ", backwardNames) + bias(spec.backward)
-          + ")");
-    }
-    List<WeightArray> forwardArrays = rename(found.subList(0, forwardNames.size()), forwardNames);
-    List<WeightArray> backwardArrays = rename(found.subList(forwardNames.size(), found.size()), backwardNames);
-    String label = "layer '" + spec.name + "' (Bidirectional), ";
-    RecurrentLayer forward;
-    RecurrentLayer backward;
-    try {
-      forward = recurrent(spec.forward, forwardArrays, true);
-    } catch (ModelFormatException e) {
-      throw new ModelFormatException(label + "forward half: " + e.getMessage(), e);
-    }
-    try {
-      backward = recurrent(spec.backward, backwardArrays, true);
-    } catch (ModelFormatException e) {
-      throw new ModelFormatException(label + "backward half: " + e.getMessage(), e);
-    }
-    JsonNode mergeMode = spec.config.get("merge_mode");
-    return new BidirectionalLayer(spec.name, forward, backward, BidirectionalLayer.MergeMode.fromKeras(spec.name,
-        mergeMode == null ? "concat" : mergeMode.asText()));
-  }
-
-  private DenseLayer dense(String name, JsonNode config, List<WeightArray> weights) {
-    int units = positiveInt(name, config, "units");
-    return new DenseLayer(name, units, weights.get(0), weights.size() > 1 ? weights.get(1) : null,
-        activation(name, config, "activation", "linear", "linear"));
-  }
-
-  private static EmbeddingLayer embedding(LayerSpec spec, List<WeightArray> weights) {
-    int inputDim = positiveInt(spec.name, spec.config, "input_dim");
-    int outputDim = positiveInt(spec.name, spec.config, "output_dim");
-    WeightArray embeddings = weights.get(0);
-    if (!embeddings.hasShape(inputDim, outputDim)) {
-      throw new ModelFormatException("layer '" + spec.name + "' embeddings has shape " + embeddings.shapeText()
-          + ", expected " + WeightArray.shapeText(inputDim, outputDim) + " (input_dim = " + inputDim + ", output_dim = "
-          + outputDim + ")");
-    }
-    return new EmbeddingLayer(spec.name, embeddings, flag(spec.config, "mask_zero"));
-  }
-
-  private static float maskValue(LayerSpec spec) {
-    JsonNode value = spec.config.get("mask_value");
-    if (value == null || value.isNull()) {
-      return 0f;
-    }
-    if (!value.isNumber()) {
-      throw new ModelFormatException("layer '" + spec.name + "' has mask_value " + value + ", expected a number");
-    }
-    return (float) value.asDouble();
+    return RnnModel.graph(inputName, declaredTimesteps, nodes, output);
   }
 
   /** Keras' class-name-to-path rule (keras.src.utils.naming.to_snake_case). */

@@ -83,20 +83,12 @@ final class KerasV3Reader {
    * The h5 paths of a layer's variables, relative to the layer container: saving_lib walks the
    * model's layers list, naming each by its snake_case class and a counter, then each layer's
    * saveable attributes by attribute name: a recurrent layer's {@code cell}, a Bidirectional's
-   * {@code forward_layer} and {@code backward_layer}, a TimeDistributed's {@code layer}.
+   * {@code forward_layer} and {@code backward_layer}, a TimeDistributed's {@code layer}; each
+   * layer kind says which ({@link LayerKind#weightGroups}).
    */
   static List<String> varsPaths(KerasConfig.LayerSpec layer) {
     String base = KerasConfig.snakeCase(layer.className) + (layer.classOrdinal == 0 ? "" : "_" + layer.classOrdinal);
-    if (layer.isRecurrent()) {
-      return List.of(base + "/cell/vars");
-    }
-    if (layer.isBidirectional()) {
-      return List.of(base + "/forward_layer/cell/vars", base + "/backward_layer/cell/vars");
-    }
-    if (layer.className.equals("TimeDistributed")) {
-      return List.of(base + "/layer/vars");
-    }
-    return List.of(base + "/vars");
+    return layer.kind.weightGroups(layer, base);
   }
 
   private static List<WeightArray> vars(HdfFile file, String what, KerasConfig.LayerSpec layer, String relative) {

@@ -3,15 +3,9 @@ package org.rnnscore.kernel;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
-import org.rnnscore.model.ActivationLayer;
 import org.rnnscore.model.BidirectionalLayer;
-import org.rnnscore.model.DenseLayer;
-import org.rnnscore.model.EmbeddingLayer;
-import org.rnnscore.model.FlattenLayer;
 import org.rnnscore.model.Layer;
-import org.rnnscore.model.MaskingLayer;
+import org.rnnscore.model.Node;
 import org.rnnscore.model.RecurrentLayer;
 import org.rnnscore.model.RnnModel;
 
@@ -31,45 +25,33 @@ import org.rnnscore.model.RnnModel;
  * folded into the input projection, and GRU's recurrent bias into its recurrent product) runs in
  * Java on heap copies of the step's block (bulk copies, no per-element native calls).
  *
+ * <p>Graph. The model's nodes run in topological order, each on whole batches; a node's output
+ * is kept until its last consumer has run, then dropped. A chain keeps one tensor at a time.
+ *
  * <p>Not thread-safe: one instance per task (partition).
  */
 public final class ForwardPass {
   private final RnnModel model;
   private final List<Stage> stages = new ArrayList<>();
+  /** Per node: the index of the last node that reads its output (its own index when none does). */
+  private final int[] lastUse;
   private final int inputWidth;
   private float[] staging;
 
   public ForwardPass(RnnModel model) {
     this.model = model;
     this.inputWidth = model.inputWidth();
-    for (Layer layer : model.layers()) {
-      stages.add(stageFor(layer));
+    List<Node> nodes = model.nodes();
+    this.lastUse = new int[nodes.size()];
+    for (int i = 0; i < nodes.size(); i++) {
+      stages.add(Stages.of(nodes.get(i).layer()));
+      lastUse[i] = i;
+      for (int from : nodes.get(i).inputs()) {
+        if (from != Node.MODEL_INPUT) {
+          lastUse[from] = i;
+        }
+      }
     }
-  }
-
-  private static Stage stageFor(Layer layer) {
-    if (layer instanceof RecurrentLayer) {
-      return new RecurrentStage((RecurrentLayer) layer);
-    }
-    if (layer instanceof BidirectionalLayer) {
-      return new BidirectionalStage((BidirectionalLayer) layer);
-    }
-    if (layer instanceof DenseLayer) {
-      return new DenseStage((DenseLayer) layer);
-    }
-    if (layer instanceof ActivationLayer) {
-      return new ActivationStage((ActivationLayer) layer);
-    }
-    if (layer instanceof MaskingLayer) {
-      return new MaskingStage((MaskingLayer) layer);
-    }
-    if (layer instanceof EmbeddingLayer) {
-      return new EmbeddingStage((EmbeddingLayer) layer);
-    }
-    if (layer instanceof FlattenLayer) {
-      return new FlattenStage();
-    }
-    throw new IllegalArgumentException("no kernel for layer " + layer.name() + " (" + layer.kerasClass() + ")");
   }
 
   public RnnModel model() {
@@ -259,34 +241,52 @@ public final class ForwardPass {
       }
     }
     batch.explicitMask = mask;
-    Tensor current = Tensor.sequence(staging, inputWidth, mask);
+    Tensor input = Tensor.sequence(staging, inputWidth, mask);
+    List<Node> nodes = model.nodes();
+    Tensor[] outputs = new Tensor[nodes.size()];
     int recurrentIndex = 0;
-    for (Stage stage : stages) {
+    for (int i = 0; i < nodes.size(); i++) {
+      Stage stage = stages.get(i);
+      List<Tensor> in = new ArrayList<>();
+      for (int from : nodes.get(i).inputs()) {
+        in.add(from == Node.MODEL_INPUT ? input : outputs[from]);
+      }
       if (initialStates != null && stage instanceof RecurrentStage) {
-        RecurrentStage r = (RecurrentStage) stage;
-        int width = r.stateWidth();
-        float[][] given = initialStates.get(recurrentIndex++);
-        float[] initial = null;
-        if (given != null) {
-          initial = new float[batch.size * width];
-          for (int p = 0; p < batch.size; p++) {
-            float[] row = given[batch.order[p]];
-            if (row != null) {
-              System.arraycopy(row, 0, initial, p * width, width);
-            }
-          }
-        }
-        float[] last = new float[batch.size * width];
-        current = r.run(current, batch, initial, last);
-        float[][] rows = new float[batch.size][];
-        for (int p = 0; p < batch.size; p++) {
-          rows[batch.order[p]] = Arrays.copyOfRange(last, p * width, (p + 1) * width);
-        }
-        finalStates.add(rows);
+        outputs[i] = runFromState((RecurrentStage) stage, in.get(0), batch, initialStates.get(recurrentIndex++),
+            finalStates);
       } else {
-        current = stage.apply(current, batch);
+        outputs[i] = stage.apply(in, batch);
+      }
+      for (int from : nodes.get(i).inputs()) {
+        if (from != Node.MODEL_INPUT && lastUse[from] == i && from != model.outputNode()) {
+          outputs[from] = null; // its last consumer has run
+        }
       }
     }
-    return batch.unsort(current);
+    return batch.unsort(outputs[model.outputNode()]);
+  }
+
+  /** A recurrent stage started from the caller's states ({@code given}, per caller's row), its final states added. */
+  private static Tensor runFromState(RecurrentStage stage, Tensor input, Batch batch, float[][] given,
+      List<float[][]> finalStates) {
+    int width = stage.stateWidth();
+    float[] initial = null;
+    if (given != null) {
+      initial = new float[batch.size * width];
+      for (int p = 0; p < batch.size; p++) {
+        float[] row = given[batch.order[p]];
+        if (row != null) {
+          System.arraycopy(row, 0, initial, p * width, width);
+        }
+      }
+    }
+    float[] last = new float[batch.size * width];
+    Tensor output = stage.run(input, batch, initial, last);
+    float[][] rows = new float[batch.size][];
+    for (int p = 0; p < batch.size; p++) {
+      rows[batch.order[p]] = Arrays.copyOfRange(last, p * width, (p + 1) * width);
+    }
+    finalStates.add(rows);
+    return output;
   }
 }

@@ -38,4 +38,9 @@ public final class ActivationLayer implements Layer {
   public Shape outputShape(Shape input, String source) {
     return input;
   }
+
+  @Override
+  public String details() {
+    return activation.kerasName();
+  }
 }

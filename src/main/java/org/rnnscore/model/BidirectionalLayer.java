@@ -114,4 +114,29 @@ public final class BidirectionalLayer implements Layer {
     backward.outputShape(input, source);
     return returnSequences() ? Shape.sequence(input.timesteps(), outputWidth()) : Shape.vector(outputWidth());
   }
+
+  @Override
+  public WeightArray inputKernel() {
+    return forward.kernel();
+  }
+
+  @Override
+  public String inputKernelOwner() {
+    return forward.name();
+  }
+
+  @Override
+  public boolean recurrent() {
+    return true;
+  }
+
+  @Override
+  public int hiddenUnits() {
+    return outputWidth();
+  }
+
+  @Override
+  public String details() {
+    return "[" + forward.details() + "; merge " + mergeMode.name().toLowerCase(Locale.ROOT) + "]";
+  }
 }

@@ -96,4 +96,14 @@ public final class DenseLayer implements Layer {
   public long paramCount() {
     return (long) inputWidth * units + (bias == null ? 0 : units);
   }
+
+  @Override
+  public WeightArray inputKernel() {
+    return kernel;
+  }
+
+  @Override
+  public String details() {
+    return activation.kerasName() + (bias == null ? ", no bias" : "");
+  }
 }

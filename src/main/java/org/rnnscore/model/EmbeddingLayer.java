@@ -66,4 +66,14 @@ public final class EmbeddingLayer implements Layer {
     }
     return Shape.sequence(input.timesteps(), outputWidth());
   }
+
+  @Override
+  public boolean readsTokens() {
+    return true;
+  }
+
+  @Override
+  public String details() {
+    return "vocabulary " + vocabularySize() + (maskZero ? ", mask_zero" : "");
+  }
 }

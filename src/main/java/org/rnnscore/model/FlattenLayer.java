@@ -40,4 +40,9 @@ public final class FlattenLayer implements Layer {
     }
     return Shape.vector(input.timesteps() * input.width());
   }
+
+  @Override
+  public boolean needsDeclaredTimesteps(Shape input) {
+    return input.sequence();
+  }
 }

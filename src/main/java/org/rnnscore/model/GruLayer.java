@@ -47,4 +47,9 @@ public final class GruLayer extends RecurrentLayer {
     return new GruLayer(name(), units(), kernel(), recurrentKernel(), biasOrNull(), activation(),
         recurrentActivation(), resetAfter, other);
   }
+
+  @Override
+  String cellDetails() {
+    return resetAfter ? " reset_after" : " reset_before";
+  }
 }

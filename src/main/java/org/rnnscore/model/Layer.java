@@ -1,11 +1,15 @@
 package org.rnnscore.model;
 
 import java.io.Serializable;
+import java.util.List;
 
-/** One layer of a scored model, with its weights already checked against its own shape. */
-public sealed interface Layer extends Serializable
-    permits RecurrentLayer, BidirectionalLayer, DenseLayer, EmbeddingLayer, MaskingLayer, FlattenLayer,
-        ActivationLayer {
+/**
+ * One layer of a scored model, with its weights already checked against its own shape: a node of
+ * the model's graph ({@link RnnModel}). Not sealed: a layer kind is its own class, and what the
+ * model needs to know about a kind (its shape rule, what it fixes about the model input, whether
+ * it is recurrent) it asks the layer through the methods below rather than by testing its class.
+ */
+public interface Layer extends Serializable {
   /** The layer's name in the model file ({@code simple_rnn}, {@code dense_1}, ...). */
   String name();
 
@@ -22,4 +26,55 @@ public sealed interface Layer extends Serializable
    * @throws ModelFormatException when this layer cannot take that input
    */
   Shape outputShape(Shape input, String source);
+
+  /**
+   * The shape this layer gives for its inputs, one per incoming tensor of the graph. One-input
+   * layers (all of today's) take exactly one; a merge layer overrides this.
+   */
+  default Shape outputShape(List<Shape> inputs, List<String> sources) {
+    if (inputs.size() != 1) {
+      throw new ModelFormatException("layer '" + name() + "' (" + kerasClass() + ") takes one input, but is given "
+          + inputs.size());
+    }
+    return outputShape(inputs.get(0), sources.get(0));
+  }
+
+  /**
+   * The kernel whose rows are this layer's input features (a recurrent layer's or a Dense's
+   * kernel), or null when the layer takes any width. The model reads its input width D off the
+   * first layer that has one, and messages about D quote it.
+   */
+  default WeightArray inputKernel() {
+    return null;
+  }
+
+  /** The layer the {@link #inputKernel()} belongs to, as messages name it (a Bidirectional's forward half). */
+  default String inputKernelOwner() {
+    return name();
+  }
+
+  /** True when the layer reads token ids (Embedding): it must read the model input, which is then one id per step. */
+  default boolean readsTokens() {
+    return false;
+  }
+
+  /** True for a recurrent layer (alone or wrapped): a model needs at least one. */
+  default boolean recurrent() {
+    return false;
+  }
+
+  /** M as the run report names a model whose first recurrent layer this is (its output width); 0 for others. */
+  default int hiddenUnits() {
+    return 0;
+  }
+
+  /** True when every row must have the model's declared timesteps for this layer to take {@code input} (Flatten). */
+  default boolean needsDeclaredTimesteps(Shape input) {
+    return false;
+  }
+
+  /** What inspect prints about the layer beyond its type and shape ("tanh/sigmoid, return_sequences"), or "". */
+  default String details() {
+    return "";
+  }
 }

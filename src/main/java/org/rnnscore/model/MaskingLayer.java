@@ -44,4 +44,9 @@ public final class MaskingLayer implements Layer {
     }
     return input;
   }
+
+  @Override
+  public String details() {
+    return "mask_value " + maskValue;
+  }
 }

@@ -157,4 +157,43 @@ public abstract sealed class RecurrentLayer implements Layer permits SimpleRnnLa
     }
     return sequencing.returnSequences() ? Shape.sequence(input.timesteps(), units) : Shape.vector(units);
   }
+
+  @Override
+  public WeightArray inputKernel() {
+    return kernel;
+  }
+
+  @Override
+  public boolean recurrent() {
+    return true;
+  }
+
+  @Override
+  public int hiddenUnits() {
+    return units;
+  }
+
+  @Override
+  public String details() {
+    StringBuilder s = new StringBuilder(activation.kerasName());
+    if (gates() > 1) {
+      s.append("/").append(recurrentActivation().kerasName());
+    }
+    s.append(cellDetails());
+    if (bias == null) {
+      s.append(", no bias");
+    }
+    if (goBackwards()) {
+      s.append(", go_backwards");
+    }
+    if (returnSequences()) {
+      s.append(", return_sequences");
+    }
+    return s.toString();
+  }
+
+  /** What a cell adds to {@link #details()} after its activations (GRU: reset_after or reset_before). */
+  String cellDetails() {
+    return "";
+  }
 }

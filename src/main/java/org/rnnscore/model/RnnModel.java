@@ -6,31 +6,53 @@ import java.util.List;
 import java.util.OptionalInt;
 
 /**
- * A scored model: a chain of layers from the input sequence (N×T×D, or N×T token ids when the
- * first layer is an Embedding) to the prediction (N×K, or N×T×K when the last recurrent layer
- * returns sequences). Immutable and serializable: this is what the driver broadcasts.
+ * A scored model: a graph of layers ({@link Node}s, topologically ordered) from the input
+ * sequence (N×T×D, or N×T token ids when it is read by an Embedding) to the prediction (N×K, or
+ * N×T×K when the output node gives a sequence). Today's readers build its simplest case, a
+ * chain, in which node i reads node i − 1. Immutable and serializable: this is what the driver
+ * broadcasts.
  *
  * <p>The declared number of timesteps (Keras' {@code batch_input_shape[1]}) is enforced only
  * where the graph needs it (Flatten after a sequence); elsewhere a row of any length is scored as
  * Keras scores that row alone.
  */
 public final class RnnModel implements Serializable {
-  private static final long serialVersionUID = 2L;
+  private static final long serialVersionUID = 3L;
 
   private final String inputName;
   private final int declaredTimesteps;
+  private final List<Node> nodes;
+  private final int output;
   private final List<Layer> layers;
   private final List<Shape> outputShapes;
   private final int inputWidth;
 
   /**
+   * A chain: each layer reads the one before it, the first reads the model input, the last gives
+   * the prediction.
+   *
    * @param inputName the InputLayer's name, or null when the model has none of its own
    * @param declaredTimesteps the timesteps the file declares, or 0 when it declares none (None)
    * @throws ModelFormatException when the layers do not chain: a layer that cannot take what the
    *     one before gives, an Embedding that is not first, or no recurrent layer at all
    */
   public RnnModel(String inputName, int declaredTimesteps, List<Layer> layers) {
-    if (layers == null || layers.isEmpty()) {
+    this(inputName, declaredTimesteps, chain(layers), layers == null ? -1 : layers.size() - 1);
+  }
+
+  /**
+   * A graph: {@code nodes} in topological order, {@code output} the index of the node that gives
+   * the prediction.
+   *
+   * @throws ModelFormatException as {@link #RnnModel(String, int, List)}, and when a node reads a
+   *     node that is not before it, or a node does not lead to the output
+   */
+  public static RnnModel graph(String inputName, int declaredTimesteps, List<Node> nodes, int output) {
+    return new RnnModel(inputName, declaredTimesteps, nodes, output);
+  }
+
+  private RnnModel(String inputName, int declaredTimesteps, List<Node> nodes, int output) {
+    if (nodes == null || nodes.isEmpty()) {
       throw new ModelFormatException("the model has no layers; expected at least one recurrent layer"
           + " (SimpleRNN, LSTM, GRU)");
     }
@@ -38,51 +60,109 @@ public final class RnnModel implements Serializable {
       throw new ModelFormatException("the model declares " + declaredTimesteps
           + " timesteps, expected at least 1 (or None)");
     }
+    checkTopology(nodes, output);
     boolean recurrent = false;
-    for (int i = 0; i < layers.size(); i++) {
-      Layer layer = layers.get(i);
-      if (layer instanceof EmbeddingLayer && i > 0) {
-        throw new ModelFormatException("layer '" + layer.name() + "' (Embedding) follows layer '"
-            + layers.get(i - 1).name() + "'; an Embedding reads the token column, so it must come first");
+    for (Node node : nodes) {
+      Layer layer = node.layer();
+      if (layer.readsTokens() && !node.inputs().equals(List.of(Node.MODEL_INPUT))) {
+        throw new ModelFormatException("layer '" + layer.name() + "' (" + layer.kerasClass() + ") follows layer '"
+            + nodes.get(node.inputs().get(0)).layer().name() + "'; an " + layer.kerasClass()
+            + " reads the token column, so it must come first");
       }
-      recurrent |= layer instanceof RecurrentLayer || layer instanceof BidirectionalLayer;
+      recurrent |= layer.recurrent();
     }
     if (!recurrent) {
       throw new ModelFormatException("the model has no recurrent layer; expected at least one of SimpleRNN, LSTM, GRU"
           + " (alone or in Bidirectional)");
     }
-    this.inputWidth = inputWidthOf(layers);
-    Shape shape = Shape.sequence(declaredTimesteps, inputWidth);
-    String source = "the model input";
+    this.inputWidth = inputWidthOf(nodes);
+    Shape input = Shape.sequence(declaredTimesteps, inputWidth);
     List<Shape> shapes = new ArrayList<>();
-    for (Layer layer : layers) {
-      shape = layer.outputShape(shape, source);
-      shapes.add(shape);
-      source = "layer '" + layer.name() + "'";
+    for (Node node : nodes) {
+      List<Shape> in = new ArrayList<>();
+      List<String> sources = new ArrayList<>();
+      for (int from : node.inputs()) {
+        in.add(from == Node.MODEL_INPUT ? input : shapes.get(from));
+        sources.add(from == Node.MODEL_INPUT ? "the model input" : "layer '" + nodes.get(from).layer().name() + "'");
+      }
+      shapes.add(node.layer().outputShape(in, sources));
     }
     this.inputName = inputName;
     this.declaredTimesteps = declaredTimesteps;
-    this.layers = List.copyOf(layers);
+    this.nodes = List.copyOf(nodes);
+    this.output = output;
+    this.layers = this.nodes.stream().map(Node::layer).toList();
     this.outputShapes = List.copyOf(shapes);
   }
 
-  /** D, read off the first layer that has weights (1 for a token column feeding an Embedding). */
-  private static int inputWidthOf(List<Layer> layers) {
-    for (Layer layer : layers) {
-      if (layer instanceof EmbeddingLayer) {
+  private static List<Node> chain(List<Layer> layers) {
+    List<Node> nodes = new ArrayList<>();
+    if (layers != null) {
+      for (int i = 0; i < layers.size(); i++) {
+        nodes.add(Node.of(layers.get(i), i - 1));
+      }
+    }
+    return nodes;
+  }
+
+  /** Each node reads only nodes before it (or the model input), and every node leads to the output. */
+  private static void checkTopology(List<Node> nodes, int output) {
+    if (output < 0 || output >= nodes.size()) {
+      throw new ModelFormatException("the model's output is node " + output + ", expected one of its " + nodes.size()
+          + " layers");
+    }
+    boolean[] used = new boolean[nodes.size()];
+    used[output] = true;
+    for (int i = nodes.size() - 1; i >= 0; i--) {
+      Node node = nodes.get(i);
+      if (node.inputs().isEmpty()) {
+        throw new ModelFormatException("layer '" + node.layer().name() + "' reads no tensor");
+      }
+      for (int from : node.inputs()) {
+        if (from < Node.MODEL_INPUT || from >= i) {
+          throw new ModelFormatException("layer '" + node.layer().name() + "' reads node " + from
+              + ", expected the model input or a layer before it");
+        }
+        if (used[i] && from != Node.MODEL_INPUT) {
+          used[from] = true;
+        }
+      }
+    }
+    for (int i = 0; i < used.length; i++) {
+      if (!used[i]) {
+        throw new ModelFormatException("layer '" + nodes.get(i).layer().name() + "' does not lead to the model's"
+            + " output '" + nodes.get(output).layer().name() + "'");
+      }
+    }
+  }
+
+  /** D, read off the first layer that fixes it (a kernel's rows; 1 for a token column feeding an Embedding). */
+  private static int inputWidthOf(List<Node> nodes) {
+    for (Node node : nodes) {
+      Layer layer = node.layer();
+      if (layer.readsTokens()) {
         return 1;
       }
-      if (layer instanceof RecurrentLayer) {
-        return ((RecurrentLayer) layer).inputWidth();
-      }
-      if (layer instanceof BidirectionalLayer) {
-        return ((BidirectionalLayer) layer).forward().inputWidth();
-      }
-      if (layer instanceof DenseLayer) {
-        return ((DenseLayer) layer).inputWidth();
+      if (layer.inputKernel() != null) {
+        return layer.inputKernel().dim(0);
       }
     }
     throw new ModelFormatException("the model has no layer with weights to tell its input width");
+  }
+
+  /** The graph's nodes, in topological order (a chain's in layer order). */
+  public List<Node> nodes() {
+    return nodes;
+  }
+
+  /** The index of the node whose output is the prediction. */
+  public int outputNode() {
+    return output;
+  }
+
+  /** The shape of what node {@code from} gives ({@link Node#MODEL_INPUT}: the model input). */
+  public Shape shapeOf(int from) {
+    return from == Node.MODEL_INPUT ? Shape.sequence(declaredTimesteps, inputWidth) : outputShapes.get(from);
   }
 
   public List<Layer> layers() {
@@ -105,19 +185,19 @@ public final class RnnModel implements Serializable {
 
   /** True when every row must have exactly the declared timesteps (a Flatten reads a sequence). */
   public boolean requiresDeclaredTimesteps() {
-    Shape shape = Shape.sequence(declaredTimesteps, inputWidth);
-    for (int i = 0; i < layers.size(); i++) {
-      if (layers.get(i) instanceof FlattenLayer && shape.sequence()) {
-        return true;
+    for (Node node : nodes) {
+      for (int from : node.inputs()) {
+        if (node.layer().needsDeclaredTimesteps(shapeOf(from))) {
+          return true;
+        }
       }
-      shape = outputShapes.get(i);
     }
     return false;
   }
 
   /** The input is token ids (the first layer is an Embedding). */
   public boolean tokenInput() {
-    return layers.get(0) instanceof EmbeddingLayer;
+    return layers.get(0).readsTokens();
   }
 
   /** D: features per timestep (1 for token ids). */
@@ -128,11 +208,8 @@ public final class RnnModel implements Serializable {
   /** M: units of the first recurrent layer, as the run report names the model. */
   public int hiddenUnits() {
     for (Layer layer : layers) {
-      if (layer instanceof RecurrentLayer) {
-        return ((RecurrentLayer) layer).units();
-      }
-      if (layer instanceof BidirectionalLayer) {
-        return ((BidirectionalLayer) layer).outputWidth();
+      if (layer.recurrent()) {
+        return layer.hiddenUnits();
       }
     }
     throw new IllegalStateException("no recurrent layer");
@@ -140,12 +217,12 @@ public final class RnnModel implements Serializable {
 
   /** K: values per prediction (per step when {@link #outputIsSequence()}). */
   public int outputWidth() {
-    return outputShapes.get(outputShapes.size() - 1).width();
+    return outputShapes.get(output).width();
   }
 
   /** True when the prediction is a sequence: one K-vector per timestep of the row. */
   public boolean outputIsSequence() {
-    return outputShapes.get(outputShapes.size() - 1).sequence();
+    return outputShapes.get(output).sequence();
   }
 
   /** The first recurrent layer (the only one of the classic SimpleRNN → Dense model). */
@@ -199,7 +276,11 @@ public final class RnnModel implements Serializable {
         }
       }
     }
-    return new RnnModel(inputName, declaredTimesteps, changed);
+    List<Node> rewired = new ArrayList<>();
+    for (int i = 0; i < nodes.size(); i++) {
+      rewired.add(new Node(changed.get(i), nodes.get(i).inputs()));
+    }
+    return new RnnModel(inputName, declaredTimesteps, rewired, output);
   }
 
   /** "T=10 D=3 M=5 K=2", as the score command reports a model. */

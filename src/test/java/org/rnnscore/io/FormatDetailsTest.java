@@ -184,4 +184,26 @@ class FormatDetailsTest {
         .recurrent().activation(), "forced");
     assertEquals(Activation.LINEAR, model.denseLayers().get(0).activation());
   }
+
+  /** The walk wires a Functional model by its inbound nodes; a layer left out (Dropout) stands for what it reads. */
+  @Test
+  void functionalChain_wiredByInboundNodes_dropoutStandsForItsInput() {
+    String json = "{\"class_name\": \"Functional\", \"config\": {\"name\": \"f\", \"layers\": ["
+        + "{\"class_name\": \"InputLayer\", \"name\": \"inp\", \"config\": {\"batch_input_shape\": [null, 4, 2],"
+        + " \"name\": \"inp\"}, \"inbound_nodes\": []},"
+        + "{\"class_name\": \"GRU\", \"name\": \"g\", \"config\": {\"name\": \"g\", \"units\": 1,"
+        + " \"reset_after\": false}, \"inbound_nodes\": [[[\"inp\", 0, 0, {}]]]},"
+        + "{\"class_name\": \"Dropout\", \"name\": \"drop\", \"config\": {\"name\": \"drop\", \"rate\": 0.5},"
+        + " \"inbound_nodes\": [[[\"g\", 0, 0, {}]]]},"
+        + "{\"class_name\": \"Dense\", \"name\": \"o\", \"config\": {\"name\": \"o\", \"units\": 1},"
+        + " \"inbound_nodes\": [[[\"drop\", 0, 0, {}]]]}],"
+        + " \"input_layers\": [[\"inp\", 0, 0]], \"output_layers\": [[\"o\", 0, 0]]}}";
+    RnnModel model = KerasConfig.parse(KerasConfig.json("config", json), "config", 2).build(layer -> layer.isRecurrent()
+        ? List.of(new WeightArray("k", new int[] {2, 3}, new float[6]), new WeightArray("r", new int[] {1, 3},
+            new float[3]), new WeightArray("b", new int[] {3}, new float[3]))
+        : List.of(new WeightArray("k", new int[] {1, 1}, new float[1]), new WeightArray("b", new int[] {1}, new float[1])));
+    assertEquals(List.of(List.of(-1), List.of(0)), model.nodes().stream().map(n -> n.inputs()).toList());
+    assertEquals(1, model.outputNode());
+    assertEquals(List.of("g", "o"), model.layers().stream().map(l -> l.name()).toList());
+  }
 }

@@ -1,5 +1,6 @@
 package org.rnnscore.kernel;
 
+import java.util.List;
 import org.rnnscore.model.Activation;
 import org.rnnscore.model.ActivationLayer;
 import org.rnnscore.model.BidirectionalLayer;
@@ -10,6 +11,7 @@ import org.rnnscore.model.GruLayer;
 import org.rnnscore.model.Layer;
 import org.rnnscore.model.LstmLayer;
 import org.rnnscore.model.MaskingLayer;
+import org.rnnscore.model.Node;
 import org.rnnscore.model.RecurrentLayer;
 import org.rnnscore.model.RnnModel;
 import org.rnnscore.model.SimpleRnnLayer;
@@ -87,15 +89,26 @@ public final class ReferenceForwardPass {
     if (stepMask != null && stepMask.length != x.length) {
       throw new IllegalArgumentException("step mask has " + stepMask.length + " steps, row has " + x.length);
     }
-    Flow flow = new Flow();
-    flow.seq = copy(x);
-    flow.explicit = stepMask == null ? null : stepMask.clone();
-    flow.masked = stepMask != null;
-    flow.initialStates = initialStates;
-    flow.finalStates = finalStates;
-    for (Layer layer : model.layers()) {
-      apply(layer, flow);
+    Flow input = new Flow();
+    input.seq = copy(x);
+    input.explicit = stepMask == null ? null : stepMask.clone();
+    input.masked = stepMask != null;
+    input.initialStates = initialStates;
+    input.finalStates = finalStates;
+    // The graph's nodes in order, each on its own copy of what it reads (a chain: one flow passed along).
+    List<Node> nodes = model.nodes();
+    Flow[] outputs = new Flow[nodes.size()];
+    for (int i = 0; i < nodes.size(); i++) {
+      List<Integer> inputs = nodes.get(i).inputs();
+      if (inputs.size() != 1) {
+        throw new IllegalArgumentException("no reference for layer " + nodes.get(i).layer().name() + " reading "
+            + inputs.size() + " inputs");
+      }
+      Flow flow = (inputs.get(0) == Node.MODEL_INPUT ? input : outputs[inputs.get(0)]).copy();
+      apply(nodes.get(i).layer(), flow);
+      outputs[i] = flow;
     }
+    Flow flow = outputs[model.outputNode()];
     if (flow.seq != null) {
       int w = flow.seq.length == 0 ? 0 : flow.seq[0].length;
       double[] out = new double[flow.seq.length * w];
@@ -116,7 +129,21 @@ public final class ReferenceForwardPass {
     boolean[] layerMask; // the mask a Masking / Embedding layer made, or null
     double[][] initialStates; // per recurrent layer, or null
     java.util.List<double[]> finalStates; // receives per recurrent layer, or null
-    int recurrentIndex;
+    int[] recurrentIndex = {0}; // shared by every copy: recurrent layers count in node order
+
+    /** What a node reads: the same values, rows and masks replaced (never written in place) by the layers. */
+    Flow copy() {
+      Flow c = new Flow();
+      c.seq = seq == null ? null : seq.clone();
+      c.vec = vec;
+      c.masked = masked;
+      c.explicit = explicit;
+      c.layerMask = layerMask;
+      c.initialStates = initialStates;
+      c.finalStates = finalStates;
+      c.recurrentIndex = recurrentIndex;
+      return c;
+    }
 
     /** The effective mask, null when there is none. */
     boolean[] mask() {
@@ -204,7 +231,7 @@ public final class ReferenceForwardPass {
       }
     } else if (layer instanceof RecurrentLayer) {
       RecurrentLayer r = (RecurrentLayer) layer;
-      int index = flow.recurrentIndex++;
+      int index = flow.recurrentIndex[0]++;
       double[] initial = flow.initialStates == null ? null : flow.initialStates[index];
       double[] last = new double[r instanceof LstmLayer ? 2 * r.units() : r.units()];
       double[][] outputs = run(r, flow.seq, flow.mask(), initial, last);

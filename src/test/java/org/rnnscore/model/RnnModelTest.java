@@ -260,4 +260,37 @@ class RnnModelTest {
     new ForwardPass(copy).score(rows, 4, 10, actual);
     assertArrayEquals(expected, actual);
   }
+
+  @Test
+  void graph_chainOfNodes_equalsTheChainConstructor() {
+    RnnModel chain = Weights.seedModel();
+    RnnModel graph = RnnModel.graph("input_1", 10, List.of(Node.of(rnn("simple_rnn", 3, 5), Node.MODEL_INPUT),
+        Node.of(dense("dense", 5, 2), 0)), 1);
+    assertEquals(chain.nodes(), List.of(Node.of(chain.layers().get(0), -1), Node.of(chain.layers().get(1), 0)));
+    assertEquals(chain.outputShapes(), graph.outputShapes());
+    assertEquals(chain.dimensionsText(), graph.dimensionsText());
+    assertEquals(1, graph.outputNode());
+  }
+
+  @Test
+  void graph_nodeReadingALaterNode_throws() {
+    ModelFormatException e = assertThrows(ModelFormatException.class, () -> RnnModel.graph(null, 0,
+        List.of(Node.of(rnn("simple_rnn", 3, 5), 1), Node.of(dense("dense", 5, 2), 0)), 1));
+    assertEquals("layer 'simple_rnn' reads node 1, expected the model input or a layer before it", e.getMessage());
+  }
+
+  @Test
+  void graph_nodeNotLeadingToTheOutput_throws() {
+    ModelFormatException e = assertThrows(ModelFormatException.class, () -> RnnModel.graph(null, 0,
+        List.of(Node.of(rnn("simple_rnn", 3, 5), Node.MODEL_INPUT), Node.of(dense("side", 5, 2), 0),
+            Node.of(dense("dense", 5, 2), 0)), 2));
+    assertEquals("layer 'side' does not lead to the model's output 'dense'", e.getMessage());
+  }
+
+  @Test
+  void graph_oneInputLayerGivenTwo_throws() {
+    ModelFormatException e = assertThrows(ModelFormatException.class, () -> RnnModel.graph(null, 0,
+        List.of(Node.of(rnn("simple_rnn", 3, 5), Node.MODEL_INPUT), new Node(dense("dense", 5, 2), List.of(0, 0))), 1));
+    assertEquals("layer 'dense' (Dense) takes one input, but is given 2", e.getMessage());
+  }
 }

@@ -155,19 +155,7 @@ public final class KerasFileWriter {
   /** tf.keras 2.x weight names: "<layer>/<cell>/kernel:0" for recurrent layers, "<layer>/kernel:0" for Dense. */
   private static Map<String, WeightArray> legacyWeights(Layer layer) {
     Map<String, WeightArray> datasets = new LinkedHashMap<>();
-    if (layer instanceof RecurrentLayer) {
-      putRecurrent(datasets, layer.name() + "/", (RecurrentLayer) layer);
-    } else if (layer instanceof BidirectionalLayer) {
-      BidirectionalLayer bidirectional = (BidirectionalLayer) layer;
-      putRecurrent(datasets, layer.name() + "/" + bidirectional.forward().name() + "/", bidirectional.forward());
-      putRecurrent(datasets, layer.name() + "/" + bidirectional.backward().name() + "/", bidirectional.backward());
-    } else if (layer instanceof DenseLayer) {
-      DenseLayer dense = (DenseLayer) layer;
-      datasets.put(dense.name() + "/kernel:0", dense.kernel());
-      dense.bias().ifPresent(b -> datasets.put(dense.name() + "/bias:0", b));
-    } else if (layer instanceof EmbeddingLayer) {
-      datasets.put(layer.name() + "/embeddings:0", ((EmbeddingLayer) layer).embeddings());
-    }
+    entryFor(layer).legacyWeights(datasets, layer);
     return datasets;
   }
 
@@ -284,21 +272,7 @@ public final class KerasFileWriter {
       String base = snakeCase(className);
       int count = used.merge(base, 1, Integer::sum) - 1;
       String group = "layers/" + (count == 0 ? base : base + "_" + count);
-      if (layer instanceof RecurrentLayer) {
-        vars.put(group + "/cell/vars", recurrentArrays((RecurrentLayer) layer));
-      } else if (layer instanceof BidirectionalLayer) {
-        BidirectionalLayer bidirectional = (BidirectionalLayer) layer;
-        vars.put(group + "/forward_layer/cell/vars", recurrentArrays(bidirectional.forward()));
-        vars.put(group + "/backward_layer/cell/vars", recurrentArrays(bidirectional.backward()));
-      } else if (layer instanceof DenseLayer) {
-        DenseLayer dense = (DenseLayer) layer;
-        List<WeightArray> arrays = new ArrayList<>();
-        arrays.add(dense.kernel());
-        dense.bias().ifPresent(arrays::add);
-        vars.put(group + (className.equals("TimeDistributed") ? "/layer/vars" : "/vars"), arrays);
-      } else if (layer instanceof EmbeddingLayer) {
-        vars.put(group + "/vars", List.of(((EmbeddingLayer) layer).embeddings()));
-      }
+      entryFor(layer).kerasV3Vars(vars, layer, className.equals("TimeDistributed") ? group + "/layer" : group);
     }
     return vars;
   }
@@ -485,59 +459,153 @@ public final class KerasFileWriter {
 
   private static ObjectNode layerConfig(Layer layer, int kerasMajor, Shape input) {
     ObjectNode config = base(layer.name(), kerasMajor);
-    if (layer instanceof RecurrentLayer) {
-      recurrentConfig(config, (RecurrentLayer) layer, kerasMajor);
-    } else if (layer instanceof BidirectionalLayer) {
-      BidirectionalLayer bidirectional = (BidirectionalLayer) layer;
-      RecurrentLayer forward = bidirectional.forward();
-      RecurrentLayer backward = bidirectional.backward();
-      String mode = bidirectional.mergeMode().name().toLowerCase(Locale.ROOT);
-      config.put("merge_mode", mode);
-      if (kerasMajor == 3) {
-        // Keras 3 serializes both halves, the forward one under its own name (forward_...).
-        config.set("layer", wrapped(forward, 3, input));
-        config.set("backward_layer", wrapped(backward, 3, input));
-      } else {
-        // tf.keras serializes the layer as given (named without forward_), and backward_layer only when one was given.
-        String base = removePrefix(forward.name(), "forward_");
-        config.set("layer", wrapped(renamed(forward, base), 2, null));
-        if (!isDerivedBackward(forward, backward, base)) {
-          config.set("backward_layer", wrapped(backward, 2, null));
+    entryFor(layer).config(config, layer, kerasMajor, input);
+    return config;
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // One entry per model layer class: what a new layer kind adds to the writer
+
+  /** How one model layer class is written: its config fields, its tf.keras weights, its Keras 3 variables. */
+  private interface LayerEntry {
+    /** Adds the class' own fields to {@code config} (name, trainable and dtype are there). */
+    void config(ObjectNode config, Layer layer, int kerasMajor, Shape input);
+
+    /** Adds the layer's datasets under tf.keras' weight names. */
+    default void legacyWeights(Map<String, WeightArray> datasets, Layer layer) {}
+
+    /** Adds the layer's variables under {@code group} ({@code layers/<class>[_N]}, a wrapper's attribute added). */
+    default void kerasV3Vars(Map<String, List<WeightArray>> vars, Layer layer, String group) {}
+  }
+
+  private static final Map<Class<?>, LayerEntry> ENTRIES = new HashMap<>();
+
+  static {
+    ENTRIES.put(RecurrentLayer.class, new LayerEntry() {
+      @Override
+      public void config(ObjectNode config, Layer layer, int kerasMajor, Shape input) {
+        recurrentConfig(config, (RecurrentLayer) layer, kerasMajor);
+      }
+
+      @Override
+      public void legacyWeights(Map<String, WeightArray> datasets, Layer layer) {
+        putRecurrent(datasets, layer.name() + "/", (RecurrentLayer) layer);
+      }
+
+      @Override
+      public void kerasV3Vars(Map<String, List<WeightArray>> vars, Layer layer, String group) {
+        vars.put(group + "/cell/vars", recurrentArrays((RecurrentLayer) layer));
+      }
+    });
+    ENTRIES.put(BidirectionalLayer.class, new LayerEntry() {
+      @Override
+      public void config(ObjectNode config, Layer layer, int kerasMajor, Shape input) {
+        BidirectionalLayer bidirectional = (BidirectionalLayer) layer;
+        RecurrentLayer forward = bidirectional.forward();
+        RecurrentLayer backward = bidirectional.backward();
+        String mode = bidirectional.mergeMode().name().toLowerCase(Locale.ROOT);
+        config.put("merge_mode", mode);
+        if (kerasMajor == 3) {
+          // Keras 3 serializes both halves, the forward one under its own name (forward_...).
+          config.set("layer", wrapped(forward, 3, input));
+          config.set("backward_layer", wrapped(backward, 3, input));
+        } else {
+          // tf.keras serializes the layer as given (named without forward_), and backward_layer only when one was given.
+          String base = removePrefix(forward.name(), "forward_");
+          config.set("layer", wrapped(renamed(forward, base), 2, null));
+          if (!isDerivedBackward(forward, backward, base)) {
+            config.set("backward_layer", wrapped(backward, 2, null));
+          }
         }
       }
-    } else if (layer instanceof DenseLayer) {
-      DenseLayer dense = (DenseLayer) layer;
-      config.put("units", dense.units());
-      config.put("activation", activationName(dense.activation(), kerasMajor));
-      config.put("use_bias", dense.bias().isPresent());
-      config.set("kernel_initializer", initializer("GlorotUniform", kerasMajor));
-      config.set("bias_initializer", initializer("Zeros", kerasMajor));
-      for (String key : List.of("kernel_regularizer", "bias_regularizer", "activity_regularizer", "kernel_constraint",
-          "bias_constraint")) {
-        config.putNull(key);
+
+      @Override
+      public void legacyWeights(Map<String, WeightArray> datasets, Layer layer) {
+        BidirectionalLayer bidirectional = (BidirectionalLayer) layer;
+        putRecurrent(datasets, layer.name() + "/" + bidirectional.forward().name() + "/", bidirectional.forward());
+        putRecurrent(datasets, layer.name() + "/" + bidirectional.backward().name() + "/", bidirectional.backward());
       }
-    } else if (layer instanceof EmbeddingLayer) {
-      EmbeddingLayer embedding = (EmbeddingLayer) layer;
-      config.put("input_dim", embedding.vocabularySize());
-      config.put("output_dim", embedding.outputWidth());
-      config.set("embeddings_initializer", initializer("RandomUniform", kerasMajor));
-      config.putNull("embeddings_regularizer");
-      config.putNull("activity_regularizer");
-      config.putNull("embeddings_constraint");
-      config.put("mask_zero", embedding.maskZero());
-      if (kerasMajor == 2) {
-        config.putNull("input_length");
+
+      @Override
+      public void kerasV3Vars(Map<String, List<WeightArray>> vars, Layer layer, String group) {
+        BidirectionalLayer bidirectional = (BidirectionalLayer) layer;
+        vars.put(group + "/forward_layer/cell/vars", recurrentArrays(bidirectional.forward()));
+        vars.put(group + "/backward_layer/cell/vars", recurrentArrays(bidirectional.backward()));
       }
-    } else if (layer instanceof MaskingLayer) {
-      config.put("mask_value", (double) ((MaskingLayer) layer).maskValue());
-    } else if (layer instanceof FlattenLayer) {
-      config.put("data_format", "channels_last");
-    } else if (layer instanceof ActivationLayer) {
-      config.put("activation", activationName(((ActivationLayer) layer).activation(), kerasMajor));
-    } else {
-      throw new IllegalArgumentException("cannot write layer " + layer.name() + " (" + layer.kerasClass() + ")");
+    });
+    ENTRIES.put(DenseLayer.class, new LayerEntry() {
+      @Override
+      public void config(ObjectNode config, Layer layer, int kerasMajor, Shape input) {
+        DenseLayer dense = (DenseLayer) layer;
+        config.put("units", dense.units());
+        config.put("activation", activationName(dense.activation(), kerasMajor));
+        config.put("use_bias", dense.bias().isPresent());
+        config.set("kernel_initializer", initializer("GlorotUniform", kerasMajor));
+        config.set("bias_initializer", initializer("Zeros", kerasMajor));
+        for (String key : List.of("kernel_regularizer", "bias_regularizer", "activity_regularizer", "kernel_constraint",
+            "bias_constraint")) {
+          config.putNull(key);
+        }
+      }
+
+      @Override
+      public void legacyWeights(Map<String, WeightArray> datasets, Layer layer) {
+        DenseLayer dense = (DenseLayer) layer;
+        datasets.put(dense.name() + "/kernel:0", dense.kernel());
+        dense.bias().ifPresent(b -> datasets.put(dense.name() + "/bias:0", b));
+      }
+
+      @Override
+      public void kerasV3Vars(Map<String, List<WeightArray>> vars, Layer layer, String group) {
+        DenseLayer dense = (DenseLayer) layer;
+        List<WeightArray> arrays = new ArrayList<>();
+        arrays.add(dense.kernel());
+        dense.bias().ifPresent(arrays::add);
+        vars.put(group + "/vars", arrays);
+      }
+    });
+    ENTRIES.put(EmbeddingLayer.class, new LayerEntry() {
+      @Override
+      public void config(ObjectNode config, Layer layer, int kerasMajor, Shape input) {
+        EmbeddingLayer embedding = (EmbeddingLayer) layer;
+        config.put("input_dim", embedding.vocabularySize());
+        config.put("output_dim", embedding.outputWidth());
+        config.set("embeddings_initializer", initializer("RandomUniform", kerasMajor));
+        config.putNull("embeddings_regularizer");
+        config.putNull("activity_regularizer");
+        config.putNull("embeddings_constraint");
+        config.put("mask_zero", embedding.maskZero());
+        if (kerasMajor == 2) {
+          config.putNull("input_length");
+        }
+      }
+
+      @Override
+      public void legacyWeights(Map<String, WeightArray> datasets, Layer layer) {
+        datasets.put(layer.name() + "/embeddings:0", ((EmbeddingLayer) layer).embeddings());
+      }
+
+      @Override
+      public void kerasV3Vars(Map<String, List<WeightArray>> vars, Layer layer, String group) {
+        vars.put(group + "/vars", List.of(((EmbeddingLayer) layer).embeddings()));
+      }
+    });
+    ENTRIES.put(MaskingLayer.class, (config, layer, kerasMajor, input) ->
+        config.put("mask_value", (double) ((MaskingLayer) layer).maskValue()));
+    ENTRIES.put(FlattenLayer.class, (config, layer, kerasMajor, input) -> config.put("data_format", "channels_last"));
+    ENTRIES.put(ActivationLayer.class, (config, layer, kerasMajor, input) ->
+        config.put("activation", activationName(((ActivationLayer) layer).activation(), kerasMajor)));
+  }
+
+  /** The entry of the layer's class, or of its nearest superclass that has one (SimpleRNN, LSTM, GRU). */
+  private static LayerEntry entryFor(Layer layer) {
+    for (Class<?> type = layer.getClass(); type != null; type = type.getSuperclass()) {
+      LayerEntry entry = ENTRIES.get(type);
+      if (entry != null) {
+        return entry;
+      }
     }
-    return config;
+    throw new IllegalArgumentException("cannot write layer " + layer.name() + " (" + layer.kerasClass() + ")");
   }
 
   private static void recurrentConfig(ObjectNode config, RecurrentLayer rnn, int kerasMajor) {

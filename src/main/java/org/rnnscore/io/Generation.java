@@ -1,0 +1,51 @@
+package org.rnnscore.io;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import org.rnnscore.model.Activation;
+import org.rnnscore.model.ModelFormatException;
+
+/**
+ * The Keras generation a file's layer configs are read as: the version that wrote it (for
+ * defaults that changed between generations) and the one whose hard_sigmoid applies (the file's,
+ * unless forced by {@link ReadOptions}).
+ */
+record Generation(KerasVersion version, int activationMajor) {
+  /** tf.keras, Keras 2.3+ and 3, whose defaults differ from standalone Keras 2.0–2.2's. */
+  boolean modern() {
+    return version.modern();
+  }
+
+  /**
+   * The activation under {@code key}, or Keras' default when the config has none: {@code
+   * oldDefault} for standalone Keras 2.0–2.2 (LSTM/GRU recurrent_activation hard_sigmoid), {@code
+   * modernDefault} for tf.keras, Keras 2.3+ and 3 (sigmoid).
+   */
+  Activation activation(String layerName, JsonNode config, String key, String oldDefault, String modernDefault) {
+    JsonNode value = config.get(key);
+    if (value == null) {
+      return activation(layerName, JsonNodeFactory.instance.textNode(modern() ? modernDefault : oldDefault));
+    }
+    return activation(layerName, value);
+  }
+
+  /** "tanh", or Keras 3's {"class_name": "function", "config": "tanh", ...}; null means linear. */
+  Activation activation(String layerName, JsonNode value) {
+    String name;
+    if (value == null || value.isNull()) {
+      name = null;
+    } else if (value.isTextual()) {
+      name = value.asText();
+    } else if (value.isObject() && value.path("config").isTextual()) {
+      name = value.get("config").asText();
+    } else {
+      throw new ModelFormatException("layer '" + layerName + "' has activation " + value
+          + ", expected the name of a built-in Keras activation; " + Activation.supportedNames());
+    }
+    try {
+      return Activation.fromKerasName(name, activationMajor);
+    } catch (ModelFormatException e) {
+      throw new ModelFormatException("layer '" + layerName + "': " + e.getMessage(), e);
+    }
+  }
+}

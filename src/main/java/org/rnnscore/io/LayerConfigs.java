@@ -1,0 +1,90 @@
+package org.rnnscore.io;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.rnnscore.model.ModelFormatException;
+import org.rnnscore.model.WeightArray;
+
+/** What the layer kinds share in reading a layer's config and checking its weights, with the messages. */
+final class LayerConfigs {
+  static final String NEVER_RUN = "rnnscore never runs Python code from a model file (Lambda and custom"
+      + " layers); rebuild the model from built-in layers";
+
+  private LayerConfigs() {}
+
+  static boolean flag(JsonNode config, String key) {
+    JsonNode value = config.get(key);
+    return value != null && value.asBoolean(false);
+  }
+
+  static int positiveInt(String layerName, JsonNode config, String key) {
+    JsonNode value = config.get(key);
+    if (value == null || !value.canConvertToInt() || !value.isIntegralNumber() || value.asInt() < 1) {
+      throw new ModelFormatException("layer '" + layerName + "' has " + key + " " + (value == null ? "(missing)" : value)
+          + ", expected a positive integer");
+    }
+    return value.asInt();
+  }
+
+  static boolean useBias(JsonNode config) {
+    JsonNode value = config.get("use_bias");
+    return value == null || value.asBoolean(true);
+  }
+
+  /** How weight-count messages explain an optional bias: "; use_bias = false". */
+  static String biasDetail(KerasConfig.LayerSpec spec) {
+    return "; use_bias = " + useBias(spec.config);
+  }
+
+  /** Keras 3 marks layers from outside Keras by their module; those are user code. */
+  static void refuseCustom(JsonNode entry, String className, String name) {
+    JsonNode module = entry.get("module");
+    if (module != null && module.isTextual() && !module.asText().equals("keras")
+        && !module.asText().startsWith("keras.")) {
+      JsonNode registered = entry.get("registered_name");
+      throw new ModelFormatException("layer '" + name + "' has type " + className + ", a custom layer (module '"
+          + module.asText() + "'" + (registered != null && registered.isTextual() ? ", registered as '"
+          + registered.asText() + "'" : "") + "): " + NEVER_RUN + "; " + LayerKinds.SUPPORTED);
+    }
+  }
+
+  /** Keras 1 configs name a layer's width output_dim (Keras 2: units). */
+  static void refuseKeras1Config(String name, JsonNode config) {
+    if (config.has("output_dim") && !config.has("units")) {
+      throw new ModelFormatException("layer '" + name + "' has output_dim and no units: a Keras 1 layer config; Keras 1"
+          + " files are not supported (their layer configs and weight layout differ); re-save the model with Keras 2 or"
+          + " later");
+    }
+  }
+
+  /** Checks the count and gives the arrays Keras' names (kernel, recurrent_kernel, bias, embeddings). */
+  static List<WeightArray> named(KerasConfig.LayerSpec spec, List<WeightArray> found, List<String> expected,
+      String detail) {
+    if (found.size() != expected.size()) {
+      throw new ModelFormatException("layer '" + spec.name + "' has " + found.size() + " weight array"
+          + (found.size() == 1 ? "" : "s") + " in the file (" + arrayNames(found) + "), expected " + expected.size()
+          + " (" + String.join(", ", expected) + detail + ")");
+    }
+    return rename(found, expected);
+  }
+
+  static List<WeightArray> rename(List<WeightArray> found, List<String> expected) {
+    List<WeightArray> named = new ArrayList<>();
+    for (int i = 0; i < found.size(); i++) {
+      WeightArray array = found.get(i);
+      named.add(new WeightArray(expected.get(i), array.shape(), array.data()));
+    }
+    return named;
+  }
+
+  static String arrayNames(List<WeightArray> found) {
+    return found.isEmpty() ? "none" : found.stream().map(WeightArray::name).collect(Collectors.joining(", "));
+  }
+
+  /** The wrapped layer of a wrapper's config ({"layer": {"class_name": ..., "config": ...}}). */
+  static String innerClass(JsonNode inner) {
+    return inner.path("class_name").asText("");
+  }
+}

@@ -1,0 +1,129 @@
+package org.rnnscore.io;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
+import java.util.List;
+import org.rnnscore.model.Activation;
+import org.rnnscore.model.GruLayer;
+import org.rnnscore.model.LstmLayer;
+import org.rnnscore.model.ModelFormatException;
+import org.rnnscore.model.RecurrentLayer;
+import org.rnnscore.model.Sequencing;
+import org.rnnscore.model.SimpleRnnLayer;
+import org.rnnscore.model.WeightArray;
+
+/**
+ * SimpleRNN, LSTM and GRU: kernel, recurrent_kernel[, bias], kept on the cell in Keras 3 files.
+ * Standalone Keras 2.0–2.2 defaulted recurrent_activation to hard_sigmoid and GRU reset_after to
+ * False; later generations to sigmoid and True.
+ */
+final class RecurrentKind implements LayerKind {
+  static final List<String> CLASSES = List.of("SimpleRNN", "LSTM", "GRU");
+
+  @Override
+  public List<String> classNames() {
+    return CLASSES;
+  }
+
+  @Override
+  public String supportedText() {
+    return String.join(", ", CLASSES);
+  }
+
+  @Override
+  public KerasConfig.LayerSpec parse(String className, String name, JsonNode config, int ordinal) {
+    check(name, "layer '" + name + "'", config);
+    return new KerasConfig.LayerSpec(this, className, name, config, ordinal);
+  }
+
+  /**
+   * The options we refuse, also inside Bidirectional.
+   *
+   * @param name the layer as the Keras 1 message names it
+   * @param label the layer as the option messages name it
+   */
+  static void check(String name, String label, JsonNode config) {
+    LayerConfigs.refuseKeras1Config(name, config);
+    if (LayerConfigs.flag(config, "stateful")) {
+      throw new ModelFormatException(label + " has stateful=true: rnnscore scores rows independently; a stateful layer"
+          + " carries state between batches");
+    }
+    if (LayerConfigs.flag(config, "time_major")) {
+      throw new ModelFormatException(label + " has time_major=true: it reads inputs laid out [timesteps, batch,"
+          + " features], which rnnscore does not support; re-create it with time_major=False");
+    }
+  }
+
+  @Override
+  public List<String> weightNames(KerasConfig.LayerSpec spec) {
+    List<String> names = new ArrayList<>(List.of("kernel", "recurrent_kernel"));
+    if (LayerConfigs.useBias(spec.config)) {
+      names.add("bias");
+    }
+    return names;
+  }
+
+  @Override
+  public List<String> weightGroups(KerasConfig.LayerSpec spec, String base) {
+    return List.of(base + "/cell/vars");
+  }
+
+  @Override
+  public RecurrentLayer build(KerasConfig.LayerSpec spec, List<WeightArray> found, Generation generation) {
+    return layer(spec, LayerConfigs.named(spec, found, weightNames(spec), LayerConfigs.biasDetail(spec)), false,
+        generation);
+  }
+
+  @Override
+  public boolean recurrent() {
+    return true;
+  }
+
+  @Override
+  public boolean returnsState(KerasConfig.LayerSpec spec) {
+    return LayerConfigs.flag(spec.config, "return_state");
+  }
+
+  /** The layer from its named weights; {@code inBidirectional} for a half of a Bidirectional. */
+  static RecurrentLayer layer(KerasConfig.LayerSpec spec, List<WeightArray> weights, boolean inBidirectional,
+      Generation generation) {
+    JsonNode config = spec.config;
+    int units = LayerConfigs.positiveInt(spec.name, config, "units");
+    WeightArray kernel = weights.get(0);
+    WeightArray recurrentKernel = weights.get(1);
+    WeightArray bias = weights.size() > 2 ? weights.get(2) : null;
+    boolean returnSequences = LayerConfigs.flag(config, "return_sequences");
+    // Keras' Bidirectional forces zero_output_for_mask = return_sequences on both halves (tf.keras, Keras 2.3+, 3).
+    boolean zeroOutput = inBidirectional && generation.modern() ? returnSequences
+        : LayerConfigs.flag(config, "zero_output_for_mask");
+    Sequencing sequencing = new Sequencing(returnSequences, LayerConfigs.flag(config, "go_backwards"), zeroOutput);
+    Activation activation = generation.activation(spec.name, config, "activation", "tanh", "tanh");
+    switch (spec.className) {
+      case "SimpleRNN":
+        return new SimpleRnnLayer(spec.name, units, kernel, recurrentKernel, bias, activation, sequencing);
+      case "LSTM":
+        return new LstmLayer(spec.name, units, kernel, recurrentKernel, bias, activation,
+            generation.activation(spec.name, config, "recurrent_activation", "hard_sigmoid", "sigmoid"), sequencing);
+      default:
+        return new GruLayer(spec.name, units, kernel, recurrentKernel, bias, activation,
+            generation.activation(spec.name, config, "recurrent_activation", "hard_sigmoid", "sigmoid"),
+            resetAfter(config, bias, generation), sequencing);
+    }
+  }
+
+  /**
+   * reset_after as configured; configs from before the option (Keras 2.0–2.1) lack it and mean
+   * False. Where it is absent and the layer has a bias, the bias' shape tells (2×3M only exists
+   * with reset_after); without a bias, the file's Keras version gives the default.
+   */
+  private static boolean resetAfter(JsonNode config, WeightArray bias, Generation generation) {
+    JsonNode value = config.get("reset_after");
+    if (value != null && !value.isNull()) {
+      return value.asBoolean();
+    }
+    if (bias != null) {
+      return bias.rank() == 2;
+    }
+    return generation.modern();
+  }
+}

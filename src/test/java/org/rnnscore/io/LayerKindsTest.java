@@ -1,0 +1,56 @@
+package org.rnnscore.io;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.rnnscore.model.ModelFormatException;
+
+class LayerKindsTest {
+  @Test
+  void supported_listsTheKindsInRegistryOrder() {
+    assertEquals("supported: InputLayer, SimpleRNN, LSTM, GRU, Bidirectional (around SimpleRNN, LSTM or GRU), Dense,"
+        + " TimeDistributed (around Dense), Embedding, Masking, Flatten, Activation, and layers that do nothing at"
+        + " inference (Dropout, SpatialDropout1D, GaussianNoise, GaussianDropout, AlphaDropout, ActivityRegularization)",
+        LayerKinds.SUPPORTED);
+  }
+
+  @Test
+  void of_recurrentClasses_shareOneKind() {
+    assertTrue(LayerKinds.of("LSTM") instanceof RecurrentKind);
+    assertSame(LayerKinds.of("LSTM"), LayerKinds.of("GRU"));
+    assertSame(LayerKinds.of("SimpleRNN"), LayerKinds.of("GRU"));
+  }
+
+  @Test
+  void of_unknownClass_isNull() {
+    assertNull(LayerKinds.of("MultiHeadAttention"));
+    assertNull(LayerKinds.of("InputLayer")); // the walk's own business, not a kind
+  }
+
+  @Test
+  void parse_inferenceIdentity_isLeftOut() {
+    assertNull(LayerKinds.of("GaussianNoise").parse("GaussianNoise", "g", KerasConfig.json("c", "{}"), 0));
+  }
+
+  @Test
+  void parse_lambda_refusedByNameWithTheReason() {
+    ModelFormatException e = assertThrows(ModelFormatException.class,
+        () -> LayerKinds.of("Lambda").parse("Lambda", "l", KerasConfig.json("c", "{}"), 0));
+    assertEquals("layer 'l' has type Lambda: rnnscore never runs Python code from a model file (Lambda and custom"
+        + " layers); rebuild the model from built-in layers; " + LayerKinds.SUPPORTED, e.getMessage());
+  }
+
+  @Test
+  void weightNames_followUseBias() {
+    KerasConfig.LayerSpec dense = LayerKinds.of("Dense").parse("Dense", "d", KerasConfig.json("c",
+        "{\"units\": 2, \"use_bias\": false}"), 0);
+    assertEquals(List.of("kernel"), dense.kind.weightNames(dense));
+    KerasConfig.LayerSpec gru = LayerKinds.of("GRU").parse("GRU", "g", KerasConfig.json("c", "{\"units\": 2}"), 0);
+    assertEquals(List.of("kernel", "recurrent_kernel", "bias"), gru.kind.weightNames(gru));
+  }
+}
