@@ -27,10 +27,20 @@ public final class Redaction {
 
   public static final Redaction NONE = new Redaction(List.of());
 
-  /** The secret values among {@code settings} (key to value). */
+  /**
+   * The secret values among {@code settings} (key to value) and among the {@code spark.*} system
+   * properties (where spark-submit puts its own --conf settings).
+   */
   public static Redaction of(Map<String, String> settings) {
+    Map<String, String> all = new java.util.LinkedHashMap<>();
+    System.getProperties().forEach((key, value) -> {
+      if (key instanceof String name && name.startsWith("spark.") && value instanceof String text) {
+        all.put(name, text);
+      }
+    });
+    all.putAll(settings);
     List<String> secrets = new ArrayList<>();
-    settings.forEach((key, value) -> {
+    all.forEach((key, value) -> {
       if (isSecretKey(key) && value != null && value.length() >= MIN_SECRET_LENGTH) {
         secrets.add(value);
       }

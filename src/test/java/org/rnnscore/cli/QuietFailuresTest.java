@@ -41,19 +41,21 @@ class QuietFailuresTest {
     SparkWatch.TaskAttempts attempts = new SparkWatch.TaskAttempts();
     spark.sparkContext().addSparkListener(attempts); // the command runs in this session (getOrCreate)
     CliRun run;
+    List<String> sparkLog;
     Path metrics = dir.resolve("metrics.json");
     try (SparkWatch.LogCapture log = new SparkWatch.LogCapture()) {
       run = CliRun.of("score", "--model", SAMPLE.resolve("model.npz").toString(), "--input", input.toString(),
           "--output", dir.resolve("out").toString(), "--master", "local[2,3]", "--quiet", "--metrics",
           metrics.toString());
-      assertEquals(List.of(), log.foreign(), "Spark's log is off for a user error");
+      sparkLog = log.foreign();
     }
 
-    assertEquals(4, run.code(), run.err());
-    assertTrue(run.err().matches(MESSAGE), run.err());
     assertFalse(attempts.attempts.isEmpty(), "the listener saw the job's tasks");
     assertEquals(0, attempts.attempts.stream().mapToInt(Integer::intValue).max().getAsInt(),
         "task attempt numbers " + attempts.attempts);
+    assertEquals(4, run.code(), run.err());
+    assertTrue(run.err().matches(MESSAGE), run.err());
+    assertEquals(List.of(), sparkLog, "Spark's log is off for a user error");
     assertTrue(Files.notExists(dir.resolve("out")));
     String report = Files.readString(metrics);
     assertTrue(report.contains("\"error_detail\" : \"org.rnnscore.job.BadRowException: file:"), report);

@@ -175,6 +175,9 @@ class StandaloneClusterIT {
     assertEquals(4, submit.process().exitValue(), "spark-submit's exit code:\n" + tail(submit.log()));
     assertTrue(log.contains("(id=57): timestep 0 has 2 features, model expects 3 (wrong_width); the input has 1"
         + " bad row in all"), tail(submit.log()));
+    // The driver's log is off once rnnscore runs (spark-submit's own lines before it are not rnnscore's).
+    assertTrue(log.lines().noneMatch(line -> line.contains(" INFO ") || line.contains(" ERROR ")
+        || line.contains("TaskSetManager")), "the driver's log under spark-submit:\n" + tail(submit.log()));
     List<Integer> attempts = new ArrayList<>();
     try (java.util.stream.Stream<Path> files = Files.walk(events)) {
       for (Path file : files.filter(Files::isRegularFile).toList()) {

@@ -34,4 +34,14 @@ class RedactionTest {
             "SUPERSECRET-dir")), "a known secret is hidden wherever it appears");
     assertEquals("s3a: 403 for key *********(redacted)", redaction.redact("s3a: 403 for key SUPERSECRET"));
   }
+
+  @Test
+  void of_secretSetBySparkSubmitAsSystemProperty_hiddenInText() {
+    System.setProperty("spark.hadoop.fs.s3a.access.key", "AKIAEXAMPLE");
+    try {
+      assertEquals("denied for *********(redacted)", Redaction.of(Map.of()).redact("denied for AKIAEXAMPLE"));
+    } finally {
+      System.clearProperty("spark.hadoop.fs.s3a.access.key");
+    }
+  }
 }
