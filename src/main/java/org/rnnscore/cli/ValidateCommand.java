@@ -2,12 +2,15 @@ package org.rnnscore.cli;
 
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.SparkConf;
 import org.apache.spark.sql.SparkSession;
 import org.rnnscore.job.BadRowCensus;
 import org.rnnscore.job.PathGuards;
 import org.rnnscore.job.ScoreOptions;
 import org.rnnscore.job.SparkSessions;
 import org.rnnscore.job.ValidateJob;
+import org.rnnscore.kernel.Nd4jRuntime;
 import org.rnnscore.model.InputDataException;
 import org.rnnscore.model.RnnModel;
 import picocli.CommandLine.Command;
@@ -65,12 +68,16 @@ final class ValidateCommand implements Callable<Integer> {
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
     ScoreOptions.WriteMode writeMode = Modes.parse(mode);
-    SparkSession spark = SparkSessions.start("rnnscore validate", sparkOptions.master, sparkOptions.conf);
+    // As score does: the paths, the lock, the layout and the model are checked before Spark starts.
+    SparkConf sparkConf = SparkSessions.conf("rnnscore validate", sparkOptions.master,
+        sparkOptions.conf, Nd4jRuntime.Backend.AUTO);
+    Configuration hadoopConf = SparkSessions.hadoopConfiguration(sparkConf);
+    PathGuards.check(hadoopConf, new PathGuards.Request(input, output, rejects, initialStateFrom, null, metrics,
+        writeMode, false));
+    PathGuards.checkOutputsFree(hadoopConf, output, rejects, writeMode, partitionBy);
+    RnnModel model = modelOptions.load(hadoopConf);
+    SparkSession spark = SparkSessions.start(sparkConf);
     try {
-      PathGuards.check(spark.sparkContext().hadoopConfiguration(), new PathGuards.Request(input, output, rejects,
-          initialStateFrom, null, metrics, writeMode, false));
-      PathGuards.checkOutputsFree(spark.sparkContext().hadoopConfiguration(), output, rejects, writeMode, partitionBy);
-      RnnModel model = modelOptions.load(spark.sparkContext().hadoopConfiguration());
       ValidateJob.Report report = ValidateJob.run(spark, model, input, featuresColumn, timesteps, key, partitionBy);
       out.printf("input: %s: %d rows; sequence column '%s' %s; key %s%n", input, report.rows(), featuresColumn,
           report.sequenceType(), report.keyColumn() == null ? "(none: rows named by position)"
