@@ -182,6 +182,19 @@ final class InputFiles {
   private static final Pattern FILE_IN_MESSAGE = Pattern.compile("reading file (\\S+?)\\.?(\\s|$)");
 
   /**
+   * What a run that ended in {@code e} throws: the input error naming the file when Spark could
+   * not read or decode one, else {@code e} itself, a checked one (Spark's, undeclared by Scala)
+   * wrapped so that it cannot escape the CLI's handler unclassified.
+   */
+  static RuntimeException unchecked(Exception e) {
+    InputDataException corrupt = corruptFile(e);
+    if (corrupt != null) {
+      return corrupt;
+    }
+    return e instanceof RuntimeException ? (RuntimeException) e : new IllegalStateException(e.getMessage(), e);
+  }
+
+  /**
    * The input error a failure stands for when Spark could not read or decode a file (its
    * FAILED_READ_FILE condition, on the driver or from a task), naming the file; null for other
    * failures, for rnnscore's own errors, and for read errors of the transport kind (a retry can

@@ -109,14 +109,7 @@ public final class ScoreJob {
     try {
       return runChecked(spark, model, options, policy, provenance, progress, state, grouping);
     } catch (Exception e) { // Spark's checked exceptions too, undeclared by Scala: none may escape unclassified
-      InputDataException corrupt = InputFiles.corruptFile(e);
-      if (corrupt != null) {
-        throw corrupt;
-      }
-      if (e instanceof RuntimeException) {
-        throw (RuntimeException) e;
-      }
-      throw new IllegalStateException(e.getMessage(), e);
+      throw InputFiles.unchecked(e);
     }
   }
 

@@ -5,7 +5,6 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.rnnscore.model.InputDataException;
 import org.rnnscore.model.RnnModel;
 
 /**
@@ -36,14 +35,7 @@ public final class ValidateJob {
     try {
       return census(spark, model, input, featuresColumn, timesteps, keyColumn, partitionBy);
     } catch (Exception e) { // Spark's checked exceptions too
-      InputDataException corrupt = InputFiles.corruptFile(e);
-      if (corrupt != null) {
-        throw corrupt;
-      }
-      if (e instanceof RuntimeException) {
-        throw (RuntimeException) e;
-      }
-      throw new IllegalStateException(e.getMessage(), e);
+      throw InputFiles.unchecked(e);
     }
   }
 
