@@ -157,12 +157,6 @@ final class KerasConfig {
     return KerasVersion.parse(kerasVersion, fallback).major();
   }
 
-  /** The message for a file written by Keras 1. */
-  static String keras1(String kerasVersion) {
-    return "has keras_version " + kerasVersion + ": Keras 1 files are not supported (their layer configs and weight"
-        + " layout differ); re-save the model with Keras 2 or later";
-  }
-
   static KerasConfig parse(JsonNode model, String what, int kerasMajorVersion) {
     return parse(model, what, KerasVersion.parse(null, kerasMajorVersion), ReadOptions.DEFAULTS);
   }
@@ -241,6 +235,13 @@ final class KerasConfig {
         continue;
       }
       LayerKind kind = LayerKinds.of(className);
+      if (generation.keras1()) {
+        if (kind == null || !kind.readsKeras1()) {
+          throw new ModelFormatException("layer '" + name + "' has type " + (className.isEmpty() ? "(none)" : className)
+              + ", which rnnscore does not read from a Keras 1 file; " + LayerKinds.KERAS1_SUPPORTED);
+        }
+        config = kind.keras1Config(className, name, config);
+      }
       if (kind == null) {
         throw new ModelFormatException("layer '" + name + "' has type " + (className.isEmpty() ? "(none)" : className)
             + ", which rnnscore does not support; " + LayerKinds.SUPPORTED);

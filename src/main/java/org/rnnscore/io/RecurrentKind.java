@@ -1,6 +1,7 @@
 package org.rnnscore.io;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.List;
 import org.rnnscore.model.Activation;
@@ -34,6 +35,26 @@ final class RecurrentKind implements LayerKind {
   public KerasConfig.LayerSpec parse(String className, String name, JsonNode config, int ordinal) {
     check(name, "layer '" + name + "'", config);
     return new KerasConfig.LayerSpec(this, className, name, config, ordinal);
+  }
+
+  @Override
+  public boolean readsKeras1() {
+    return true;
+  }
+
+  /**
+   * Keras 1: output_dim, inner_activation; GRU without reset_after (Keras 1 reset before the
+   * matmul). consume_less only chose the weight layout, which the weights' names tell.
+   */
+  @Override
+  public JsonNode keras1Config(String className, String name, JsonNode config) {
+    ObjectNode translated = LayerConfigs.renamed(config, "output_dim", "units", "inner_activation",
+        "recurrent_activation");
+    translated.remove("consume_less");
+    if (className.equals("GRU")) {
+      translated.put("reset_after", false);
+    }
+    return translated;
   }
 
   /**
@@ -70,7 +91,8 @@ final class RecurrentKind implements LayerKind {
 
   @Override
   public RecurrentLayer build(KerasConfig.LayerSpec spec, List<WeightArray> found, Generation generation) {
-    return layer(spec, LayerConfigs.named(spec, found, weightNames(spec), LayerConfigs.biasDetail(spec)), false,
+    List<WeightArray> arrays = generation.keras1() ? Keras1Weights.fused(spec, found) : found;
+    return layer(spec, LayerConfigs.named(spec, arrays, weightNames(spec), LayerConfigs.biasDetail(spec)), false,
         generation);
   }
 

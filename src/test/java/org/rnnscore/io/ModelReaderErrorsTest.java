@@ -238,8 +238,8 @@ class ModelReaderErrorsTest {
     ObjectNode config = legacyConfig();
     layerConfig(config, 2).remove("units");
     layerConfig(config, 2).put("output_dim", 2);
-    assertEquals("m.h5: layer 'dense' has output_dim and no units: a Keras 1 layer config; Keras 1 files are not"
-        + " supported (their layer configs and weight layout differ); re-save the model with Keras 2 or later",
+    assertEquals("m.h5: layer 'dense' has output_dim and no units: a Keras 1 layer config, in a file whose"
+        + " keras_version is not 1.x; re-save the model with Keras 2 or later",
         message("m.h5", legacyH5(config.toString())));
   }
 
@@ -504,11 +504,11 @@ class ModelReaderErrorsTest {
   }
 
   @Test
-  void pairFromKeras1() throws IOException {
+  void pairFromKeras1WithKeras2Weights() throws IOException {
     ObjectNode config = legacyConfig();
     config.put("keras_version", "1.2.2");
-    assertEquals("m.json: has keras_version 1.2.2: Keras 1 files are not supported (their layer configs and weight"
-        + " layout differ); re-save the model with Keras 2 or later",
+    assertEquals("w.h5: layer 'simple_rnn' (a Keras 1 SimpleRNN) has weights simple_rnn/simple_rnn_cell/kernel:0,"
+        + " simple_rnn/simple_rnn_cell/recurrent_kernel:0, simple_rnn/simple_rnn_cell/bias:0, expected W, U and b",
         pairMessage("m.json", json(config), "w.h5", weightsOnly(KerasFileWriter.legacyWeights(model))));
   }
 

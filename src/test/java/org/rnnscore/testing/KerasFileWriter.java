@@ -114,13 +114,19 @@ public final class KerasFileWriter {
    * {@code layer_names} order) to its weight names (in {@code weight_names} order) and arrays.
    */
   public static void writeLegacyH5(Path path, String modelConfigJson, Map<String, Map<String, WeightArray>> weights) {
+    writeLegacyH5(path, modelConfigJson, weights, LEGACY_KERAS_VERSION);
+  }
+
+  /** As {@link #writeLegacyH5(Path, String, Map)}, with the keras_version attributes. */
+  public static void writeLegacyH5(Path path, String modelConfigJson, Map<String, Map<String, WeightArray>> weights,
+      String kerasVersion) {
     try (WritableHdfFile file = HdfFile.write(path)) {
       file.putAttribute("backend", "tensorflow");
-      file.putAttribute("keras_version", LEGACY_KERAS_VERSION);
+      file.putAttribute("keras_version", kerasVersion);
       file.putAttribute("model_config", modelConfigJson);
       WritableGroup weightsGroup = file.putGroup("model_weights");
       weightsGroup.putAttribute("backend", "tensorflow");
-      weightsGroup.putAttribute("keras_version", LEGACY_KERAS_VERSION);
+      weightsGroup.putAttribute("keras_version", kerasVersion);
       putLayers(weightsGroup, weights);
     }
   }
