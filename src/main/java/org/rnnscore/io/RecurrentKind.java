@@ -65,10 +65,6 @@ final class RecurrentKind implements LayerKind {
    */
   static void check(String name, String label, JsonNode config) {
     LayerConfigs.refuseKeras1Config(name, config);
-    if (LayerConfigs.flag(config, "stateful")) {
-      throw new ModelFormatException(label + " has stateful=true: rnnscore scores rows independently; a stateful layer"
-          + " carries state between batches");
-    }
     if (LayerConfigs.flag(config, "time_major")) {
       throw new ModelFormatException(label + " has time_major=true: it reads inputs laid out [timesteps, batch,"
           + " features], which rnnscore does not support; re-create it with time_major=False");
@@ -118,7 +114,9 @@ final class RecurrentKind implements LayerKind {
     // Keras' Bidirectional forces zero_output_for_mask = return_sequences on both halves (tf.keras, Keras 2.3+, 3).
     boolean zeroOutput = inBidirectional && generation.modern() ? returnSequences
         : LayerConfigs.flag(config, "zero_output_for_mask");
-    Sequencing sequencing = new Sequencing(returnSequences, LayerConfigs.flag(config, "go_backwards"), zeroOutput);
+    // stateful=True is read, not refused: each row is scored from the zero state (see Sequencing#stateful).
+    Sequencing sequencing = new Sequencing(returnSequences, LayerConfigs.flag(config, "go_backwards"), zeroOutput,
+        LayerConfigs.flag(config, "stateful"));
     Activation activation = generation.activation(spec.name, config, "activation", "tanh", "tanh");
     switch (spec.className) {
       case "SimpleRNN":

@@ -19,6 +19,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.rnnscore.model.Activation;
 import org.rnnscore.model.ModelFormatException;
+import org.rnnscore.model.RecurrentLayer;
 import org.rnnscore.model.RnnModel;
 import org.rnnscore.model.Sequencing;
 import org.rnnscore.model.WeightArray;
@@ -126,13 +127,14 @@ class Keras1ReadTest {
   }
 
   @Test
-  void read_keras1StatefulLstm_refusedAsInKeras2() throws IOException {
+  void read_keras1StatefulLstm_readAsStateful() throws IOException {
     ObjectNode config = Keras1FileWriter.config(model(true), false);
     ((ObjectNode) config.get("config").get(0).get("config")).put("stateful", true);
     Path file = dir.resolve("k1.h5");
     KerasFileWriter.writeLegacyH5(file, config.toString(), Keras1FileWriter.weights(model(true), false),
         Keras1FileWriter.KERAS1_VERSION);
-    ModelFormatException e = assertThrows(ModelFormatException.class, () -> read("k1.h5", Files.readAllBytes(file)));
-    assertEquals(true, e.getMessage().startsWith("k1.h5: layer 'lstm_1' has stateful=true"), e.getMessage());
+    RecurrentLayer lstm = (RecurrentLayer) read("k1.h5", Files.readAllBytes(file)).layers().get(0);
+    assertEquals(true, lstm.sequencing().stateful());
   }
+
 }

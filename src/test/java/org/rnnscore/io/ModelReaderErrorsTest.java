@@ -164,14 +164,6 @@ class ModelReaderErrorsTest {
   // ---- refusals: options, layers and architectures rnnscore does not score --------------
 
   @Test
-  void stateful() throws IOException {
-    ObjectNode config = legacyConfig();
-    layerConfig(config, 1).put("stateful", true);
-    assertEquals("m.h5: layer 'simple_rnn' has stateful=true: rnnscore scores rows independently; a stateful layer"
-        + " carries state between batches", message("m.h5", legacyH5(config.toString())));
-  }
-
-  @Test
   void timeMajor() throws IOException {
     ObjectNode config = legacyConfig();
     layerConfig(config, 1).put("time_major", true);
@@ -299,15 +291,6 @@ class ModelReaderErrorsTest {
     ((ObjectNode) layerConfig(config, 1).get("layer")).put("class_name", "Dense");
     assertEquals("w.h5: layer 'bidirectional' (Bidirectional) wraps a Dense; supported inside Bidirectional:"
         + " SimpleRNN, LSTM, GRU", message("w.h5", bidirectionalH5(config, KerasFileWriter.legacyWeights(bidirectional))));
-  }
-
-  @Test
-  void statefulInsideBidirectional() throws IOException {
-    ObjectNode config = KerasFileWriter.legacyModelConfig(bidirectional);
-    ((ObjectNode) layerConfig(config, 1).get("layer").get("config")).put("stateful", true);
-    assertEquals("w.h5: layer 'bidirectional' (Bidirectional) has stateful=true: rnnscore scores rows independently;"
-        + " a stateful layer carries state between batches",
-        message("w.h5", bidirectionalH5(config, KerasFileWriter.legacyWeights(bidirectional))));
   }
 
   @Test
@@ -516,9 +499,9 @@ class ModelReaderErrorsTest {
   @Test
   void pairNamesTheFileAtFault() throws IOException {
     ObjectNode config = legacyConfig();
-    layerConfig(config, 1).put("stateful", true);
-    assertEquals("m.json: layer 'simple_rnn' has stateful=true: rnnscore scores rows independently; a stateful layer"
-        + " carries state between batches",
+    layerConfig(config, 1).put("time_major", true);
+    assertEquals("m.json: layer 'simple_rnn' has time_major=true: it reads inputs laid out [timesteps, batch,"
+        + " features], which rnnscore does not support; re-create it with time_major=False",
         pairMessage("m.json", json(config), "w.h5", weightsOnly(KerasFileWriter.legacyWeights(model))));
     Map<String, Map<String, WeightArray>> weights = KerasFileWriter.legacyWeights(model);
     weights.get("simple_rnn").put("simple_rnn/simple_rnn_cell/recurrent_kernel:0",

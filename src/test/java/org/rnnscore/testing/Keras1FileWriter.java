@@ -52,7 +52,7 @@ public final class Keras1FileWriter {
         }
         config.put("return_sequences", rnn.sequencing().returnSequences());
         config.put("go_backwards", rnn.sequencing().goBackwards());
-        config.put("stateful", false);
+        config.put("stateful", rnn.sequencing().stateful());
         config.put("unroll", false);
         config.put("consume_less", gpu ? "gpu" : "cpu");
         config.put("dropout_W", 0.0);

@@ -667,7 +667,7 @@ public final class KerasFileWriter {
     config.put("return_sequences", rnn.returnSequences());
     config.put("return_state", false);
     config.put("go_backwards", rnn.goBackwards());
-    config.put("stateful", false);
+    config.put("stateful", rnn.sequencing().stateful());
     config.put("unroll", false);
     if (kerasMajor == 2) {
       config.put("time_major", false);
