@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.rnnscore.testing.ModelAssertions.assertSameModel;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -58,6 +59,17 @@ class TfKerasV3LayoutTest {
     RnnModel read = write(separator, doubled);
     assertSameModel(model(), read);
     assertEquals("lstm_input", read.inputName(), "the Keras 2 config's InputLayer name");
+  }
+
+  /** tf.keras 2.13's to_json() + save_weights("w.weights.h5"), saved on Windows: the same groups, found alone. */
+  @Test
+  void read_jsonAndBackslashWeightsH5_givesTheModel() {
+    Map<String, List<WeightArray>> vars = new LinkedHashMap<>();
+    KerasFileWriter.kerasV3Vars(model()).forEach((group, arrays) ->
+        vars.put(KerasFileWriter.checkpointGroup(group, '\\', true), arrays));
+    byte[] json = KerasFileWriter.legacyModelConfig(model()).toString().getBytes(StandardCharsets.UTF_8);
+    assertSameModel(model(), ModelReader.read("m.json", json, "w.weights.h5", KerasFileWriter.kerasV3Weights(vars),
+        ReadOptions.DEFAULTS));
   }
 
   @Test
