@@ -22,6 +22,12 @@ final class ActivationKind implements LayerKind {
     return new KerasConfig.LayerSpec(this, className, name, config, ordinal);
   }
 
+  /** Keras 1 wrote these configs as Keras 2 reads them. */
+  @Override
+  public boolean readsKeras1() {
+    return true;
+  }
+
   @Override
   public ActivationLayer build(KerasConfig.LayerSpec spec, List<WeightArray> found, Generation generation) {
     return new ActivationLayer(spec.name, generation.activation(spec.name, spec.config.get("activation")));

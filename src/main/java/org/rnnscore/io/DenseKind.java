@@ -25,6 +25,17 @@ final class DenseKind implements LayerKind {
   }
 
   @Override
+  public boolean readsKeras1() {
+    return true;
+  }
+
+  /** Keras 1: output_dim, bias (W and b, in Keras 2's order and shapes). */
+  @Override
+  public JsonNode keras1Config(String className, String name, JsonNode config) {
+    return LayerConfigs.renamed(config, "output_dim", "units", "bias", "use_bias");
+  }
+
+  @Override
   public List<String> weightNames(KerasConfig.LayerSpec spec) {
     List<String> names = new ArrayList<>(List.of("kernel"));
     if (LayerConfigs.useBias(spec.config)) {

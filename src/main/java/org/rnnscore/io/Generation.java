@@ -16,6 +16,11 @@ record Generation(KerasVersion version, int activationMajor) {
     return version.modern();
   }
 
+  /** Keras 1.x, whose layer configs and weights the kinds translate ({@link LayerKind#keras1Config}). */
+  boolean keras1() {
+    return version.major() == 1;
+  }
+
   /**
    * The activation under {@code key}, or Keras' default when the config has none: {@code
    * oldDefault} for standalone Keras 2.0–2.2 (LSTM/GRU recurrent_activation hard_sigmoid), {@code

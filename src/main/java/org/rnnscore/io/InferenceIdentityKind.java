@@ -25,6 +25,12 @@ final class InferenceIdentityKind implements LayerKind {
     return null;
   }
 
+  /** Keras 1 wrote these configs as Keras 2 reads them. */
+  @Override
+  public boolean readsKeras1() {
+    return true;
+  }
+
   @Override
   public Layer build(KerasConfig.LayerSpec spec, List<WeightArray> found, Generation generation) {
     throw new IllegalStateException("layer '" + spec.name + "' does nothing at inference and is never built");

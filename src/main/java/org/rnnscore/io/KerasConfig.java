@@ -53,6 +53,11 @@ final class KerasConfig {
     final JsonNode config;
     /** 0 for the first layer of this class in layer order, 1 for the second, ... (Keras 3 weight paths). */
     final int classOrdinal;
+    /**
+     * As {@link #classOrdinal}, with each earlier layer of the class that has weights counted twice
+     * (tf.keras 2.13–2.15's checkpoint container; see {@code KerasV3Reader.Layout}); set by the walk.
+     */
+    int checkpointOrdinal;
     /** A wrapper's wrapped layers: Bidirectional its two halves; TimeDistributed the inner layer, as {@code forward}. */
     final LayerSpec forward;
     final LayerSpec backward;
@@ -152,12 +157,6 @@ final class KerasConfig {
     return KerasVersion.parse(kerasVersion, fallback).major();
   }
 
-  /** The message for a file written by Keras 1. */
-  static String keras1(String kerasVersion) {
-    return "has keras_version " + kerasVersion + ": Keras 1 files are not supported (their layer configs and weight"
-        + " layout differ); re-save the model with Keras 2 or later";
-  }
-
   static KerasConfig parse(JsonNode model, String what, int kerasMajorVersion) {
     return parse(model, what, KerasVersion.parse(null, kerasMajorVersion), ReadOptions.DEFAULTS);
   }
@@ -211,6 +210,7 @@ final class KerasConfig {
     JsonNode batchShape = null;
     String shapeOwner = null;
     Map<String, Integer> classCounts = new HashMap<>();
+    Map<String, Integer> checkpointCounts = new HashMap<>();
     List<LayerSpec> kept = new ArrayList<>();
     for (int i = 0; i < entries.size(); i++) {
       JsonNode entry = entries.get(i);
@@ -235,13 +235,23 @@ final class KerasConfig {
         continue;
       }
       LayerKind kind = LayerKinds.of(className);
+      if (generation.keras1()) {
+        if (kind == null || !kind.readsKeras1()) {
+          throw new ModelFormatException("layer '" + name + "' has type " + (className.isEmpty() ? "(none)" : className)
+              + ", which rnnscore does not read from a Keras 1 file; " + LayerKinds.KERAS1_SUPPORTED);
+        }
+        config = kind.keras1Config(className, name, config);
+      }
       if (kind == null) {
         throw new ModelFormatException("layer '" + name + "' has type " + (className.isEmpty() ? "(none)" : className)
             + ", which rnnscore does not support; " + LayerKinds.SUPPORTED);
       }
       LayerSpec spec = kind.parse(className, name, config, ordinal);
+      int checkpointOrdinal = checkpointCounts.getOrDefault(className, 0);
+      checkpointCounts.put(className, checkpointOrdinal + (spec != null && spec.hasWeights() ? 2 : 1));
       List<Integer> from = functional ? wiring.inbound(entry) : wiring.previous();
       if (spec != null) {
+        spec.checkpointOrdinal = checkpointOrdinal;
         wiring.node(entry, name, kept.size(), from);
         kept.add(spec);
       } else {

@@ -51,9 +51,6 @@ final class KerasH5Reader {
     }
     String kerasVersion = Hdf5.stringAttribute(file, "keras_version");
     KerasVersion version = KerasVersion.parse(kerasVersion, 2);
-    if (version.major() < 2) {
-      throw new ModelFormatException(KerasConfig.keras1(kerasVersion));
-    }
     KerasConfig config = KerasConfig.parse(KerasConfig.json("the model_config attribute", modelConfig),
         "the model_config attribute", version, options);
     if (weights == null) {

@@ -92,9 +92,6 @@ final class KerasJsonWeightsReader {
     JsonNode inJson = architecture.get("keras_version");
     String text = inJson != null && inJson.isTextual() ? inJson.asText() : weights.kerasVersion();
     KerasVersion version = KerasVersion.parse(text, weights.layoutMajor());
-    if (version.major() < 2) {
-      throw new ModelFormatException(KerasConfig.keras1(text));
-    }
     return KerasConfig.parse(architecture, "the architecture JSON", version, options);
   }
 }

@@ -7,8 +7,12 @@ import io.jhdf.api.Group;
 import io.jhdf.api.Node;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.rnnscore.model.Messages;
 import org.rnnscore.model.ModelFormatException;
 import org.rnnscore.model.RnnModel;
@@ -21,14 +25,20 @@ import org.rnnscore.model.WeightArray;
  * earlier layers of the same class in model order, so the path is derived from the class and
  * position, never from the layer's {@code name}. Recurrent layers keep their variables on the
  * cell ({@code .../cell/vars/<i>}), wrappers on the wrapped layers, others directly ({@code
- * .../vars/<i>}); see {@link #varsPaths}.
+ * .../vars/<i>}); see {@link #varsPaths}. tf.keras 2.13–2.15 wrote the same zip with its layer
+ * groups elsewhere ({@link Layout}).
  */
 final class KerasV3Reader {
   static final String CONFIG_ENTRY = "config.json";
   static final String METADATA_ENTRY = "metadata.json";
   static final String WEIGHTS_ENTRY = "model.weights.h5";
-  /** Keras 2.13–2.15 named the layer container differently; Keras 3 itself falls back to it. */
-  private static final List<String> LAYER_CONTAINERS = List.of("layers", "_layer_checkpoint_dependencies");
+  /** Keras 3's layer container. */
+  private static final String LAYERS = "layers";
+  /**
+   * tf.keras 2.13–2.15's: saving_lib walks the model's attributes in dir() order, and this dict
+   * of the layers comes before {@code layers}.
+   */
+  private static final String CHECKPOINT_DEPENDENCIES = "_layer_checkpoint_dependencies";
 
   private KerasV3Reader() {}
 
@@ -58,25 +68,90 @@ final class KerasV3Reader {
     }
   }
 
-  /** True when an HDF5 file has Keras 3's layout (a layers container at the root). */
+  /** True when an HDF5 file has Keras 3's layout (a layers container at the root, in any of its forms). */
   static boolean hasLayerContainer(HdfFile file) {
-    for (String container : LAYER_CONTAINERS) {
-      if (Hdf5.childGroup(file, container) != null) {
-        return true;
-      }
-    }
-    return false;
+    return Layout.of(file) != null;
   }
 
   /** The weights of Keras 3's layout in {@code file}, which messages call {@code what}. */
   static KerasConfig.WeightSource source(HdfFile file, String what) {
+    Layout found = Layout.of(file);
+    Layout layout = found != null ? found : new Layout(LAYERS, '/', false);
     return layer -> {
       List<WeightArray> arrays = new ArrayList<>();
-      for (String relative : varsPaths(layer)) {
-        arrays.addAll(vars(file, what, layer, relative));
+      for (String relative : varsPaths(layer, layout.doubledOrdinals)) {
+        arrays.addAll(vars(file, what, layer, relative, layout));
       }
       return arrays;
     };
+  }
+
+  /**
+   * Where a file's layer groups lie: below {@code layers} (Keras 3) or {@code
+   * _layer_checkpoint_dependencies} (tf.keras 2.13–2.15), as nested groups or, saved on Windows,
+   * as root groups whose names join the path with backslashes ({@code
+   * _layer_checkpoint_dependencies\lstm\cell}, holding {@code vars}): saving_lib joined with
+   * os.path.join, and h5py took the backslashes as part of the name.
+   *
+   * @param doubledOrdinals the container counted each layer with weights twice: tf.keras'
+   *     checkpoint dict lists it as {@code layer_with_weights-N} and again as {@code layer-I},
+   *     and saving_lib's per-class counter counted the second (skipped) visit too, so the second
+   *     LSTM is {@code lstm_2}. Seen in the groups themselves: a {@code <class>_2} without a
+   *     {@code <class>_1}, which Keras 3's contiguous counter never writes.
+   */
+  record Layout(String container, char separator, boolean doubledOrdinals) {
+    private static final Pattern ORDINAL = Pattern.compile("(.+)_([0-9]+)");
+
+    /** The file's layout, or null when it has no layer container in any form. */
+    static Layout of(Group root) {
+      for (String container : List.of(LAYERS, CHECKPOINT_DEPENDENCIES)) {
+        Group nested = Hdf5.childGroup(root, container);
+        if (nested != null) {
+          return new Layout(container, '/', doubled(nested.getChildren().keySet()));
+        }
+        String prefix = container + "\\";
+        Set<String> layers = new HashSet<>();
+        for (String name : root.getChildren().keySet()) {
+          if (name.startsWith(prefix)) {
+            layers.add(name.substring(prefix.length()).split("\\\\")[0]);
+          }
+        }
+        if (!layers.isEmpty()) {
+          return new Layout(container, '\\', doubled(layers));
+        }
+      }
+      return null;
+    }
+
+    private static boolean doubled(Set<String> layerGroups) {
+      for (String name : layerGroups) {
+        Matcher m = ORDINAL.matcher(name);
+        if (m.matches() && m.group(2).equals("2") && !layerGroups.contains(m.group(1) + "_1")) {
+          return true;
+        }
+      }
+      return false;
+    }
+
+    /** The path of the vars group {@code relative} ({@code <layer>[/<attribute>...]/vars}) in this layout. */
+    String path(String relative) {
+      String full = container + "/" + relative;
+      if (separator == '/') {
+        return full;
+      }
+      String group = full.substring(0, full.length() - "/vars".length());
+      return group.replace('/', separator) + "/vars";
+    }
+
+    /** The group at {@link #path}, or null. */
+    Group find(Group root, String relative) {
+      String path = path(relative);
+      int split = path.lastIndexOf('/');
+      Node parent = separator == '/' ? Hdf5.find(root, path.substring(0, split))
+          : root.getChildren().get(path.substring(0, split));
+      Node vars = parent instanceof Group ? ((Group) parent).getChildren().get("vars") : null;
+      return vars instanceof Group ? (Group) vars : null;
+    }
   }
 
   /**
@@ -87,23 +162,22 @@ final class KerasV3Reader {
    * layer kind says which ({@link LayerKind#weightGroups}).
    */
   static List<String> varsPaths(KerasConfig.LayerSpec layer) {
-    String base = KerasConfig.snakeCase(layer.className) + (layer.classOrdinal == 0 ? "" : "_" + layer.classOrdinal);
+    return varsPaths(layer, false);
+  }
+
+  /** As {@link #varsPaths(KerasConfig.LayerSpec)}, counted as {@link Layout#doubledOrdinals} says. */
+  static List<String> varsPaths(KerasConfig.LayerSpec layer, boolean doubledOrdinals) {
+    int ordinal = doubledOrdinals ? layer.checkpointOrdinal : layer.classOrdinal;
+    String base = KerasConfig.snakeCase(layer.className) + (ordinal == 0 ? "" : "_" + ordinal);
     return layer.kind.weightGroups(layer, base);
   }
 
-  private static List<WeightArray> vars(HdfFile file, String what, KerasConfig.LayerSpec layer, String relative) {
-    Group vars = null;
-    String path = null;
-    for (String container : LAYER_CONTAINERS) {
-      Node node = Hdf5.find(file, container + "/" + relative);
-      if (node instanceof Group) {
-        vars = (Group) node;
-        path = container + "/" + relative;
-        break;
-      }
-    }
+  private static List<WeightArray> vars(HdfFile file, String what, KerasConfig.LayerSpec layer, String relative,
+      Layout layout) {
+    Group vars = layout.find(file, relative);
+    String path = layout.path(relative);
     if (vars == null) {
-      throw new ModelFormatException(what + " has no group layers/" + relative + " for layer '" + layer.name
+      throw new ModelFormatException(what + " has no group " + path + " for layer '" + layer.name
           + "' (" + ordinal(layer.classOrdinal + 1) + " " + layer.className + " in layer order; Keras 3 files name"
           + " weight groups by class and position, not by layer name)");
     }

@@ -1,6 +1,8 @@
 package org.rnnscore.io;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -50,13 +52,27 @@ final class LayerConfigs {
     }
   }
 
-  /** Keras 1 configs name a layer's width output_dim (Keras 2: units). */
+  /**
+   * Keras 1 configs name a layer's width output_dim (Keras 2: units); in a file that does not say
+   * it is Keras 1 (keras_version 1.x) we cannot tell which generation's weights it holds.
+   */
   static void refuseKeras1Config(String name, JsonNode config) {
     if (config.has("output_dim") && !config.has("units")) {
-      throw new ModelFormatException("layer '" + name + "' has output_dim and no units: a Keras 1 layer config; Keras 1"
-          + " files are not supported (their layer configs and weight layout differ); re-save the model with Keras 2 or"
-          + " later");
+      throw new ModelFormatException("layer '" + name + "' has output_dim and no units: a Keras 1 layer config, in a"
+          + " file whose keras_version is not 1.x; re-save the model with Keras 2 or later");
     }
+  }
+
+  /** A copy of a Keras 1 config with its fields renamed ({@code from, to, from, to, ...}), for the kinds' keras1Config. */
+  static ObjectNode renamed(JsonNode config, String... fromTo) {
+    ObjectNode copy = config.isObject() ? ((ObjectNode) config).deepCopy() : JsonNodeFactory.instance.objectNode();
+    for (int i = 0; i < fromTo.length; i += 2) {
+      JsonNode value = copy.remove(fromTo[i]);
+      if (value != null) {
+        copy.set(fromTo[i + 1], value);
+      }
+    }
+    return copy;
   }
 
   /** Checks the count and gives the arrays Keras' names (kernel, recurrent_kernel, bias, embeddings). */

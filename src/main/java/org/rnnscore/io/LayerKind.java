@@ -29,6 +29,19 @@ interface LayerKind {
    */
   KerasConfig.LayerSpec parse(String className, String name, JsonNode config, int ordinal);
 
+  /** True when this kind reads layers of Keras 1 files (through {@link #keras1Config}); others are refused there. */
+  default boolean readsKeras1() {
+    return false;
+  }
+
+  /**
+   * A Keras 1 layer config in the field names {@link #parse} reads (Keras 2's: output_dim →
+   * units, ...); by default the config as it is. Called only where {@link #readsKeras1}.
+   */
+  default JsonNode keras1Config(String className, String name, JsonNode config) {
+    return config;
+  }
+
   /** The names of the layer's weight arrays, in the order Keras saves them; empty for none. */
   default List<String> weightNames(KerasConfig.LayerSpec spec) {
     return List.of();

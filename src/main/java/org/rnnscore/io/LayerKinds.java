@@ -30,6 +30,11 @@ final class LayerKinds {
   static final String SUPPORTED = "supported: InputLayer, " + ALL.stream().map(LayerKind::supportedText)
       .filter(Objects::nonNull).collect(Collectors.joining(", "));
 
+  /** What Keras 1 files may hold, in registry order. */
+  static final String KERAS1_SUPPORTED = "rnnscore reads Keras 1 files with " + ALL.stream()
+      .filter(LayerKind::readsKeras1).flatMap(kind -> kind.classNames().stream()).collect(Collectors.joining(", "))
+      + " layers; re-save the model with Keras 2 or later for the others";
+
   private LayerKinds() {}
 
   private static Map<String, LayerKind> byClass() {

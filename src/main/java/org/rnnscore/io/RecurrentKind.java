@@ -1,6 +1,7 @@
 package org.rnnscore.io;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.List;
 import org.rnnscore.model.Activation;
@@ -36,6 +37,26 @@ final class RecurrentKind implements LayerKind {
     return new KerasConfig.LayerSpec(this, className, name, config, ordinal);
   }
 
+  @Override
+  public boolean readsKeras1() {
+    return true;
+  }
+
+  /**
+   * Keras 1: output_dim, inner_activation; GRU without reset_after (Keras 1 reset before the
+   * matmul). consume_less only chose the weight layout, which the weights' names tell.
+   */
+  @Override
+  public JsonNode keras1Config(String className, String name, JsonNode config) {
+    ObjectNode translated = LayerConfigs.renamed(config, "output_dim", "units", "inner_activation",
+        "recurrent_activation");
+    translated.remove("consume_less");
+    if (className.equals("GRU")) {
+      translated.put("reset_after", false);
+    }
+    return translated;
+  }
+
   /**
    * The options we refuse, also inside Bidirectional.
    *
@@ -44,10 +65,6 @@ final class RecurrentKind implements LayerKind {
    */
   static void check(String name, String label, JsonNode config) {
     LayerConfigs.refuseKeras1Config(name, config);
-    if (LayerConfigs.flag(config, "stateful")) {
-      throw new ModelFormatException(label + " has stateful=true: rnnscore scores rows independently; a stateful layer"
-          + " carries state between batches");
-    }
     if (LayerConfigs.flag(config, "time_major")) {
       throw new ModelFormatException(label + " has time_major=true: it reads inputs laid out [timesteps, batch,"
           + " features], which rnnscore does not support; re-create it with time_major=False");
@@ -70,7 +87,8 @@ final class RecurrentKind implements LayerKind {
 
   @Override
   public RecurrentLayer build(KerasConfig.LayerSpec spec, List<WeightArray> found, Generation generation) {
-    return layer(spec, LayerConfigs.named(spec, found, weightNames(spec), LayerConfigs.biasDetail(spec)), false,
+    List<WeightArray> arrays = generation.keras1() ? Keras1Weights.fused(spec, found) : found;
+    return layer(spec, LayerConfigs.named(spec, arrays, weightNames(spec), LayerConfigs.biasDetail(spec)), false,
         generation);
   }
 
@@ -96,7 +114,9 @@ final class RecurrentKind implements LayerKind {
     // Keras' Bidirectional forces zero_output_for_mask = return_sequences on both halves (tf.keras, Keras 2.3+, 3).
     boolean zeroOutput = inBidirectional && generation.modern() ? returnSequences
         : LayerConfigs.flag(config, "zero_output_for_mask");
-    Sequencing sequencing = new Sequencing(returnSequences, LayerConfigs.flag(config, "go_backwards"), zeroOutput);
+    // stateful=True is read, not refused: each row is scored from the zero state (see Sequencing#stateful).
+    Sequencing sequencing = new Sequencing(returnSequences, LayerConfigs.flag(config, "go_backwards"), zeroOutput,
+        LayerConfigs.flag(config, "stateful"));
     Activation activation = generation.activation(spec.name, config, "activation", "tanh", "tanh");
     switch (spec.className) {
       case "SimpleRNN":

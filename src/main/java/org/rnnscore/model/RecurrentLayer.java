@@ -189,8 +189,14 @@ public abstract sealed class RecurrentLayer implements Layer permits SimpleRnnLa
     if (returnSequences()) {
       s.append(", return_sequences");
     }
+    if (sequencing.stateful()) {
+      s.append(", ").append(STATEFUL_DETAILS);
+    }
     return s.toString();
   }
+
+  /** What inspect says of a stateful=True layer ({@link Sequencing#stateful}). */
+  public static final String STATEFUL_DETAILS = "stateful=True: scored from the zero state per row";
 
   /** What a cell adds to {@link #details()} after its activations (GRU: reset_after or reset_before). */
   String cellDetails() {

@@ -233,13 +233,44 @@ class KerasConformanceTest {
     return model.layers().stream().map(Layer::paramCount).collect(Collectors.toList());
   }
 
+  private static final String KERAS1_LSTM = DL4J + "examples/simple_lstm/simple_lstm_tf_keras_1_";
+
+  /**
+   * Keras 1.2.2's LSTM(50) → Dense(1): per-gate weights saved i, c, f, o, fused by name into
+   * Keras 2's i, f, c, o; Keras' own predictions of 100 rows. (One timestep, so only the input
+   * kernel and bias of each gate act; a gate mix-up still shows, as the gates differ.)
+   */
   @Test
-  void dl4jKeras1ModelIsRefused() throws IOException {
-    Path file = SharedData.require(DL4J + "examples/simple_lstm/simple_lstm_tf_keras_1_model.h5");
-    ModelFormatException e = org.junit.jupiter.api.Assertions.assertThrows(ModelFormatException.class,
-        () -> ModelReader.read("keras1.h5", Files.readAllBytes(file)));
-    assertTrue(e.getMessage().matches("keras1\\.h5: has keras_version 1\\.[0-9.]+: Keras 1 files are not supported"
-        + " \\(their layer configs and weight layout differ\\); re-save the model with Keras 2 or later"), e.getMessage());
+  void dl4jKeras1LstmReproducesKerasPredictions() throws IOException {
+    RnnModel model = ModelReader.read("keras1.h5", Files.readAllBytes(SharedData.require(KERAS1_LSTM + "model.h5")));
+    assertEquals(List.of("LSTM", "Dense"), classes(model));
+    assertEquals(List.of("lstm_1", "dense_1"), names(model));
+    assertEquals(List.of(4L * (50 * 1 + 50 * 50 + 50), 51L), params(model));
+    LstmLayer lstm = (LstmLayer) model.layers().get(0);
+    assertEquals(Activation.HARD_SIGMOID_KERAS2, lstm.recurrentActivation(), "Keras 1's inner_activation");
+    float[] inputs;
+    float[] expected;
+    int[] shape;
+    try (HdfFile data = new HdfFile(SharedData.require(KERAS1_LSTM + "inputs_and_outputs.h5"))) {
+      shape = data.getDatasetByPath("inputs/lstm_input_1").getDimensions();
+      inputs = (float[]) data.getDatasetByPath("inputs/lstm_input_1").getDataFlat();
+      expected = (float[]) data.getDatasetByPath("predictions/dense_1").getDataFlat();
+    }
+    assertEquals(100, shape[0]);
+    float[] predictions = new float[shape[0]];
+    new ForwardPass(model).score(inputs, shape[0], shape[1], predictions);
+    for (int i = 0; i < expected.length; i++) {
+      assertEquals(expected[i], predictions[i], 1e-5 + 1e-4 * Math.abs(expected[i]), "row " + i);
+    }
+  }
+
+  /** The same model as Keras 1's to_json() + save_weights() pair reads the same. */
+  @Test
+  void dl4jKeras1JsonAndWeightsPairIsTheFullModel() throws IOException {
+    RnnModel full = ModelReader.read("keras1.h5", Files.readAllBytes(SharedData.require(KERAS1_LSTM + "model.h5")));
+    RnnModel pair = ModelReader.read("config.json", Files.readAllBytes(SharedData.require(KERAS1_LSTM + "config.json")),
+        "weights.h5", Files.readAllBytes(SharedData.require(KERAS1_LSTM + "weights.h5")), ReadOptions.DEFAULTS);
+    ModelAssertions.assertSameModel(full, pair);
   }
 
   /** keras-js SimpleRNN fixtures in scope: not stateful, not go_backwards, last step only. */

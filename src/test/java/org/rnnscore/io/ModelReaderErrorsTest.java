@@ -164,14 +164,6 @@ class ModelReaderErrorsTest {
   // ---- refusals: options, layers and architectures rnnscore does not score --------------
 
   @Test
-  void stateful() throws IOException {
-    ObjectNode config = legacyConfig();
-    layerConfig(config, 1).put("stateful", true);
-    assertEquals("m.h5: layer 'simple_rnn' has stateful=true: rnnscore scores rows independently; a stateful layer"
-        + " carries state between batches", message("m.h5", legacyH5(config.toString())));
-  }
-
-  @Test
   void timeMajor() throws IOException {
     ObjectNode config = legacyConfig();
     layerConfig(config, 1).put("time_major", true);
@@ -238,8 +230,8 @@ class ModelReaderErrorsTest {
     ObjectNode config = legacyConfig();
     layerConfig(config, 2).remove("units");
     layerConfig(config, 2).put("output_dim", 2);
-    assertEquals("m.h5: layer 'dense' has output_dim and no units: a Keras 1 layer config; Keras 1 files are not"
-        + " supported (their layer configs and weight layout differ); re-save the model with Keras 2 or later",
+    assertEquals("m.h5: layer 'dense' has output_dim and no units: a Keras 1 layer config, in a file whose"
+        + " keras_version is not 1.x; re-save the model with Keras 2 or later",
         message("m.h5", legacyH5(config.toString())));
   }
 
@@ -299,15 +291,6 @@ class ModelReaderErrorsTest {
     ((ObjectNode) layerConfig(config, 1).get("layer")).put("class_name", "Dense");
     assertEquals("w.h5: layer 'bidirectional' (Bidirectional) wraps a Dense; supported inside Bidirectional:"
         + " SimpleRNN, LSTM, GRU", message("w.h5", bidirectionalH5(config, KerasFileWriter.legacyWeights(bidirectional))));
-  }
-
-  @Test
-  void statefulInsideBidirectional() throws IOException {
-    ObjectNode config = KerasFileWriter.legacyModelConfig(bidirectional);
-    ((ObjectNode) layerConfig(config, 1).get("layer").get("config")).put("stateful", true);
-    assertEquals("w.h5: layer 'bidirectional' (Bidirectional) has stateful=true: rnnscore scores rows independently;"
-        + " a stateful layer carries state between batches",
-        message("w.h5", bidirectionalH5(config, KerasFileWriter.legacyWeights(bidirectional))));
   }
 
   @Test
@@ -504,11 +487,11 @@ class ModelReaderErrorsTest {
   }
 
   @Test
-  void pairFromKeras1() throws IOException {
+  void pairFromKeras1WithKeras2Weights() throws IOException {
     ObjectNode config = legacyConfig();
     config.put("keras_version", "1.2.2");
-    assertEquals("m.json: has keras_version 1.2.2: Keras 1 files are not supported (their layer configs and weight"
-        + " layout differ); re-save the model with Keras 2 or later",
+    assertEquals("w.h5: layer 'simple_rnn' (a Keras 1 SimpleRNN) has weights simple_rnn/simple_rnn_cell/kernel:0,"
+        + " simple_rnn/simple_rnn_cell/recurrent_kernel:0, simple_rnn/simple_rnn_cell/bias:0, expected W, U and b",
         pairMessage("m.json", json(config), "w.h5", weightsOnly(KerasFileWriter.legacyWeights(model))));
   }
 
@@ -516,9 +499,9 @@ class ModelReaderErrorsTest {
   @Test
   void pairNamesTheFileAtFault() throws IOException {
     ObjectNode config = legacyConfig();
-    layerConfig(config, 1).put("stateful", true);
-    assertEquals("m.json: layer 'simple_rnn' has stateful=true: rnnscore scores rows independently; a stateful layer"
-        + " carries state between batches",
+    layerConfig(config, 1).put("time_major", true);
+    assertEquals("m.json: layer 'simple_rnn' has time_major=true: it reads inputs laid out [timesteps, batch,"
+        + " features], which rnnscore does not support; re-create it with time_major=False",
         pairMessage("m.json", json(config), "w.h5", weightsOnly(KerasFileWriter.legacyWeights(model))));
     Map<String, Map<String, WeightArray>> weights = KerasFileWriter.legacyWeights(model);
     weights.get("simple_rnn").put("simple_rnn/simple_rnn_cell/recurrent_kernel:0",

@@ -1,5 +1,6 @@
 package org.rnnscore.testing;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -22,6 +23,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.zip.CRC32;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
@@ -111,13 +114,19 @@ public final class KerasFileWriter {
    * {@code layer_names} order) to its weight names (in {@code weight_names} order) and arrays.
    */
   public static void writeLegacyH5(Path path, String modelConfigJson, Map<String, Map<String, WeightArray>> weights) {
+    writeLegacyH5(path, modelConfigJson, weights, LEGACY_KERAS_VERSION);
+  }
+
+  /** As {@link #writeLegacyH5(Path, String, Map)}, with the keras_version attributes. */
+  public static void writeLegacyH5(Path path, String modelConfigJson, Map<String, Map<String, WeightArray>> weights,
+      String kerasVersion) {
     try (WritableHdfFile file = HdfFile.write(path)) {
       file.putAttribute("backend", "tensorflow");
-      file.putAttribute("keras_version", LEGACY_KERAS_VERSION);
+      file.putAttribute("keras_version", kerasVersion);
       file.putAttribute("model_config", modelConfigJson);
       WritableGroup weightsGroup = file.putGroup("model_weights");
       weightsGroup.putAttribute("backend", "tensorflow");
-      weightsGroup.putAttribute("keras_version", LEGACY_KERAS_VERSION);
+      weightsGroup.putAttribute("keras_version", kerasVersion);
       putLayers(weightsGroup, weights);
     }
   }
@@ -245,14 +254,60 @@ public final class KerasFileWriter {
 
   /** The .keras layout with any config and weights: {@code vars} maps a group path to its datasets 0, 1, ... */
   public static void writeKerasV3(Path path, String configJson, Map<String, List<WeightArray>> vars) {
+    writeKerasV3(path, configJson, vars, KERAS3_VERSION);
+  }
+
+  /** As {@link #writeKerasV3(Path, String, Map)}, with metadata.json's keras_version. */
+  public static void writeKerasV3(Path path, String configJson, Map<String, List<WeightArray>> vars,
+      String kerasVersion) {
     Map<String, byte[]> entries = new LinkedHashMap<>();
     ObjectNode metadata = NODES.objectNode();
-    metadata.put("keras_version", KERAS3_VERSION);
+    metadata.put("keras_version", kerasVersion);
     metadata.put("date_saved", "2025-01-01@00:00:00");
     entries.put("metadata.json", metadata.toString().getBytes(StandardCharsets.UTF_8));
     entries.put("config.json", configJson.getBytes(StandardCharsets.UTF_8));
     entries.put("model.weights.h5", kerasV3Weights(vars));
     writeZip(path, entries, false);
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // tf.keras 2.13–2.15 .keras
+
+  public static final String TF_KERAS_V3_VERSION = "2.13.1";
+  private static final Pattern KERAS3_GROUP = Pattern.compile("layers/(.+?)(?:_([0-9]+))?((?:/.*)?)/vars");
+
+  /**
+   * Writes {@code model} as tf.keras 2.13–2.15's {@code model.save("x.keras")}: a Keras 2 config
+   * (with Keras 3's module keys) in the v3 zip, and the weight groups under {@code
+   * _layer_checkpoint_dependencies}, saving_lib's first walk of the layers.
+   *
+   * @param separator '/' for nested groups; '\\' for a file saved on Windows, where each group's
+   *     path (up to its {@code vars}) is one root group name joined with backslashes
+   * @param doubledOrdinals the per-class counter counts each layer with weights twice ({@code
+   *     lstm}, {@code lstm_2}, ...), as the checkpoint dict lists such a layer twice
+   */
+  public static void writeTfKerasV3(Path path, RnnModel model, char separator, boolean doubledOrdinals) {
+    ObjectNode config = legacyModelConfig(model);
+    config.remove("keras_version");
+    config.remove("backend");
+    config.put("module", "keras");
+    for (JsonNode layer : config.path("config").path("layers")) {
+      ((ObjectNode) layer).put("module", "keras.layers");
+    }
+    Map<String, List<WeightArray>> vars = new LinkedHashMap<>();
+    kerasV3Vars(model).forEach((group, arrays) -> vars.put(checkpointGroup(group, separator, doubledOrdinals), arrays));
+    writeKerasV3(path, config.toString(), vars, TF_KERAS_V3_VERSION);
+  }
+
+  /** A Keras 3 group path ({@code layers/lstm_1/cell/vars}) as tf.keras 2.13–2.15 wrote it. */
+  public static String checkpointGroup(String keras3Group, char separator, boolean doubledOrdinals) {
+    Matcher m = KERAS3_GROUP.matcher(keras3Group);
+    if (!m.matches()) {
+      throw new IllegalArgumentException("not a Keras 3 vars group: " + keras3Group);
+    }
+    int ordinal = m.group(2) == null ? 0 : Integer.parseInt(m.group(2)) * (doubledOrdinals ? 2 : 1);
+    String group = "_layer_checkpoint_dependencies/" + m.group(1) + (ordinal == 0 ? "" : "_" + ordinal) + m.group(3);
+    return group.replace('/', separator) + "/vars";
   }
 
   public static Map<String, List<WeightArray>> kerasV3Vars(RnnModel model) {
@@ -612,7 +667,7 @@ public final class KerasFileWriter {
     config.put("return_sequences", rnn.returnSequences());
     config.put("return_state", false);
     config.put("go_backwards", rnn.goBackwards());
-    config.put("stateful", false);
+    config.put("stateful", rnn.sequencing().stateful());
     config.put("unroll", false);
     if (kerasMajor == 2) {
       config.put("time_major", false);

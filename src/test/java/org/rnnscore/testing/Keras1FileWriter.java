@@ -1,0 +1,128 @@
+package org.rnnscore.testing;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+
+import java.util.Map;
+import org.rnnscore.model.DenseLayer;
+import org.rnnscore.model.GruLayer;
+import org.rnnscore.model.Layer;
+import org.rnnscore.model.LstmLayer;
+import org.rnnscore.model.RecurrentLayer;
+import org.rnnscore.model.RnnModel;
+import org.rnnscore.model.SimpleRnnLayer;
+import org.rnnscore.model.WeightArray;
+
+/**
+ * Writes models as Keras 1.2's {@code model.save("x.h5")}: a Sequential config that is the bare
+ * layer list (the first layer carrying batch_input_shape), Keras 1 field names (output_dim,
+ * inner_activation, consume_less, Dense's bias), and per-gate weights in Keras 1's order (LSTM
+ * i, c, f, o; GRU z, r, h) named {@code <layer>_W_i:0}, ... or, with consume_less="gpu", fused
+ * ({@code <layer>_W:0}, in Keras 2's gate order). Recurrent layers must have a bias (Keras 1's
+ * always did) and GRUs reset_after=False.
+ */
+public final class Keras1FileWriter {
+  public static final String KERAS1_VERSION = "1.2.2";
+  private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+
+  private Keras1FileWriter() {}
+
+  public static void write(Path path, RnnModel model, boolean gpu) {
+    KerasFileWriter.writeLegacyH5(path, config(model, gpu).toString(), weights(model, gpu), KERAS1_VERSION);
+  }
+
+  public static ObjectNode config(RnnModel model, boolean gpu) {
+    ObjectNode root = NODES.objectNode();
+    root.put("class_name", "Sequential");
+    ArrayNode layers = root.putArray("config");
+    for (Layer layer : model.layers()) {
+      ObjectNode entry = layers.addObject();
+      entry.put("class_name", layer.kerasClass());
+      ObjectNode config = entry.putObject("config");
+      config.put("name", layer.name());
+      config.put("trainable", true);
+      if (layer instanceof RecurrentLayer rnn) {
+        config.put("output_dim", rnn.units());
+        config.put("activation", KerasFileWriter.activationName(rnn.activation(), 2));
+        if (!(rnn instanceof SimpleRnnLayer)) {
+          config.put("inner_activation", KerasFileWriter.activationName(rnn.recurrentActivation(), 2));
+        }
+        config.put("return_sequences", rnn.sequencing().returnSequences());
+        config.put("go_backwards", rnn.sequencing().goBackwards());
+        config.put("stateful", rnn.sequencing().stateful());
+        config.put("unroll", false);
+        config.put("consume_less", gpu ? "gpu" : "cpu");
+        config.put("dropout_W", 0.0);
+        config.put("dropout_U", 0.0);
+      } else if (layer instanceof DenseLayer dense) {
+        config.put("output_dim", dense.units());
+        config.put("activation", KerasFileWriter.activationName(dense.activation(), 2));
+        config.put("bias", dense.bias().isPresent());
+      } else {
+        throw new IllegalArgumentException("no Keras 1 writer for " + layer);
+      }
+      if (layers.size() == 1) {
+        ArrayNode shape = config.putArray("batch_input_shape");
+        shape.addNull();
+        if (model.declaredTimesteps().isPresent()) {
+          shape.add(model.declaredTimesteps().getAsInt());
+        } else {
+          shape.addNull();
+        }
+        shape.add(model.inputWidth());
+        config.put("input_dtype", "float32");
+      }
+    }
+    root.put("keras_version", KERAS1_VERSION);
+    return root;
+  }
+
+  /** Each layer's datasets by Keras 1 weight name, in the order Keras 1 saved them. */
+  public static Map<String, Map<String, WeightArray>> weights(RnnModel model, boolean gpu) {
+    Map<String, Map<String, WeightArray>> weights = new LinkedHashMap<>();
+    for (Layer layer : model.layers()) {
+      Map<String, WeightArray> datasets = new LinkedHashMap<>();
+      String prefix = layer.name() + "_";
+      if (layer instanceof RecurrentLayer rnn) {
+        WeightArray bias = rnn.bias().orElseThrow(() -> new IllegalArgumentException("Keras 1 RNNs have a bias"));
+        String keras1Order = rnn instanceof LstmLayer ? "icfo" : rnn instanceof GruLayer ? "zrh" : "";
+        String keras2Order = rnn instanceof LstmLayer ? "ifco" : keras1Order;
+        if (gpu || keras1Order.isEmpty()) {
+          datasets.put(prefix + "W:0", rnn.kernel());
+          datasets.put(prefix + "U:0", rnn.recurrentKernel());
+          datasets.put(prefix + "b:0", bias);
+        } else {
+          for (char gate : keras1Order.toCharArray()) {
+            int index = keras2Order.indexOf(gate);
+            datasets.put(prefix + "W_" + gate + ":0", gate(rnn.kernel(), index, keras2Order.length()));
+            datasets.put(prefix + "U_" + gate + ":0", gate(rnn.recurrentKernel(), index, keras2Order.length()));
+            datasets.put(prefix + "b_" + gate + ":0", gate(bias, index, keras2Order.length()));
+          }
+        }
+      } else if (layer instanceof DenseLayer dense) {
+        datasets.put(prefix + "W:0", dense.kernel());
+        dense.bias().ifPresent(b -> datasets.put(prefix + "b:0", b));
+      }
+      weights.put(layer.name(), datasets);
+    }
+    return weights;
+  }
+
+  /** Gate {@code index} of {@code gates}: the index-th block of the last axis. */
+  static WeightArray gate(WeightArray fused, int index, int gates) {
+    int last = fused.dim(fused.rank() - 1);
+    int block = last / gates;
+    int rows = fused.size() / last;
+    float[] data = new float[rows * block];
+    for (int r = 0; r < rows; r++) {
+      System.arraycopy(fused.data(), r * last + index * block, data, r * block, block);
+    }
+    int[] shape = fused.shape().clone();
+    shape[shape.length - 1] = block;
+    return new WeightArray(fused.name(), shape, data);
+  }
+
+}
