@@ -53,6 +53,7 @@ final class MetricsReport {
       m.put("layers", model.model().layers().stream().map(l -> l.name() + " (" + l.kerasClass() + ")")
           .collect(Collectors.toList()));
       m.put("params", model.model().paramCount());
+      m.put("stateful_layers", model.model().statefulLayers()); // each scored from the zero state per row
       report.put("model", m);
     }
     if (spark != null) {

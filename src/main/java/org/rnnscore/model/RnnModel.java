@@ -246,6 +246,22 @@ public final class RnnModel implements Serializable {
     return dense;
   }
 
+  /**
+   * The layers saved with stateful=True (a Bidirectional counts when its halves are), in layer
+   * order: scored from the zero state per row, which the run report lists.
+   */
+  public List<String> statefulLayers() {
+    List<String> names = new ArrayList<>();
+    for (Layer layer : layers()) {
+      RecurrentLayer recurrent = layer instanceof BidirectionalLayer ? ((BidirectionalLayer) layer).forward()
+          : layer instanceof RecurrentLayer ? (RecurrentLayer) layer : null;
+      if (recurrent != null && recurrent.sequencing().stateful()) {
+        names.add(layer.name());
+      }
+    }
+    return names;
+  }
+
   public long paramCount() {
     long total = 0;
     for (Layer layer : layers) {
