@@ -20,6 +20,7 @@ final class LayerKinds {
       new EmbeddingKind(),
       new MaskingKind(),
       new FlattenKind(),
+      new RepeatVectorKind(),
       new ActivationKind(),
       new InferenceIdentityKind(),
       new RefusedKind("Lambda", LayerConfigs.NEVER_RUN));

@@ -11,6 +11,7 @@ import org.rnnscore.model.FlattenLayer;
 import org.rnnscore.model.Layer;
 import org.rnnscore.model.MaskingLayer;
 import org.rnnscore.model.RecurrentLayer;
+import org.rnnscore.model.RepeatVectorLayer;
 
 /**
  * The kernel side of the layer registry: which {@link Stage} runs each model layer class. One
@@ -29,6 +30,7 @@ final class Stages {
     register(MaskingLayer.class, MaskingStage::new);
     register(EmbeddingLayer.class, EmbeddingStage::new);
     register(FlattenLayer.class, layer -> new FlattenStage());
+    register(RepeatVectorLayer.class, RepeatVectorStage::new);
   }
 
   private Stages() {}

@@ -73,6 +73,23 @@ public interface Layer extends Serializable {
     return false;
   }
 
+  /**
+   * The steps of this layer's output sequence for an input of {@code inputSteps} steps (a vector
+   * input: 0): the same for per-step layers, n for RepeatVector. Meaningless for a vector output.
+   */
+  default int outputSteps(int inputSteps) {
+    return inputSteps;
+  }
+
+  /**
+   * True when the layer's output steps are not its input's steps one for one (RepeatVector, a
+   * Reshape or Permute over time): a recurrent layer after it runs on steps that a row scored in
+   * parts would not have, so such a model cannot be scored incrementally.
+   */
+  default boolean mixesTime() {
+    return false;
+  }
+
   /** What inspect prints about the layer beyond its type and shape ("tanh/sigmoid, return_sequences"), or "". */
   default String details() {
     return "";

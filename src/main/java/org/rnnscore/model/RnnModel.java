@@ -185,14 +185,49 @@ public final class RnnModel implements Serializable {
 
   /** True when every row must have exactly the declared timesteps (a Flatten reads a sequence). */
   public boolean requiresDeclaredTimesteps() {
-    for (Node node : nodes) {
+    // Only where a node's input still has the row's own steps: after RepeatVector every row has n.
+    boolean[] rowSteps = new boolean[nodes.size()];
+    for (int i = 0; i < nodes.size(); i++) {
+      Node node = nodes.get(i);
+      boolean fromRow = false;
       for (int from : node.inputs()) {
-        if (node.layer().needsDeclaredTimesteps(shapeOf(from))) {
+        boolean inputFromRow = from == Node.MODEL_INPUT || rowSteps[from];
+        fromRow |= inputFromRow;
+        if (inputFromRow && node.layer().needsDeclaredTimesteps(shapeOf(from))) {
           return true;
         }
       }
+      rowSteps[i] = fromRow && !node.layer().mixesTime();
     }
     return false;
+  }
+
+  /** The steps of a sequence prediction for a row of {@code rowLength} steps (RepeatVector fixes them). */
+  public int outputSteps(int rowLength) {
+    int[] steps = new int[nodes.size()];
+    for (int i = 0; i < nodes.size(); i++) {
+      int from = nodes.get(i).inputs().get(0);
+      int in = from == Node.MODEL_INPUT ? rowLength : shapeOf(from).sequence() ? steps[from] : 0;
+      steps[i] = nodes.get(i).layer().outputSteps(in);
+    }
+    return steps[output];
+  }
+
+  /**
+   * The first layer that mixes time ({@link Layer#mixesTime()}) with a recurrent layer after it,
+   * or null: what makes the model's rows impossible to score in parts.
+   */
+  public Layer timeMixingBeforeRecurrent() {
+    Layer mixing = null;
+    for (Layer layer : layers) {
+      if (layer.recurrent() && mixing != null) {
+        return mixing;
+      }
+      if (mixing == null && layer.mixesTime()) {
+        mixing = layer;
+      }
+    }
+    return null;
   }
 
   /** The input is token ids (the first layer is an Embedding). */

@@ -14,7 +14,7 @@ class LayerKindsTest {
   @Test
   void supported_listsTheKindsInRegistryOrder() {
     assertEquals("supported: InputLayer, SimpleRNN, LSTM, GRU, Bidirectional (around SimpleRNN, LSTM or GRU), Dense,"
-        + " TimeDistributed (around Dense), Embedding, Masking, Flatten, Activation, and layers that do nothing at"
+        + " TimeDistributed (around Dense), Embedding, Masking, Flatten, RepeatVector, Activation, and layers that do nothing at"
         + " inference (Dropout, SpatialDropout1D, GaussianNoise, GaussianDropout, AlphaDropout, ActivityRegularization)",
         LayerKinds.SUPPORTED);
   }

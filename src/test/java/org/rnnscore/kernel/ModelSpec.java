@@ -15,6 +15,7 @@ import org.rnnscore.model.Layer;
 import org.rnnscore.model.LstmLayer;
 import org.rnnscore.model.MaskingLayer;
 import org.rnnscore.model.RecurrentLayer;
+import org.rnnscore.model.RepeatVectorLayer;
 import org.rnnscore.model.RnnModel;
 import org.rnnscore.model.Sequencing;
 import org.rnnscore.model.SimpleRnnLayer;
@@ -33,7 +34,7 @@ import org.rnnscore.model.WeightArray;
  *       nozero} is given; {@code back} makes the forward half go backwards (and the backward
  *       half forwards).
  *   <li>{@code dense(units[, act][, nobias])}, {@code activation(act)}, {@code flatten},
- *       {@code masking(value)}, {@code embedding(V, E[, mask_zero])}.
+ *       {@code masking(value)}, {@code embedding(V, E[, mask_zero])}, {@code repeat(n)} (RepeatVector).
  * </ul>
  *
  * Activation names are Keras 3's, plus {@code hard_sigmoid2} for the Keras 2 hard sigmoid.
@@ -48,6 +49,7 @@ public final class ModelSpec {
     List<Layer> layers = new ArrayList<>();
     int width = inputWidth;
     boolean sequence = true;
+    int steps = declaredTimesteps; // what a Flatten sees: the declared T, or RepeatVector's n
     int index = 0;
     for (String part : spec.split(">")) {
       String text = part.trim();
@@ -99,8 +101,13 @@ public final class ModelSpec {
           break;
         case "flatten":
           layer = new FlattenLayer(layerName);
-          width = sequence ? width * declaredTimesteps : width;
+          width = sequence ? width * steps : width;
           sequence = false;
+          break;
+        case "repeat":
+          layer = new RepeatVectorLayer(layerName, Integer.parseInt(args[0]));
+          sequence = true;
+          steps = Integer.parseInt(args[0]);
           break;
         case "masking":
           layer = new MaskingLayer(layerName, Float.parseFloat(args[0]));

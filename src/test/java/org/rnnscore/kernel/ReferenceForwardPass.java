@@ -13,6 +13,7 @@ import org.rnnscore.model.LstmLayer;
 import org.rnnscore.model.MaskingLayer;
 import org.rnnscore.model.Node;
 import org.rnnscore.model.RecurrentLayer;
+import org.rnnscore.model.RepeatVectorLayer;
 import org.rnnscore.model.RnnModel;
 import org.rnnscore.model.SimpleRnnLayer;
 import org.rnnscore.model.WeightArray;
@@ -42,6 +43,7 @@ import org.rnnscore.model.WeightArray;
  *       its mask replaces the mask produced by the layers before it.
  *   <li>Embedding: row t of the embeddings for token t; mask_zero masks token 0.
  *   <li>Dense and Activation apply per step on sequences and pass the mask on; Flatten drops it.
+ *   <li>RepeatVector(n): n steps, each the input vector, with no mask.
  *   <li>An explicit per-step mask is combined (AND) with the mask the layers produce, wherever
  *       a mask exists.
  * </ul>
@@ -229,6 +231,15 @@ public final class ReferenceForwardPass {
         flow.seq = null;
         flow.dropMask();
       }
+    } else if (layer instanceof RepeatVectorLayer) {
+      // n steps, each the vector; RepeatVector makes no mask (its vector input carries none).
+      int n = ((RepeatVectorLayer) layer).n();
+      flow.seq = new double[n][];
+      for (int t = 0; t < n; t++) {
+        flow.seq[t] = flow.vec.clone();
+      }
+      flow.vec = null;
+      flow.dropMask();
     } else if (layer instanceof RecurrentLayer) {
       RecurrentLayer r = (RecurrentLayer) layer;
       int index = flow.recurrentIndex[0]++;

@@ -36,6 +36,7 @@ import org.rnnscore.model.Layer;
 import org.rnnscore.model.LstmLayer;
 import org.rnnscore.model.MaskingLayer;
 import org.rnnscore.model.RecurrentLayer;
+import org.rnnscore.model.RepeatVectorLayer;
 import org.rnnscore.model.RnnModel;
 import org.rnnscore.model.Shape;
 import org.rnnscore.model.SimpleRnnLayer;
@@ -593,6 +594,8 @@ public final class KerasFileWriter {
     ENTRIES.put(MaskingLayer.class, (config, layer, kerasMajor, input) ->
         config.put("mask_value", (double) ((MaskingLayer) layer).maskValue()));
     ENTRIES.put(FlattenLayer.class, (config, layer, kerasMajor, input) -> config.put("data_format", "channels_last"));
+    ENTRIES.put(RepeatVectorLayer.class, (config, layer, kerasMajor, input) ->
+        config.put("n", ((RepeatVectorLayer) layer).n()));
     ENTRIES.put(ActivationLayer.class, (config, layer, kerasMajor, input) ->
         config.put("activation", activationName(((ActivationLayer) layer).activation(), kerasMajor)));
   }
