@@ -21,6 +21,7 @@ final class LayerKinds {
       new MaskingKind(),
       new FlattenKind(),
       new RepeatVectorKind(),
+      new ReshapeKind(),
       new ActivationKind(),
       new InferenceIdentityKind(),
       new RefusedKind("Lambda", LayerConfigs.NEVER_RUN));

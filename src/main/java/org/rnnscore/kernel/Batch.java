@@ -57,6 +57,11 @@ final class Batch {
     return new Batch(order, same);
   }
 
+  /** The same layout without the caller's explicit mask: after a layer that drops masks (Reshape, Permute). */
+  Batch withoutExplicitMask() {
+    return explicitMask == null ? this : new Batch(order, length);
+  }
+
   /** True when every row has the same length: no row ever drops out. */
   boolean uniform() {
     return length[size - 1] == steps;

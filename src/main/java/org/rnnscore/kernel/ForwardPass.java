@@ -261,7 +261,7 @@ public final class ForwardPass {
       } else {
         outputs[i] = stage.apply(in, layout);
       }
-      layouts[i] = stage.outputLayout(layout);
+      layouts[i] = outputs[i].layout != null ? outputs[i].layout : layout;
       for (int from : nodes.get(i).inputs()) {
         if (from != Node.MODEL_INPUT && lastUse[from] == i && from != model.outputNode()) {
           outputs[from] = null; // its last consumer has run

@@ -20,11 +20,6 @@ final class RepeatVectorStage implements Stage {
     for (int t = 0; t < n; t++) {
       System.arraycopy(input.data, 0, out, t * block, block);
     }
-    return Tensor.sequence(out, input.width, null);
-  }
-
-  @Override
-  public Batch outputLayout(Batch input) {
-    return input.withSteps(n);
+    return Tensor.sequence(out, input.width, null).laidOut(batch.withSteps(n));
   }
 }

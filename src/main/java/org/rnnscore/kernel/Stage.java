@@ -16,12 +16,4 @@ interface Stage {
     }
     return apply(inputs.get(0), batch);
   }
-
-  /**
-   * The batch layout of this stage's output for an input laid out as {@code input}: the same for
-   * a per-step stage; every row of n steps for one that sets the steps (RepeatVector).
-   */
-  default Batch outputLayout(Batch input) {
-    return input;
-  }
 }

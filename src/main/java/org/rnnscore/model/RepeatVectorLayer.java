@@ -48,17 +48,22 @@ public final class RepeatVectorLayer implements Layer {
   }
 
   @Override
-  public int outputSteps(int inputSteps) {
-    return n;
-  }
-
-  @Override
-  public boolean mixesTime() {
+  public boolean mixesTime(Shape input) {
     return true;
   }
 
   @Override
   public String details() {
     return "n " + n;
+  }
+
+  @Override
+  public boolean masksOutput(boolean maskIn) {
+    return false;
+  }
+
+  @Override
+  public boolean supportsMasking() {
+    return false;
   }
 }

@@ -185,6 +185,14 @@ public final class RnnModel implements Serializable {
 
   /** True when every row must have exactly the declared timesteps (a Flatten reads a sequence). */
   public boolean requiresDeclaredTimesteps() {
+    return declaredTimestepsNeededBy() != null;
+  }
+
+  /**
+   * The first layer that needs every row to have the declared timesteps (Flatten, Reshape or
+   * Permute over time, reading the row's own steps), or null.
+   */
+  public Layer declaredTimestepsNeededBy() {
     // Only where a node's input still has the row's own steps: after RepeatVector every row has n.
     boolean[] rowSteps = new boolean[nodes.size()];
     for (int i = 0; i < nodes.size(); i++) {
@@ -194,12 +202,12 @@ public final class RnnModel implements Serializable {
         boolean inputFromRow = from == Node.MODEL_INPUT || rowSteps[from];
         fromRow |= inputFromRow;
         if (inputFromRow && node.layer().needsDeclaredTimesteps(shapeOf(from))) {
-          return true;
+          return node.layer();
         }
       }
-      rowSteps[i] = fromRow && !node.layer().mixesTime();
+      rowSteps[i] = fromRow && !node.layer().mixesTime(shapeOf(node.inputs().get(0)));
     }
-    return false;
+    return null;
   }
 
   /** The steps of a sequence prediction for a row of {@code rowLength} steps (RepeatVector fixes them). */
@@ -207,8 +215,8 @@ public final class RnnModel implements Serializable {
     int[] steps = new int[nodes.size()];
     for (int i = 0; i < nodes.size(); i++) {
       int from = nodes.get(i).inputs().get(0);
-      int in = from == Node.MODEL_INPUT ? rowLength : shapeOf(from).sequence() ? steps[from] : 0;
-      steps[i] = nodes.get(i).layer().outputSteps(in);
+      int in = from == Node.MODEL_INPUT ? rowLength : steps[from];
+      steps[i] = nodes.get(i).layer().mixesTime(shapeOf(from)) ? outputShapes.get(i).timesteps() : in;
     }
     return steps[output];
   }
@@ -219,13 +227,34 @@ public final class RnnModel implements Serializable {
    */
   public Layer timeMixingBeforeRecurrent() {
     Layer mixing = null;
-    for (Layer layer : layers) {
+    for (Node node : nodes) {
+      Layer layer = node.layer();
       if (layer.recurrent() && mixing != null) {
         return mixing;
       }
-      if (mixing == null && layer.mixesTime()) {
+      if (mixing == null && layer.mixesTime(shapeOf(node.inputs().get(0)))) {
         mixing = layer;
       }
+    }
+    return null;
+  }
+
+  /**
+   * The first layer that a mask reaches (from Masking or Embedding(mask_zero), through the layers
+   * that pass it on) but that does not support masking ({@link Layer#supportsMasking()}), or null.
+   */
+  public Layer maskedLayerWithoutMaskSupport() {
+    boolean[] masked = new boolean[nodes.size()];
+    for (int i = 0; i < nodes.size(); i++) {
+      Layer layer = nodes.get(i).layer();
+      boolean in = false;
+      for (int from : nodes.get(i).inputs()) {
+        in |= from != Node.MODEL_INPUT && masked[from];
+      }
+      if (in && !layer.supportsMasking()) {
+        return layer;
+      }
+      masked[i] = layer.masksOutput(in);
     }
     return null;
   }
