@@ -60,7 +60,8 @@ public record StateColumns(List<String> names, int[] layerOf, int[] widths, bool
           + " layer and gives it steps that are not the row's own, so a sequence cannot be continued from its state");
     }
     if (model.requiresDeclaredTimesteps()) {
-      throw new UsageException("the model has a " + model.declaredTimestepsNeededBy().kerasClass() + " over its " + model.declaredTimesteps().getAsInt()
+      throw new UsageException("the model has a " + model.declaredTimestepsNeededBy().kerasClass() + " over its "
+          + model.declaredTimesteps().getAsInt()
           + " declared timesteps: a row cannot be scored in parts");
     }
     boolean[] cellState = new boolean[cells.size()];

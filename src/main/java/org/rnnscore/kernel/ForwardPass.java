@@ -63,8 +63,9 @@ public final class ForwardPass {
    *
    * @param rows batch-major input: value d of step t of row b at {@code (b * timesteps + t) * D + d};
    *     only the first batch·timesteps·D values are read
-   * @param predictions receives row b's K values at {@code b * K} (for a sequence output, step t's
-   *     at {@code (b * timesteps + t) * K}); at least batch·K (·timesteps) long
+   * @param predictions receives row b's K values at {@code b * K} (for a sequence output of S =
+   *     {@code model.outputSteps(timesteps)} steps, step t's at {@code (b * S + t) * K}: S is the
+   *     timesteps unless a RepeatVector or Reshape sets it); at least batch·K (·S) long
    */
   public void score(float[] rows, int batch, int timesteps, float[] predictions) {
     if (batch < 1 || timesteps < 1) {

@@ -31,7 +31,8 @@ class KerasRealFilesTest {
   void score_realFile_matchesTheOracle(String folder) throws IOException {
     Path expectedFile = SharedData.require("keras-real/" + folder + "/expected.json");
     Path dir = expectedFile.getParent();
-    Path modelFile = Files.isRegularFile(dir.resolve("model.h5")) ? dir.resolve("model.h5") : dir.resolve("model.keras");
+    Path modelFile = Files.isRegularFile(dir.resolve("model.h5")) ? dir.resolve("model.h5")
+        : dir.resolve("model.keras");
     Assumptions.assumeTrue(Files.isRegularFile(modelFile), () -> "no model file in " + dir.toAbsolutePath());
     RnnModel model = ModelReader.read(modelFile.getFileName().toString(), Files.readAllBytes(modelFile));
 
