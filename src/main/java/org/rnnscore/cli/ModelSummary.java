@@ -36,7 +36,8 @@ final class ModelSummary {
     text.append("Total params: ").append(model.paramCount()).append('\n');
     text.append(RULE).append('\n');
     text.append("T (timesteps declared): ").append(t.equals("None") ? "None" : t)
-        .append(model.requiresDeclaredTimesteps() ? " (every row must have this length: Flatten reads the sequence)"
+        .append(model.requiresDeclaredTimesteps() ? " (every row must have this length: "
+            + model.declaredTimestepsNeededBy().kerasClass() + " reads the sequence)"
             : t.equals("None") ? " (rows of any length are scored)" : " (rows of other lengths are scored too)")
         .append('\n');
     text.append("D (features per timestep): ").append(model.tokenInput() ? "1 token id" : model.inputWidth())

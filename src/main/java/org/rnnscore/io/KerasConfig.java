@@ -501,7 +501,9 @@ final class KerasConfig {
     for (int i = 0; i < built.size(); i++) {
       nodes.add(new Node(built.get(i), inputs.get(i)));
     }
-    return RnnModel.graph(inputName, declaredTimesteps, nodes, output);
+    RnnModel model = RnnModel.graph(inputName, declaredTimesteps, nodes, output);
+    LayerConfigs.refuseUnsupportedMask(model, generation);
+    return model;
   }
 
   /** Keras' class-name-to-path rule (keras.src.utils.naming.to_snake_case). */

@@ -6,7 +6,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
+import org.rnnscore.model.Layer;
 import org.rnnscore.model.ModelFormatException;
+import org.rnnscore.model.RnnModel;
 import org.rnnscore.model.WeightArray;
 
 /** What the layer kinds share in reading a layer's config and checking its weights, with the messages. */
@@ -102,5 +104,18 @@ final class LayerConfigs {
   /** The wrapped layer of a wrapper's config ({"layer": {"class_name": ..., "config": ...}}). */
   static String innerClass(JsonNode inner) {
     return inner.path("class_name").asText("");
+  }
+
+  /**
+   * Keras 1 and 2 refuse a model in which a mask reaches a layer without mask support ("Layer
+   * reshape does not support masking"); Keras 3 drops the mask there, and so do we.
+   */
+  static void refuseUnsupportedMask(RnnModel model, Generation generation) {
+    Layer layer = model.maskedLayerWithoutMaskSupport();
+    if (layer != null && generation.version().major() < 3) {
+      throw new ModelFormatException("layer '" + layer.name() + "' (" + layer.kerasClass() + ") does not support"
+          + " masking, but a mask (from Masking or Embedding(mask_zero)) reaches it; Keras "
+          + generation.version().major() + " refuses such a model, so rnnscore does too (Keras 3 drops the mask there)");
+    }
   }
 }

@@ -20,6 +20,8 @@ final class LayerKinds {
       new EmbeddingKind(),
       new MaskingKind(),
       new FlattenKind(),
+      new RepeatVectorKind(),
+      new ReshapeKind(),
       new ActivationKind(),
       new InferenceIdentityKind(),
       new RefusedKind("Lambda", LayerConfigs.NEVER_RUN));

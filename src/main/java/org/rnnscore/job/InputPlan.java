@@ -102,11 +102,12 @@ public final class InputPlan {
     if (model.requiresDeclaredTimesteps()) {
       int declared = model.declaredTimesteps().getAsInt();
       if (requiredTimesteps > 0 && requiredTimesteps != declared) {
-        throw new UsageException("--timesteps " + requiredTimesteps + " contradicts the model, whose Flatten needs"
+        throw new UsageException("--timesteps " + requiredTimesteps + " contradicts the model, whose "
+            + model.declaredTimestepsNeededBy().kerasClass() + " needs"
             + " exactly " + declared + " timesteps");
       }
       requiredTimesteps = declared;
-      requiredBy = "the model's Flatten";
+      requiredBy = "the model's " + model.declaredTimestepsNeededBy().kerasClass();
     }
 
     List<String> kept = keptColumns(schema, options, featuresColumn);

@@ -20,7 +20,8 @@ public record StateColumns(List<String> names, int[] layerOf, int[] widths, bool
 
   /**
    * @throws UsageException for a model whose state cannot be carried to a later run (backwards or
-   *     Bidirectional layers read the future; Flatten needs the whole declared length)
+   *     Bidirectional layers read the future; Flatten needs the whole declared length; RepeatVector
+   *     and Reshape/Permute over time before a recurrent layer give it steps of their own)
    */
   public static StateColumns of(RnnModel model) {
     List<String> names = new ArrayList<>();
@@ -53,8 +54,14 @@ public record StateColumns(List<String> names, int[] layerOf, int[] widths, bool
       }
       recurrent++;
     }
+    Layer mixing = model.timeMixingBeforeRecurrent();
+    if (mixing != null) {
+      throw new UsageException("layer '" + mixing.name() + "' (" + mixing.kerasClass() + ") comes before a recurrent"
+          + " layer and gives it steps that are not the row's own, so a sequence cannot be continued from its state");
+    }
     if (model.requiresDeclaredTimesteps()) {
-      throw new UsageException("the model has a Flatten over its " + model.declaredTimesteps().getAsInt()
+      throw new UsageException("the model has a " + model.declaredTimestepsNeededBy().kerasClass() + " over its "
+          + model.declaredTimesteps().getAsInt()
           + " declared timesteps: a row cannot be scored in parts");
     }
     boolean[] cellState = new boolean[cells.size()];

@@ -46,6 +46,22 @@ final class Batch {
     return new Batch(order, length);
   }
 
+  /**
+   * The layout after a layer that gives every row {@code steps} steps (RepeatVector, a Reshape over
+   * time): the same rows in the same positions, none dropping out; no explicit mask (it was the
+   * input steps').
+   */
+  Batch withSteps(int steps) {
+    int[] same = new int[size];
+    Arrays.fill(same, steps);
+    return new Batch(order, same);
+  }
+
+  /** The same layout without the caller's explicit mask: after a layer that drops masks (Reshape, Permute). */
+  Batch withoutExplicitMask() {
+    return explicitMask == null ? this : new Batch(order, length);
+  }
+
   /** True when every row has the same length: no row ever drops out. */
   boolean uniform() {
     return length[size - 1] == steps;

@@ -63,8 +63,9 @@ public final class ForwardPass {
    *
    * @param rows batch-major input: value d of step t of row b at {@code (b * timesteps + t) * D + d};
    *     only the first batch·timesteps·D values are read
-   * @param predictions receives row b's K values at {@code b * K} (for a sequence output, step t's
-   *     at {@code (b * timesteps + t) * K}); at least batch·K (·timesteps) long
+   * @param predictions receives row b's K values at {@code b * K} (for a sequence output of S =
+   *     {@code model.outputSteps(timesteps)} steps, step t's at {@code (b * S + t) * K}: S is the
+   *     timesteps unless a RepeatVector or Reshape sets it); at least batch·K (·S) long
    */
   public void score(float[] rows, int batch, int timesteps, float[] predictions) {
     if (batch < 1 || timesteps < 1) {
@@ -76,7 +77,7 @@ public final class ForwardPass {
           + " (batch " + batch + " × timesteps " + timesteps + " × D " + inputWidth + ")");
     }
     int k = model.outputWidth();
-    long perRow = model.outputIsSequence() ? (long) timesteps * k : k;
+    long perRow = model.outputIsSequence() ? (long) model.outputSteps(timesteps) * k : k;
     if (predictions.length < batch * perRow) {
       throw new IllegalArgumentException("prediction buffer holds " + predictions.length + " values, expected at least "
           + batch * perRow + " (batch " + batch + " × " + (model.outputIsSequence() ? "timesteps " + timesteps + " × " : "")
@@ -244,6 +245,8 @@ public final class ForwardPass {
     Tensor input = Tensor.sequence(staging, inputWidth, mask);
     List<Node> nodes = model.nodes();
     Tensor[] outputs = new Tensor[nodes.size()];
+    // Each node's output layout: the input batch's, until a stage sets the steps (RepeatVector).
+    Batch[] layouts = new Batch[nodes.size()];
     int recurrentIndex = 0;
     for (int i = 0; i < nodes.size(); i++) {
       Stage stage = stages.get(i);
@@ -251,19 +254,22 @@ public final class ForwardPass {
       for (int from : nodes.get(i).inputs()) {
         in.add(from == Node.MODEL_INPUT ? input : outputs[from]);
       }
+      int first = nodes.get(i).inputs().get(0);
+      Batch layout = first == Node.MODEL_INPUT ? batch : layouts[first];
       if (initialStates != null && stage instanceof RecurrentStage) {
-        outputs[i] = runFromState((RecurrentStage) stage, in.get(0), batch, initialStates.get(recurrentIndex++),
+        outputs[i] = runFromState((RecurrentStage) stage, in.get(0), layout, initialStates.get(recurrentIndex++),
             finalStates);
       } else {
-        outputs[i] = stage.apply(in, batch);
+        outputs[i] = stage.apply(in, layout);
       }
+      layouts[i] = outputs[i].layout != null ? outputs[i].layout : layout;
       for (int from : nodes.get(i).inputs()) {
         if (from != Node.MODEL_INPUT && lastUse[from] == i && from != model.outputNode()) {
           outputs[from] = null; // its last consumer has run
         }
       }
     }
-    return batch.unsort(outputs[model.outputNode()]);
+    return layouts[model.outputNode()].unsort(outputs[model.outputNode()]);
   }
 
   /** A recurrent stage started from the caller's states ({@code given}, per caller's row), its final states added. */

@@ -10,7 +10,10 @@ import org.rnnscore.model.EmbeddingLayer;
 import org.rnnscore.model.FlattenLayer;
 import org.rnnscore.model.Layer;
 import org.rnnscore.model.MaskingLayer;
+import org.rnnscore.model.PermuteLayer;
 import org.rnnscore.model.RecurrentLayer;
+import org.rnnscore.model.RepeatVectorLayer;
+import org.rnnscore.model.ReshapeLayer;
 
 /**
  * The kernel side of the layer registry: which {@link Stage} runs each model layer class. One
@@ -29,6 +32,9 @@ final class Stages {
     register(MaskingLayer.class, MaskingStage::new);
     register(EmbeddingLayer.class, EmbeddingStage::new);
     register(FlattenLayer.class, layer -> new FlattenStage());
+    register(RepeatVectorLayer.class, RepeatVectorStage::new);
+    register(ReshapeLayer.class, ReshapeStage::new);
+    register(PermuteLayer.class, PermuteStage::new);
   }
 
   private Stages() {}

@@ -139,4 +139,9 @@ public final class BidirectionalLayer implements Layer {
   public String details() {
     return "[" + forward.details() + "; merge " + mergeMode.name().toLowerCase(Locale.ROOT) + "]";
   }
+
+  @Override
+  public boolean masksOutput(boolean maskIn) {
+    return maskIn && returnSequences();
+  }
 }

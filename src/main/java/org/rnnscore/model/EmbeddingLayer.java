@@ -76,4 +76,9 @@ public final class EmbeddingLayer implements Layer {
   public String details() {
     return "vocabulary " + vocabularySize() + (maskZero ? ", mask_zero" : "");
   }
+
+  @Override
+  public boolean masksOutput(boolean maskIn) {
+    return maskZero();
+  }
 }

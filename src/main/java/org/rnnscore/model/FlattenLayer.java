@@ -45,4 +45,9 @@ public final class FlattenLayer implements Layer {
   public boolean needsDeclaredTimesteps(Shape input) {
     return input.sequence();
   }
+
+  @Override
+  public boolean masksOutput(boolean maskIn) {
+    return false;
+  }
 }

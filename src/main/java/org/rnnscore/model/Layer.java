@@ -73,6 +73,34 @@ public interface Layer extends Serializable {
     return false;
   }
 
+  /**
+   * True when, for an input of shape {@code input}, the layer's output steps are not its input's
+   * steps one for one but a fixed number of its own, its output shape's timesteps (RepeatVector,
+   * a Reshape or Permute over time): a recurrent layer after it runs on steps that a row scored
+   * in parts would not have, so such a model cannot be scored incrementally.
+   */
+  default boolean mixesTime(Shape input) {
+    return false;
+  }
+
+  /**
+   * True when a mask leaves this layer, given whether one reaches it ({@code maskIn}): per-step
+   * layers pass it on (the default), Masking and Embedding(mask_zero) make one, recurrent layers
+   * without return_sequences and the layers that reshape a row drop it.
+   */
+  default boolean masksOutput(boolean maskIn) {
+    return maskIn;
+  }
+
+  /**
+   * False for a layer whose Keras 3 class has supports_masking=False (RepeatVector, Reshape,
+   * Permute): it drops a mask that reaches it, and a Keras 1 or 2 file in which one does is
+   * refused, as Keras 1 and 2 refuse it ("does not support masking").
+   */
+  default boolean supportsMasking() {
+    return true;
+  }
+
   /** What inspect prints about the layer beyond its type and shape ("tanh/sigmoid, return_sequences"), or "". */
   default String details() {
     return "";

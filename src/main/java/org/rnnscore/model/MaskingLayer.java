@@ -49,4 +49,9 @@ public final class MaskingLayer implements Layer {
   public String details() {
     return "mask_value " + maskValue;
   }
+
+  @Override
+  public boolean masksOutput(boolean maskIn) {
+    return true;
+  }
 }

@@ -202,4 +202,9 @@ public abstract sealed class RecurrentLayer implements Layer permits SimpleRnnLa
   String cellDetails() {
     return "";
   }
+
+  @Override
+  public boolean masksOutput(boolean maskIn) {
+    return maskIn && returnSequences();
+  }
 }

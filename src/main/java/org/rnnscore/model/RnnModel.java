@@ -185,14 +185,78 @@ public final class RnnModel implements Serializable {
 
   /** True when every row must have exactly the declared timesteps (a Flatten reads a sequence). */
   public boolean requiresDeclaredTimesteps() {
-    for (Node node : nodes) {
+    return declaredTimestepsNeededBy() != null;
+  }
+
+  /**
+   * The first layer that needs every row to have the declared timesteps (Flatten, Reshape or
+   * Permute over time, reading the row's own steps), or null.
+   */
+  public Layer declaredTimestepsNeededBy() {
+    // Only where a node's input still has the row's own steps: after RepeatVector every row has n.
+    boolean[] rowSteps = new boolean[nodes.size()];
+    for (int i = 0; i < nodes.size(); i++) {
+      Node node = nodes.get(i);
+      boolean fromRow = false;
       for (int from : node.inputs()) {
-        if (node.layer().needsDeclaredTimesteps(shapeOf(from))) {
-          return true;
+        boolean inputFromRow = from == Node.MODEL_INPUT || rowSteps[from];
+        fromRow |= inputFromRow;
+        if (inputFromRow && node.layer().needsDeclaredTimesteps(shapeOf(from))) {
+          return node.layer();
         }
       }
+      rowSteps[i] = fromRow && !node.layer().mixesTime(shapeOf(node.inputs().get(0)));
     }
-    return false;
+    return null;
+  }
+
+  /** The steps of a sequence prediction for a row of {@code rowLength} steps (RepeatVector fixes them). */
+  public int outputSteps(int rowLength) {
+    int[] steps = new int[nodes.size()];
+    for (int i = 0; i < nodes.size(); i++) {
+      int from = nodes.get(i).inputs().get(0);
+      int in = from == Node.MODEL_INPUT ? rowLength : steps[from];
+      steps[i] = nodes.get(i).layer().mixesTime(shapeOf(from)) ? outputShapes.get(i).timesteps() : in;
+    }
+    return steps[output];
+  }
+
+  /**
+   * The first layer that mixes time ({@link Layer#mixesTime()}) with a recurrent layer after it,
+   * or null: what makes the model's rows impossible to score in parts.
+   */
+  public Layer timeMixingBeforeRecurrent() {
+    Layer mixing = null;
+    for (Node node : nodes) {
+      Layer layer = node.layer();
+      if (layer.recurrent() && mixing != null) {
+        return mixing;
+      }
+      if (mixing == null && layer.mixesTime(shapeOf(node.inputs().get(0)))) {
+        mixing = layer;
+      }
+    }
+    return null;
+  }
+
+  /**
+   * The first layer that a mask reaches (from Masking or Embedding(mask_zero), through the layers
+   * that pass it on) but that does not support masking ({@link Layer#supportsMasking()}), or null.
+   */
+  public Layer maskedLayerWithoutMaskSupport() {
+    boolean[] masked = new boolean[nodes.size()];
+    for (int i = 0; i < nodes.size(); i++) {
+      Layer layer = nodes.get(i).layer();
+      boolean in = false;
+      for (int from : nodes.get(i).inputs()) {
+        in |= from != Node.MODEL_INPUT && masked[from];
+      }
+      if (in && !layer.supportsMasking()) {
+        return layer;
+      }
+      masked[i] = layer.masksOutput(in);
+    }
+    return null;
   }
 
   /** The input is token ids (the first layer is an Embedding). */

@@ -14,8 +14,9 @@ class LayerKindsTest {
   @Test
   void supported_listsTheKindsInRegistryOrder() {
     assertEquals("supported: InputLayer, SimpleRNN, LSTM, GRU, Bidirectional (around SimpleRNN, LSTM or GRU), Dense,"
-        + " TimeDistributed (around Dense), Embedding, Masking, Flatten, Activation, and layers that do nothing at"
-        + " inference (Dropout, SpatialDropout1D, GaussianNoise, GaussianDropout, AlphaDropout, ActivityRegularization)",
+        + " TimeDistributed (around Dense), Embedding, Masking, Flatten, RepeatVector, Reshape, Permute, Activation,"
+        + " and layers that do nothing at inference (Dropout, SpatialDropout1D, GaussianNoise, GaussianDropout,"
+        + " AlphaDropout, ActivityRegularization)",
         LayerKinds.SUPPORTED);
   }
 

@@ -36,6 +36,7 @@ import org.rnnscore.model.Layer;
 import org.rnnscore.model.LstmLayer;
 import org.rnnscore.model.MaskingLayer;
 import org.rnnscore.model.RecurrentLayer;
+import org.rnnscore.model.RepeatVectorLayer;
 import org.rnnscore.model.RnnModel;
 import org.rnnscore.model.Sequencing;
 import org.rnnscore.model.SimpleRnnLayer;
@@ -251,6 +252,14 @@ class RoundTripTest {
             new FlattenLayer("flatten_1"),
             RandomModels.dense(r, "dense_1", 15, 2, true, Activation.LINEAR),
             new ActivationLayer("activation", Activation.SOFTMAX))), Set.of()));
+    cases.add(new Case("LSTM → RepeatVector(4) → LSTM(return_sequences) → TimeDistributed(Dense) (LSTM autoencoder)",
+        new RnnModel(null, 0, List.of(
+            RandomModels.recurrent(r, "LSTM", "lstm", 3, 5, true, Activation.RELU, Activation.SIGMOID, false,
+                Sequencing.LAST),
+            new RepeatVectorLayer("repeat_vector", 4),
+            RandomModels.recurrent(r, "LSTM", "lstm_1", 5, 2, true, Activation.TANH, Activation.SIGMOID, false,
+                Sequencing.SEQUENCES),
+            RandomModels.dense(r, "time_distributed", 2, 3, true, Activation.LINEAR))), Set.of("time_distributed")));
     cases.add(new Case("Dense on a sequence, not wrapped, then LSTM", new RnnModel(null, 2, List.of(
         RandomModels.dense(r, "dense", 3, 4, true, Activation.RELU),
         RandomModels.recurrent(r, "LSTM", "lstm", 4, 2, true, Activation.TANH, Activation.SIGMOID, false,

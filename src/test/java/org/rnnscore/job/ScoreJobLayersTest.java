@@ -150,6 +150,41 @@ class ScoreJobLayersTest {
   }
 
   @Test
+  void run_repeatVectorAutoencoder_everyRowDecodesToNSteps() {
+    RnnModel model = ModelSpec.build("lstm(5) > repeat(6) > lstm(4,rs) > dense(3)", 11, 2, 0);
+    Random random = new Random(12);
+    Map<Long, float[][]> rows = new HashMap<>();
+    List<Row> data = new ArrayList<>();
+    for (long id = 0; id < 20; id++) {
+      float[][] x = TestModels.sequence(random, 1 + random.nextInt(9), 2);
+      rows.put(id, x);
+      data.add(RowFactory.create(id, TestModels.nested(x)));
+    }
+    ScoreJob.run(spark, model, options(write(data, NESTED), 8));
+    for (Row row : spark.read().parquet(dir.resolve("out").toString()).collectAsList()) {
+      long id = row.getLong(0);
+      assertEquals(6, row.getList(1).size(), "RepeatVector(6) gives 6 steps whatever the row's length, id=" + id);
+      double[] want = ReferenceForwardPass.forwardRow(model, toDouble(rows.get(id)), null);
+      double[] got = flatten(row.getList(1));
+      assertEquals(want.length, got.length, "id=" + id);
+      for (int i = 0; i < want.length; i++) {
+        assertEquals(want[i], got[i], ABS + REL * Math.abs(want[i]), "id=" + id + " value " + i);
+      }
+    }
+  }
+
+  @Test
+  void run_permuteOverTimeRowOfOtherLength_wrongLengthBadRow() {
+    RnnModel model = ModelSpec.build("simple(4,rs) > permute(2,1) > lstm(3) > dense(2)", 3, 2, 5);
+    List<Row> data = List.of(
+        RowFactory.create(1L, TestModels.nested(new float[5][2])),
+        RowFactory.create(2L, TestModels.nested(new float[3][2])));
+    String message = badRowMessage(model, options(write(data, NESTED), 8));
+    assertTrue(message.endsWith("(id=2): the sequence has 3 timesteps, expected 5 (the model's Permute)"
+        + " (wrong_length)"), message);
+  }
+
+  @Test
   void run_flattenModelWithContradictingTimesteps_usageError() {
     RnnModel model = ModelSpec.build("simple(4,rs) > flatten > dense(2)", 3, 2, 5);
     String input = write(List.of(RowFactory.create(1L, TestModels.nested(new float[5][2]))), NESTED);

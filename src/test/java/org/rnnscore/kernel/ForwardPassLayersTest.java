@@ -225,7 +225,7 @@ class ForwardPassLayersTest {
     for (int b = 0; b < batch; b++) {
       double[] expected = ReferenceForwardPass.forwardRow(model, rows.x()[b],
           rows.explicit() == null ? null : rows.explicit()[b]);
-      int want = model.outputIsSequence() ? lengths[b] * k : k;
+      int want = model.outputIsSequence() ? model.outputSteps(lengths[b]) * k : k;
       assertEquals(want, expected.length, c + ": reference width, row " + b);
       assertClose(expected, out[b], k, c + " | row " + b + " (length " + lengths[b] + ", pattern " + b % 7 + ")");
     }
@@ -250,7 +250,7 @@ class ForwardPassLayersTest {
       for (int b = 0; b < batch; b++) {
         System.arraycopy(values, offsets[b], dense, b * t * d, t * d);
       }
-      int perRow = model.outputIsSequence() ? t * k : k;
+      int perRow = model.outputIsSequence() ? model.outputSteps(t) * k : k;
       float[] predictions = new float[batch * perRow];
       new ForwardPass(model).score(dense, batch, t, predictions);
       for (int b = 0; b < batch; b++) {

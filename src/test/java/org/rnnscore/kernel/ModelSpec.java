@@ -14,9 +14,13 @@ import org.rnnscore.model.GruLayer;
 import org.rnnscore.model.Layer;
 import org.rnnscore.model.LstmLayer;
 import org.rnnscore.model.MaskingLayer;
+import org.rnnscore.model.PermuteLayer;
 import org.rnnscore.model.RecurrentLayer;
+import org.rnnscore.model.RepeatVectorLayer;
+import org.rnnscore.model.ReshapeLayer;
 import org.rnnscore.model.RnnModel;
 import org.rnnscore.model.Sequencing;
+import org.rnnscore.model.Shape;
 import org.rnnscore.model.SimpleRnnLayer;
 import org.rnnscore.model.WeightArray;
 
@@ -33,7 +37,8 @@ import org.rnnscore.model.WeightArray;
  *       nozero} is given; {@code back} makes the forward half go backwards (and the backward
  *       half forwards).
  *   <li>{@code dense(units[, act][, nobias])}, {@code activation(act)}, {@code flatten},
- *       {@code masking(value)}, {@code embedding(V, E[, mask_zero])}.
+ *       {@code masking(value)}, {@code embedding(V, E[, mask_zero])}, {@code repeat(n)} (RepeatVector),
+ *       {@code reshape(a[, b])} (Reshape, -1 inferred), {@code permute(2, 1)}.
  * </ul>
  *
  * Activation names are Keras 3's, plus {@code hard_sigmoid2} for the Keras 2 hard sigmoid.
@@ -48,6 +53,7 @@ public final class ModelSpec {
     List<Layer> layers = new ArrayList<>();
     int width = inputWidth;
     boolean sequence = true;
+    int steps = declaredTimesteps; // what a Flatten sees: the declared T, or RepeatVector's n
     int index = 0;
     for (String part : spec.split(">")) {
       String text = part.trim();
@@ -99,9 +105,27 @@ public final class ModelSpec {
           break;
         case "flatten":
           layer = new FlattenLayer(layerName);
-          width = sequence ? width * declaredTimesteps : width;
+          width = sequence ? width * steps : width;
           sequence = false;
           break;
+        case "repeat":
+          layer = new RepeatVectorLayer(layerName, Integer.parseInt(args[0]));
+          sequence = true;
+          steps = Integer.parseInt(args[0]);
+          break;
+        case "reshape":
+        case "permute": {
+          int[] values = new int[args.length];
+          for (int i = 0; i < args.length; i++) {
+            values[i] = Integer.parseInt(args[i]);
+          }
+          layer = name.equals("reshape") ? new ReshapeLayer(layerName, values) : new PermuteLayer(layerName, values);
+          Shape out = layer.outputShape(sequence ? Shape.sequence(steps, width) : Shape.vector(width), "spec");
+          width = out.width();
+          sequence = out.sequence();
+          steps = out.timesteps();
+          break;
+        }
         case "masking":
           layer = new MaskingLayer(layerName, Float.parseFloat(args[0]));
           break;

@@ -12,7 +12,10 @@ import org.rnnscore.model.Layer;
 import org.rnnscore.model.LstmLayer;
 import org.rnnscore.model.MaskingLayer;
 import org.rnnscore.model.Node;
+import org.rnnscore.model.PermuteLayer;
 import org.rnnscore.model.RecurrentLayer;
+import org.rnnscore.model.RepeatVectorLayer;
+import org.rnnscore.model.ReshapeLayer;
 import org.rnnscore.model.RnnModel;
 import org.rnnscore.model.SimpleRnnLayer;
 import org.rnnscore.model.WeightArray;
@@ -42,6 +45,9 @@ import org.rnnscore.model.WeightArray;
  *       its mask replaces the mask produced by the layers before it.
  *   <li>Embedding: row t of the embeddings for token t; mask_zero masks token 0.
  *   <li>Dense and Activation apply per step on sequences and pass the mask on; Flatten drops it.
+ *   <li>RepeatVector(n): n steps, each the input vector, with no mask.
+ *   <li>Reshape: the row's values in order, cut to the target shape; Permute((2, 1)) transposes
+ *       the row's T×W. Both drop the mask (Keras 3: supports_masking=False).
  *   <li>An explicit per-step mask is combined (AND) with the mask the layers produce, wherever
  *       a mask exists.
  * </ul>
@@ -118,6 +124,37 @@ public final class ReferenceForwardPass {
       return out;
     }
     return flow.vec;
+  }
+
+  /**
+   * Reshape: the row's values in order (step-major), cut to the target; a −1 is inferred from the
+   * row's own count, and a sequence target of the row's width keeps the row's own length. The
+   * mask is dropped (Keras 3: supports_masking=False).
+   */
+  private static void reshape(int[] target, Flow flow) {
+    double[] values;
+    if (flow.seq != null) {
+      int w = flow.seq[0].length;
+      values = new double[flow.seq.length * w];
+      for (int t = 0; t < flow.seq.length; t++) {
+        System.arraycopy(flow.seq[t], 0, values, t * w, w);
+      }
+    } else {
+      values = flow.vec;
+    }
+    flow.dropMask();
+    if (target.length == 1) {
+      flow.vec = values;
+      flow.seq = null;
+      return;
+    }
+    int b = target[1] != -1 ? target[1] : values.length / target[0];
+    double[][] seq = new double[values.length / b][b];
+    for (int s = 0; s < seq.length; s++) {
+      System.arraycopy(values, s * b, seq[s], 0, b);
+    }
+    flow.seq = seq;
+    flow.vec = null;
   }
 
   /** What flows between layers for one row. */
@@ -229,6 +266,29 @@ public final class ReferenceForwardPass {
         flow.seq = null;
         flow.dropMask();
       }
+    } else if (layer instanceof RepeatVectorLayer) {
+      // n steps, each the vector; RepeatVector makes no mask (its vector input carries none).
+      int n = ((RepeatVectorLayer) layer).n();
+      flow.seq = new double[n][];
+      for (int t = 0; t < n; t++) {
+        flow.seq[t] = flow.vec.clone();
+      }
+      flow.vec = null;
+      flow.dropMask();
+    } else if (layer instanceof ReshapeLayer) {
+      reshape(((ReshapeLayer) layer).target(), flow);
+    } else if (layer instanceof PermuteLayer) {
+      // (2, 1) transposes the row's T×W; (1, 2) and (1,) keep it. The mask is dropped either way.
+      if (flow.seq != null && ((PermuteLayer) layer).swaps()) {
+        double[][] out = new double[flow.seq[0].length][flow.seq.length];
+        for (int t = 0; t < flow.seq.length; t++) {
+          for (int d = 0; d < out.length; d++) {
+            out[d][t] = flow.seq[t][d];
+          }
+        }
+        flow.seq = out;
+      }
+      flow.dropMask();
     } else if (layer instanceof RecurrentLayer) {
       RecurrentLayer r = (RecurrentLayer) layer;
       int index = flow.recurrentIndex[0]++;

@@ -38,7 +38,10 @@ import org.rnnscore.model.GruLayer;
 import org.rnnscore.model.Layer;
 import org.rnnscore.model.LstmLayer;
 import org.rnnscore.model.MaskingLayer;
+import org.rnnscore.model.PermuteLayer;
 import org.rnnscore.model.RecurrentLayer;
+import org.rnnscore.model.RepeatVectorLayer;
+import org.rnnscore.model.ReshapeLayer;
 import org.rnnscore.model.RnnModel;
 import org.rnnscore.model.Shape;
 import org.rnnscore.model.SimpleRnnLayer;
@@ -648,8 +651,20 @@ public final class KerasFileWriter {
     ENTRIES.put(MaskingLayer.class, (config, layer, kerasMajor, input) ->
         config.put("mask_value", (double) ((MaskingLayer) layer).maskValue()));
     ENTRIES.put(FlattenLayer.class, (config, layer, kerasMajor, input) -> config.put("data_format", "channels_last"));
+    ENTRIES.put(RepeatVectorLayer.class, (config, layer, kerasMajor, input) ->
+        config.put("n", ((RepeatVectorLayer) layer).n()));
+    ENTRIES.put(ReshapeLayer.class, (config, layer, kerasMajor, input) ->
+        ints(config.putArray("target_shape"), ((ReshapeLayer) layer).target()));
+    ENTRIES.put(PermuteLayer.class, (config, layer, kerasMajor, input) ->
+        ints(config.putArray("dims"), ((PermuteLayer) layer).dims()));
     ENTRIES.put(ActivationLayer.class, (config, layer, kerasMajor, input) ->
         config.put("activation", activationName(((ActivationLayer) layer).activation(), kerasMajor)));
+  }
+
+  private static void ints(ArrayNode array, int[] values) {
+    for (int v : values) {
+      array.add(v);
+    }
   }
 
   /** The entry of the layer's class, or of its nearest superclass that has one (SimpleRNN, LSTM, GRU). */

@@ -1,0 +1,48 @@
+package org.rnnscore.job;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.rnnscore.kernel.ModelSpec;
+import org.rnnscore.model.RnnModel;
+import org.rnnscore.model.UsageException;
+
+/** Which models can be scored in parts (--emit-state, --initial-state-from), without Spark. */
+class StateColumnsTest {
+  @Test
+  void of_repeatVectorBeforeARecurrentLayer_refusedNamingIt() {
+    RnnModel model = ModelSpec.build("lstm(4) > repeat(5) > lstm(3,rs) > dense(2)", 1, 2, 0);
+    UsageException e = assertThrows(UsageException.class, () -> StateColumns.of(model));
+    assertEquals("layer 'repeat_1' (RepeatVector) comes before a recurrent layer and gives it steps that are not the"
+        + " row's own, so a sequence cannot be continued from its state", e.getMessage());
+  }
+
+  @Test
+  void of_repeatVectorAfterTheLastRecurrentLayer_keepsTheStateColumns() {
+    RnnModel model = ModelSpec.build("gru(4) > repeat(3) > dense(2)", 1, 2, 0);
+    assertEquals(List.of("state_gru_0_h"), StateColumns.of(model).names());
+  }
+
+  @Test
+  void of_reshapeOverTimeBeforeARecurrentLayer_refusedNamingIt() {
+    RnnModel model = ModelSpec.build("lstm(4,rs) > reshape(-1,2) > gru(3)", 1, 2, 5);
+    assertEquals("layer 'reshape_1' (Reshape) comes before a recurrent layer and gives it steps that are not the"
+        + " row's own, so a sequence cannot be continued from its state",
+        assertThrows(UsageException.class, () -> StateColumns.of(model)).getMessage());
+  }
+
+  @Test
+  void of_reshapeThatKeepsTheSteps_keepsTheStateColumns() {
+    RnnModel model = ModelSpec.build("lstm(4,rs) > reshape(-1,4) > permute(1,2) > gru(3)", 1, 2, 0);
+    assertEquals(List.of("state_lstm_0_h", "state_lstm_0_c", "state_gru_3_h"), StateColumns.of(model).names());
+  }
+
+  @Test
+  void of_reshapeToAVectorOverTheDeclaredSteps_refusedAsFlattenIs() {
+    RnnModel model = ModelSpec.build("lstm(4,rs) > reshape(20) > dense(1)", 1, 2, 5);
+    assertEquals("the model has a Reshape over its 5 declared timesteps: a row cannot be scored in parts",
+        assertThrows(UsageException.class, () -> StateColumns.of(model)).getMessage());
+  }
+}
