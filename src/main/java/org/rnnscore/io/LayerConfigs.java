@@ -15,6 +15,11 @@ import org.rnnscore.model.WeightArray;
 final class LayerConfigs {
   static final String NEVER_RUN = "rnnscore never runs Python code from a model file (Lambda and custom"
       + " layers); rebuild the model from built-in layers";
+  /** Why the attention layers are refused by name. */
+  static final String ATTENTION = "attention layers mix every timestep of a row with every other, which this version"
+      + " does not run (it runs recurrent layers and what surrounds them)";
+  /** Why the convolutions other than Conv1D are refused by name. */
+  static final String NO_CONVOLUTION = "this convolution is not run by this version";
 
   private LayerConfigs() {}
 

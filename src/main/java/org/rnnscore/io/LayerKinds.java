@@ -24,7 +24,14 @@ final class LayerKinds {
       new ReshapeKind(),
       new ActivationKind(),
       new InferenceIdentityKind(),
-      new RefusedKind("Lambda", LayerConfigs.NEVER_RUN));
+      new RefusedKind("Lambda", LayerConfigs.NEVER_RUN),
+      new RefusedKind("Attention", LayerConfigs.ATTENTION),
+      new RefusedKind("AdditiveAttention", LayerConfigs.ATTENTION),
+      new RefusedKind("MultiHeadAttention", LayerConfigs.ATTENTION),
+      new RefusedKind("ConvLSTM2D", "a convolutional recurrent layer over sequences of images, which this version"
+          + " does not run"),
+      new RefusedKind("SeparableConv1D", LayerConfigs.NO_CONVOLUTION),
+      new RefusedKind("Conv1DTranspose", LayerConfigs.NO_CONVOLUTION));
 
   private static final Map<String, LayerKind> BY_CLASS = byClass();
 

@@ -29,7 +29,7 @@ class LayerKindsTest {
 
   @Test
   void of_unknownClass_isNull() {
-    assertNull(LayerKinds.of("MultiHeadAttention"));
+    assertNull(LayerKinds.of("AttentionLayer"));
     assertNull(LayerKinds.of("InputLayer")); // the walk's own business, not a kind
   }
 
@@ -44,6 +44,23 @@ class LayerKindsTest {
         () -> LayerKinds.of("Lambda").parse("Lambda", "l", KerasConfig.json("c", "{}"), 0));
     assertEquals("layer 'l' has type Lambda: rnnscore never runs Python code from a model file (Lambda and custom"
         + " layers); rebuild the model from built-in layers; " + LayerKinds.SUPPORTED, e.getMessage());
+  }
+
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.CsvSource(delimiter = '|', value = {
+      "Attention|attention layers mix every timestep of a row with every other, which this version does not run (it"
+          + " runs recurrent layers and what surrounds them)",
+      "AdditiveAttention|attention layers mix every timestep of a row with every other, which this version does not"
+          + " run (it runs recurrent layers and what surrounds them)",
+      "MultiHeadAttention|attention layers mix every timestep of a row with every other, which this version does not"
+          + " run (it runs recurrent layers and what surrounds them)",
+      "ConvLSTM2D|a convolutional recurrent layer over sequences of images, which this version does not run",
+      "SeparableConv1D|this convolution is not run by this version",
+      "Conv1DTranspose|this convolution is not run by this version"})
+  void parse_standardLayersNotRun_refusedByNameWithTheReason(String className, String reason) {
+    ModelFormatException e = assertThrows(ModelFormatException.class,
+        () -> LayerKinds.of(className).parse(className, "x", KerasConfig.json("c", "{}"), 0));
+    assertEquals("layer 'x' has type " + className + ": " + reason + "; " + LayerKinds.SUPPORTED, e.getMessage());
   }
 
   @Test
