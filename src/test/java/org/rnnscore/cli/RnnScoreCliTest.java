@@ -3,8 +3,6 @@ package org.rnnscore.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -26,12 +24,10 @@ class RnnScoreCliTest {
   private String err;
 
   private int run(String... args) {
-    StringWriter stdout = new StringWriter();
-    StringWriter stderr = new StringWriter();
-    int code = RnnScoreCli.run(args, new PrintWriter(stdout), new PrintWriter(stderr));
-    out = stdout.toString();
-    err = stderr.toString();
-    return code;
+    CliRun run = CliRun.of(args);
+    out = run.out();
+    err = run.err();
+    return run.code();
   }
 
   @ParameterizedTest
