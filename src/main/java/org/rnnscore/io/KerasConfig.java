@@ -491,10 +491,10 @@ final class KerasConfig {
     if (declaredFeatures != 0 && !built.get(0).readsTokens()) {
       Layer owner = built.stream().filter(layer -> layer.inputKernel() != null).findFirst().orElse(null);
       WeightArray kernel = owner == null ? null : owner.inputKernel();
-      if (kernel != null && kernel.dim(0) != declaredFeatures) {
+      if (kernel != null && owner.inputKernelWidth() != declaredFeatures) {
         throw new ModelFormatException(inputDescription + " declares " + declaredFeatures + " features per timestep,"
             + " but layer '" + owner.inputKernelOwner() + "' kernel has shape " + kernel.shapeText() + " ("
-            + kernel.dim(0) + " features)");
+            + owner.inputKernelWidth() + " features)");
       }
     }
     List<Node> nodes = new ArrayList<>();

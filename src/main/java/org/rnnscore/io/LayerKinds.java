@@ -22,6 +22,8 @@ final class LayerKinds {
       new FlattenKind(),
       new RepeatVectorKind(),
       new ReshapeKind(),
+      new Conv1DKind(),
+      new PoolingKind(),
       new ActivationKind(),
       new InferenceIdentityKind(),
       new RefusedKind("Lambda", LayerConfigs.NEVER_RUN),

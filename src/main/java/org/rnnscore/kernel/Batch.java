@@ -57,6 +57,24 @@ final class Batch {
     return new Batch(order, same);
   }
 
+  /**
+   * The layout after a layer that shortens each row (Conv1D, pooling): the same rows in the same
+   * positions, row p now {@code lengths[p]} steps long (at least 1, and in the same order as
+   * before: a longer row never becomes shorter than a shorter one); no explicit mask.
+   */
+  Batch withLengths(int[] lengths) {
+    if (lengths.length != size) {
+      throw new IllegalArgumentException(lengths.length + " lengths for a batch of " + size);
+    }
+    for (int p = 0; p < size; p++) {
+      if (lengths[p] < 1 || p > 0 && lengths[p] > lengths[p - 1]) {
+        throw new IllegalArgumentException("row " + order[p] + " would have " + lengths[p] + " steps"
+            + (lengths[p] < 1 ? ", expected at least 1 (a row too short for the layer)" : ", out of the batch's order"));
+      }
+    }
+    return new Batch(order, lengths.clone());
+  }
+
   /** The same layout without the caller's explicit mask: after a layer that drops masks (Reshape, Permute). */
   Batch withoutExplicitMask() {
     return explicitMask == null ? this : new Batch(order, length);

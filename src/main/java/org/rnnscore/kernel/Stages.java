@@ -5,6 +5,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import org.rnnscore.model.ActivationLayer;
 import org.rnnscore.model.BidirectionalLayer;
+import org.rnnscore.model.Conv1DLayer;
+import org.rnnscore.model.GlobalPooling1DLayer;
+import org.rnnscore.model.Pooling1DLayer;
 import org.rnnscore.model.DenseLayer;
 import org.rnnscore.model.EmbeddingLayer;
 import org.rnnscore.model.FlattenLayer;
@@ -35,6 +38,9 @@ final class Stages {
     register(RepeatVectorLayer.class, RepeatVectorStage::new);
     register(ReshapeLayer.class, ReshapeStage::new);
     register(PermuteLayer.class, PermuteStage::new);
+    register(Conv1DLayer.class, Conv1DStage::new);
+    register(Pooling1DLayer.class, Pooling1DStage::new);
+    register(GlobalPooling1DLayer.class, GlobalPooling1DStage::new);
   }
 
   private Stages() {}

@@ -50,4 +50,10 @@ public final class FlattenLayer implements Layer {
   public boolean masksOutput(boolean maskIn) {
     return false;
   }
+
+  /** Keras' Flatten has supports_masking=False (its base Layer's default, in Keras 1, 2 and 3). */
+  @Override
+  public boolean supportsMasking() {
+    return false;
+  }
 }

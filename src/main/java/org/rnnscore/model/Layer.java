@@ -48,6 +48,14 @@ public interface Layer extends Serializable {
     return null;
   }
 
+  /**
+   * The input width D the {@link #inputKernel()} fixes: its rows (axis 0) for a matrix kernel;
+   * a layer whose kernel keeps D on another axis (Conv1D's k×D×filters) says so; 0 for none.
+   */
+  default int inputKernelWidth() {
+    return inputKernel() == null ? 0 : inputKernel().dim(0);
+  }
+
   /** The layer the {@link #inputKernel()} belongs to, as messages name it (a Bidirectional's forward half). */
   default String inputKernelOwner() {
     return name();
@@ -81,6 +89,26 @@ public interface Layer extends Serializable {
    */
   default boolean mixesTime(Shape input) {
     return false;
+  }
+
+  /**
+   * True when the layer's output steps are a fixed number of its own, whatever the row's length
+   * (RepeatVector, a Reshape or Permute over time), rather than a function of the row's steps; by
+   * default the layers that {@link #mixesTime} do. Conv1D and pooling mix time but keep the row's
+   * own length (shortened): false for them.
+   */
+  default boolean fixesSteps(Shape input) {
+    return mixesTime(input);
+  }
+
+  /**
+   * The steps this layer gives a row whose input to it has {@code inputSteps} steps, {@code
+   * output} its output shape: the same steps, or the fixed steps of a layer that {@link
+   * #fixesSteps}; a layer that shortens rows (Conv1D, pooling) computes them, 0 for a row too
+   * short to give any.
+   */
+  default int rowSteps(int inputSteps, Shape input, Shape output) {
+    return fixesSteps(input) ? output.timesteps() : inputSteps;
   }
 
   /**

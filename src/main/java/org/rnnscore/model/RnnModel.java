@@ -17,7 +17,7 @@ import java.util.OptionalInt;
  * Keras scores that row alone.
  */
 public final class RnnModel implements Serializable {
-  private static final long serialVersionUID = 3L;
+  private static final long serialVersionUID = 4L;
 
   private final String inputName;
   private final int declaredTimesteps;
@@ -144,7 +144,7 @@ public final class RnnModel implements Serializable {
         return 1;
       }
       if (layer.inputKernel() != null) {
-        return layer.inputKernel().dim(0);
+        return layer.inputKernelWidth();
       }
     }
     throw new ModelFormatException("the model has no layer with weights to tell its input width");
@@ -205,20 +205,67 @@ public final class RnnModel implements Serializable {
           return node.layer();
         }
       }
-      rowSteps[i] = fromRow && !node.layer().mixesTime(shapeOf(node.inputs().get(0)));
+      rowSteps[i] = fromRow && !node.layer().fixesSteps(shapeOf(node.inputs().get(0)));
     }
     return null;
   }
 
-  /** The steps of a sequence prediction for a row of {@code rowLength} steps (RepeatVector fixes them). */
+  /** The steps of a sequence prediction for a row of {@code rowLength} steps (RepeatVector fixes them, Conv1D shortens them). */
   public int outputSteps(int rowLength) {
+    return stepsPerNode(rowLength)[output];
+  }
+
+  /**
+   * Per node, the steps its output has for a row of {@code rowLength} steps: 1 for a vector, 0
+   * where a layer (Conv1D, pooling) shortens the row to nothing, and after it.
+   */
+  private int[] stepsPerNode(int rowLength) {
     int[] steps = new int[nodes.size()];
     for (int i = 0; i < nodes.size(); i++) {
       int from = nodes.get(i).inputs().get(0);
       int in = from == Node.MODEL_INPUT ? rowLength : steps[from];
-      steps[i] = nodes.get(i).layer().mixesTime(shapeOf(from)) ? outputShapes.get(i).timesteps() : in;
+      Shape out = outputShapes.get(i);
+      steps[i] = in == 0 ? 0 : !out.sequence() ? 1 : nodes.get(i).layer().rowSteps(in, shapeOf(from), out);
     }
-    return steps[output];
+    return steps;
+  }
+
+  /**
+   * The layers that need rows of more than one step to give any (a Conv1D or pooling with valid
+   * padding, or a layer after one), each with the shortest model-input row it gives a step for
+   * (its receptive field, in the row's steps), in node order; empty when every row of at least
+   * one step is scored.
+   */
+  public List<StepMinimum> stepMinimums() {
+    List<StepMinimum> minimums = new ArrayList<>();
+    int known = 1;
+    for (int i = 0; i < nodes.size(); i++) {
+      if (stepsPerNode(known)[i] > 0) {
+        continue;
+      }
+      // Steps grow with the row's length: double until node i gives one, then bisect.
+      int low = known;
+      int high = known;
+      while (stepsPerNode(high)[i] == 0) {
+        if (high > (1 << 28)) {
+          throw new ModelFormatException("layer '" + nodes.get(i).layer().name() + "' gives no steps for any row"
+              + " length");
+        }
+        low = high;
+        high *= 2;
+      }
+      while (high - low > 1) {
+        int mid = low + (high - low) / 2;
+        if (stepsPerNode(mid)[i] == 0) {
+          low = mid;
+        } else {
+          high = mid;
+        }
+      }
+      known = high;
+      minimums.add(new StepMinimum(nodes.get(i).layer().name(), nodes.get(i).layer().kerasClass(), high));
+    }
+    return List.copyOf(minimums);
   }
 
   /**
