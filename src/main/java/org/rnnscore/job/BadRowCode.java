@@ -9,7 +9,9 @@ public enum BadRowCode {
   NON_FINITE("non_finite"),
   NULL_VALUE("null_value"),
   TOKEN_OUT_OF_RANGE("token_out_of_range"),
-  WRONG_STATE_WIDTH("wrong_state_width");
+  WRONG_STATE_WIDTH("wrong_state_width"),
+  /** Shorter than a Conv1D's or pooling's window (valid padding): the layer would give no steps. */
+  TOO_SHORT("too_short");
 
   private final String code;
 

@@ -1,7 +1,9 @@
 package org.rnnscore.job;
 
 import java.io.Serializable;
+import java.util.List;
 import org.apache.spark.sql.types.DataType;
+import org.rnnscore.model.StepMinimum;
 
 /**
  * Where a partition finds things in the projected input row: the kept columns first (ordinals
@@ -21,6 +23,8 @@ import org.apache.spark.sql.types.DataType;
  *     column, after the sequence), or −1 when rows start from zeros
  * @param sourceFileOrdinal the row's file (string), or −1 when rows are not from one file
  *     (grouped events); the source row index (long) follows it
+ * @param stepMinimums the shortest rows the model's layers give steps for (Conv1D, pooling); a
+ *     shorter row is {@code too_short}
  */
 public record InputLayout(
     String featuresColumn,
@@ -40,7 +44,8 @@ public record InputLayout(
     StateColumns states,
     boolean emitState,
     int firstInitialStateOrdinal,
-    int sourceFileOrdinal)
+    int sourceFileOrdinal,
+    List<StepMinimum> stepMinimums)
     implements Serializable {
   /** Whether rows carry their file and index in it. */
   public boolean hasSource() {

@@ -191,7 +191,7 @@ public final class InputPlan {
     int vocabulary = tokens ? ((EmbeddingLayer) model.layers().get(0)).vocabularySize() : 0;
     InputLayout layout = new InputLayout(features.name(), featuresOrdinal, flat, tokens, vocabulary, requiredTimesteps,
         requiredBy, model.outputIsSequence(), d, kept.size(), keptTypes, keyColumn, keyOrdinal, keyType, states,
-        emitState, firstInitial, sourceFile);
+        emitState, firstInitial, sourceFile, model.stepMinimums());
     Dataset<Row> projected = input.select(columns.toArray(new Column[0]));
     return new InputPlan(layout, projected, new StructType(outputFields.toArray(new StructField[0])));
   }

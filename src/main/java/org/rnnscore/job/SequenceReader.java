@@ -143,6 +143,7 @@ final class SequenceReader {
       throw bad(row, BadRowCode.WRONG_LENGTH, "the flat sequence has " + n + " values, expected T·D = " + t + "·" + d
           + " = " + (t * d) + " (" + layout.requiredBy() + ")");
     }
+    checkMinimum(row, t);
     ensureCapacity(at + n);
     float[] buffer = values;
     for (int i = 0; i < n; i++) {
@@ -167,6 +168,17 @@ final class SequenceReader {
     if (required > 0 && t != required) {
       throw bad(row, BadRowCode.WRONG_LENGTH, "the sequence has " + found + ", expected " + required
           + " (" + layout.requiredBy() + ")");
+    }
+    checkMinimum(row, t);
+  }
+
+  /** A row too short for a Conv1D's or pooling's window: the layer would give it no steps. */
+  private void checkMinimum(InternalRow row, int t) {
+    for (org.rnnscore.model.StepMinimum minimum : layout.stepMinimums()) {
+      String shortfall = minimum.shortfall(t);
+      if (shortfall != null) {
+        throw bad(row, BadRowCode.TOO_SHORT, shortfall);
+      }
     }
   }
 

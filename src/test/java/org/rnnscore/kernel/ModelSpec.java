@@ -18,6 +18,10 @@ import org.rnnscore.model.PermuteLayer;
 import org.rnnscore.model.RecurrentLayer;
 import org.rnnscore.model.RepeatVectorLayer;
 import org.rnnscore.model.ReshapeLayer;
+import org.rnnscore.model.Conv1DLayer;
+import org.rnnscore.model.GlobalPooling1DLayer;
+import org.rnnscore.model.Padding1D;
+import org.rnnscore.model.Pooling1DLayer;
 import org.rnnscore.model.RnnModel;
 import org.rnnscore.model.Sequencing;
 import org.rnnscore.model.Shape;
@@ -39,6 +43,8 @@ import org.rnnscore.model.WeightArray;
  *   <li>{@code dense(units[, act][, nobias])}, {@code activation(act)}, {@code flatten},
  *       {@code masking(value)}, {@code embedding(V, E[, mask_zero])}, {@code repeat(n)} (RepeatVector),
  *       {@code reshape(a[, b])} (Reshape, -1 inferred), {@code permute(2, 1)}.
+ *   <li>{@code conv(filters, k[, valid|same|causal][, s=N][, d=N][, act][, nobias])} (Conv1D),
+ *       {@code maxpool|avgpool(pool[, s=N][, same])}, {@code gmaxpool|gavgpool([keepdims])}.
  * </ul>
  *
  * Activation names are Keras 3's, plus {@code hard_sigmoid2} for the Keras 2 hard sigmoid.
@@ -124,6 +130,60 @@ public final class ModelSpec {
           width = out.width();
           sequence = out.sequence();
           steps = out.timesteps();
+          break;
+        }
+        case "conv": {
+          // conv(filters, k[, valid|same|causal][, s=N][, d=N][, act][, nobias])
+          int filters = Integer.parseInt(args[0]);
+          int k = Integer.parseInt(args[1]);
+          Padding1D padding = Padding1D.VALID;
+          int stride = 1;
+          int dilation = 1;
+          Activation act = Activation.LINEAR;
+          List<String> flags = flags(args, 2);
+          for (String f : flags) {
+            if (Padding1D.fromKerasName(f) != null) {
+              padding = Padding1D.fromKerasName(f);
+            } else if (f.startsWith("s=")) {
+              stride = Integer.parseInt(f.substring(2));
+            } else if (f.startsWith("d=")) {
+              dilation = Integer.parseInt(f.substring(2));
+            } else if (!f.equals("nobias")) {
+              act = activation(f);
+            }
+          }
+          layer = new Conv1DLayer(layerName, filters, k, stride, dilation, padding,
+              weights(rnd, "kernel", 1.5 / Math.sqrt(k * width), k, width, filters),
+              flags.contains("nobias") ? null : weights(rnd, "bias", 0.5, filters), act);
+          steps = layer.outputShape(Shape.sequence(steps, width), "spec").timesteps();
+          width = filters;
+          break;
+        }
+        case "maxpool":
+        case "avgpool": {
+          // maxpool(pool[, s=N][, same])
+          int pool = Integer.parseInt(args[0]);
+          int stride = pool;
+          Padding1D padding = Padding1D.VALID;
+          for (String f : flags(args, 1)) {
+            if (f.startsWith("s=")) {
+              stride = Integer.parseInt(f.substring(2));
+            } else {
+              padding = Padding1D.fromKerasName(f);
+            }
+          }
+          layer = new Pooling1DLayer(layerName, name.equals("maxpool") ? Pooling1DLayer.Kind.MAX
+              : Pooling1DLayer.Kind.AVERAGE, pool, stride, padding);
+          steps = layer.outputShape(Shape.sequence(steps, width), "spec").timesteps();
+          break;
+        }
+        case "gmaxpool":
+        case "gavgpool": {
+          boolean keep = args.length > 0 && args[0].equals("keepdims");
+          layer = new GlobalPooling1DLayer(layerName, name.equals("gmaxpool") ? Pooling1DLayer.Kind.MAX
+              : Pooling1DLayer.Kind.AVERAGE, keep);
+          sequence = keep;
+          steps = keep ? 1 : 0;
           break;
         }
         case "masking":

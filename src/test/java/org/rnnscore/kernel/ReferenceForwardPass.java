@@ -16,6 +16,9 @@ import org.rnnscore.model.PermuteLayer;
 import org.rnnscore.model.RecurrentLayer;
 import org.rnnscore.model.RepeatVectorLayer;
 import org.rnnscore.model.ReshapeLayer;
+import org.rnnscore.model.Conv1DLayer;
+import org.rnnscore.model.GlobalPooling1DLayer;
+import org.rnnscore.model.Pooling1DLayer;
 import org.rnnscore.model.RnnModel;
 import org.rnnscore.model.SimpleRnnLayer;
 import org.rnnscore.model.WeightArray;
@@ -275,6 +278,38 @@ public final class ReferenceForwardPass {
       }
       flow.vec = null;
       flow.dropMask();
+    } else if (layer instanceof Conv1DLayer) {
+      flow.seq = conv1d((Conv1DLayer) layer, flow.seq);
+      flow.dropMask();
+    } else if (layer instanceof Pooling1DLayer) {
+      flow.seq = pool1d((Pooling1DLayer) layer, flow.seq);
+      flow.dropMask();
+    } else if (layer instanceof GlobalPooling1DLayer) {
+      GlobalPooling1DLayer g = (GlobalPooling1DLayer) layer;
+      boolean[] mask = g.kind() == Pooling1DLayer.Kind.AVERAGE ? flow.mask() : null;
+      int w = flow.seq[0].length;
+      double[] v = new double[w];
+      for (int j = 0; j < w; j++) {
+        double best = Double.NEGATIVE_INFINITY;
+        double sum = 0;
+        int count = 0;
+        for (int t = 0; t < flow.seq.length; t++) {
+          if (mask == null || mask[t]) {
+            best = Math.max(best, flow.seq[t][j]);
+            sum += flow.seq[t][j];
+            count++;
+          }
+        }
+        // Keras: sum(x·mask) / sum(mask): 0/0 = NaN for a row with every step masked.
+        v[j] = g.kind() == Pooling1DLayer.Kind.MAX ? best : sum / count;
+      }
+      flow.dropMask();
+      if (g.keepdims()) {
+        flow.seq = new double[][] {v};
+      } else {
+        flow.seq = null;
+        flow.vec = v;
+      }
     } else if (layer instanceof ReshapeLayer) {
       reshape(((ReshapeLayer) layer).target(), flow);
     } else if (layer instanceof PermuteLayer) {
@@ -505,6 +540,95 @@ public final class ReferenceForwardPass {
       }
     }
     return next;
+  }
+
+  /**
+   * Conv1D by its definition, directly: output step j of a row of L steps sums, over taps i and
+   * input features c, x[j·s + i·d − left][c] · kernel[i][c][f], a tap outside the row reading 0;
+   * with valid padding there are ⌊(L − span)/s⌋ + 1 output steps and left = 0; with same ⌈L/s⌉
+   * and left = ⌊max((⌈L/s⌉ − 1)·s + span − L, 0) / 2⌋; with causal ⌈L/s⌉ and left = span − 1.
+   */
+  static double[][] conv1d(Conv1DLayer layer, double[][] x) {
+    int length = x.length;
+    int k = layer.kernelSize();
+    int s = layer.stride();
+    int d = layer.dilation();
+    int span = (k - 1) * d + 1;
+    int steps;
+    int left;
+    switch (layer.padding()) {
+      case VALID:
+        steps = length < span ? 0 : (length - span) / s + 1;
+        left = 0;
+        break;
+      case SAME:
+        steps = (int) Math.ceil(length / (double) s);
+        left = Math.max((steps - 1) * s + span - length, 0) / 2;
+        break;
+      default:
+        steps = (int) Math.ceil(length / (double) s);
+        left = span - 1;
+    }
+    if (steps == 0) {
+      throw new IllegalArgumentException("row of " + length + " steps is too short for " + layer.name());
+    }
+    double[] kernel = toDouble(layer.kernel());
+    double[] bias = layer.bias().isPresent() ? toDouble(layer.bias().get()) : null;
+    int in = layer.inputWidth();
+    int filters = layer.filters();
+    double[][] out = new double[steps][filters];
+    for (int j = 0; j < steps; j++) {
+      for (int f = 0; f < filters; f++) {
+        double z = bias == null ? 0 : bias[f];
+        for (int i = 0; i < k; i++) {
+          int t = j * s + i * d - left;
+          if (t < 0 || t >= length) {
+            continue;
+          }
+          for (int c = 0; c < in; c++) {
+            z += x[t][c] * kernel[(i * in + c) * filters + f];
+          }
+        }
+        out[j][f] = activate(layer.activation(), z);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * MaxPooling1D / AveragePooling1D: windows of pool steps every s steps, valid (only where the
+   * window fits) or same (⌈L/s⌉ windows, left pad ⌊max((⌈L/s⌉ − 1)·s + pool − L, 0) / 2⌋); a
+   * window takes only the row's own steps, and the average divides by how many it took.
+   */
+  static double[][] pool1d(Pooling1DLayer layer, double[][] x) {
+    int length = x.length;
+    int pool = layer.poolSize();
+    int s = layer.stride();
+    boolean same = layer.padding() == org.rnnscore.model.Padding1D.SAME;
+    int steps = same ? (int) Math.ceil(length / (double) s) : length < pool ? 0 : (length - pool) / s + 1;
+    int left = same ? Math.max((steps - 1) * s + pool - length, 0) / 2 : 0;
+    if (steps == 0) {
+      throw new IllegalArgumentException("row of " + length + " steps is too short for " + layer.name());
+    }
+    int w = x[0].length;
+    double[][] out = new double[steps][w];
+    for (int j = 0; j < steps; j++) {
+      for (int c = 0; c < w; c++) {
+        double best = Double.NEGATIVE_INFINITY;
+        double sum = 0;
+        int count = 0;
+        for (int i = 0; i < pool; i++) {
+          int t = j * s - left + i;
+          if (t >= 0 && t < length) {
+            best = Math.max(best, x[t][c]);
+            sum += x[t][c];
+            count++;
+          }
+        }
+        out[j][c] = layer.kind() == Pooling1DLayer.Kind.MAX ? best : sum / count;
+      }
+    }
+    return out;
   }
 
   private static double[] dense(DenseLayer layer, double[] in) {
