@@ -174,6 +174,50 @@ class ScoreJobLayersTest {
   }
 
   @Test
+  void run_rowShorterThanTheConvolution_tooShortBadRow() {
+    RnnModel model = ModelSpec.build("conv(4,3) > maxpool(2) > lstm(3) > dense(2)", 3, 2, 0);
+    List<Row> data = List.of(
+        RowFactory.create(1L, TestModels.nested(new float[6][2])),
+        RowFactory.create(2L, TestModels.nested(new float[2][2])));
+    String message = badRowMessage(model, options(write(data, NESTED), 8));
+    assertTrue(message.endsWith("(id=2): row of 2 steps is shorter than conv_0's receptive field of 3 (too_short)"),
+        message);
+  }
+
+  @Test
+  void run_rowLongEnoughForTheConvolutionButNotThePooling_namesThePooling() {
+    RnnModel model = ModelSpec.build("conv(4,3) > maxpool(2) > lstm(3) > dense(2)", 3, 2, 0);
+    List<Row> data = List.of(RowFactory.create(7L, TestModels.nested(new float[3][2])));
+    String message = badRowMessage(model, options(write(data, NESTED), 8));
+    assertTrue(message.endsWith("(id=7): row of 3 steps is shorter than maxpool_1's receptive field of 4"
+        + " (too_short)"), message);
+  }
+
+  @Test
+  void run_convolutionModelRaggedRows_eachRowEqualsReferenceAlone() {
+    RnnModel model = ModelSpec.build("conv(5,3,same,relu) > maxpool(2) > gru(4,rs) > dense(2)", 13, 3, 0);
+    Random random = new Random(13);
+    Map<Long, float[][]> rows = new HashMap<>();
+    List<Row> data = new ArrayList<>();
+    for (long id = 0; id < 20; id++) {
+      float[][] x = TestModels.sequence(random, 2 + random.nextInt(12), 3);
+      rows.put(id, x);
+      data.add(RowFactory.create(id, TestModels.nested(x)));
+    }
+    ScoreJob.run(spark, model, options(write(data, NESTED), 8));
+    for (Row row : spark.read().parquet(dir.resolve("out").toString()).collectAsList()) {
+      long id = row.getLong(0);
+      assertEquals(rows.get(id).length / 2, row.getList(1).size(), "same conv, then pool 2: ⌊L/2⌋ steps, id=" + id);
+      double[] want = ReferenceForwardPass.forwardRow(model, toDouble(rows.get(id)), null);
+      double[] got = flatten(row.getList(1));
+      assertEquals(want.length, got.length, "id=" + id);
+      for (int i = 0; i < want.length; i++) {
+        assertEquals(want[i], got[i], ABS + REL * Math.abs(want[i]), "id=" + id + " value " + i);
+      }
+    }
+  }
+
+  @Test
   void run_permuteOverTimeRowOfOtherLength_wrongLengthBadRow() {
     RnnModel model = ModelSpec.build("simple(4,rs) > permute(2,1) > lstm(3) > dense(2)", 3, 2, 5);
     List<Row> data = List.of(

@@ -34,6 +34,37 @@ class StateColumnsTest {
   }
 
   @Test
+  void of_conv1dWithAWideKernelBeforeARecurrentLayer_refusedNamingIt() {
+    RnnModel model = ModelSpec.build("conv(4,3,causal) > lstm(3)", 1, 2, 0);
+    assertEquals("layer 'conv_0' (Conv1D) comes before a recurrent layer and gives it steps that are not the"
+        + " row's own, so a sequence cannot be continued from its state",
+        assertThrows(UsageException.class, () -> StateColumns.of(model)).getMessage());
+  }
+
+  @Test
+  void of_conv1dWithStridesBeforeARecurrentLayer_refusedNamingIt() {
+    RnnModel model = ModelSpec.build("conv(4,1,s=2) > gru(3)", 1, 2, 0);
+    assertEquals("layer 'conv_0' (Conv1D) comes before a recurrent layer and gives it steps that are not the"
+        + " row's own, so a sequence cannot be continued from its state",
+        assertThrows(UsageException.class, () -> StateColumns.of(model)).getMessage());
+  }
+
+  @Test
+  void of_poolingBeforeARecurrentLayer_refusedNamingIt() {
+    RnnModel model = ModelSpec.build("lstm(4,rs) > avgpool(2,same) > gru(3)", 1, 2, 0);
+    assertEquals("layer 'avgpool_1' (AveragePooling1D) comes before a recurrent layer and gives it steps that are"
+        + " not the row's own, so a sequence cannot be continued from its state",
+        assertThrows(UsageException.class, () -> StateColumns.of(model)).getMessage());
+  }
+
+  @Test
+  void of_pointwiseConv1dBeforeARecurrentLayer_keepsTheStateColumns() {
+    // kernel_size 1, strides 1: a Dense per step, each output step from its own input step.
+    RnnModel model = ModelSpec.build("conv(4,1) > gru(3)", 1, 2, 0);
+    assertEquals(List.of("state_gru_1_h"), StateColumns.of(model).names());
+  }
+
+  @Test
   void of_reshapeThatKeepsTheSteps_keepsTheStateColumns() {
     RnnModel model = ModelSpec.build("lstm(4,rs) > reshape(-1,4) > permute(1,2) > gru(3)", 1, 2, 0);
     assertEquals(List.of("state_lstm_0_h", "state_lstm_0_c", "state_gru_3_h"), StateColumns.of(model).names());
