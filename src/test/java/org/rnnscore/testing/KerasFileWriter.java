@@ -41,6 +41,9 @@ import org.rnnscore.model.MaskingLayer;
 import org.rnnscore.model.PermuteLayer;
 import org.rnnscore.model.RecurrentLayer;
 import org.rnnscore.model.RepeatVectorLayer;
+import org.rnnscore.model.Conv1DLayer;
+import org.rnnscore.model.GlobalPooling1DLayer;
+import org.rnnscore.model.Pooling1DLayer;
 import org.rnnscore.model.ReshapeLayer;
 import org.rnnscore.model.RnnModel;
 import org.rnnscore.model.Shape;
@@ -657,6 +660,54 @@ public final class KerasFileWriter {
         ints(config.putArray("target_shape"), ((ReshapeLayer) layer).target()));
     ENTRIES.put(PermuteLayer.class, (config, layer, kerasMajor, input) ->
         ints(config.putArray("dims"), ((PermuteLayer) layer).dims()));
+    ENTRIES.put(Conv1DLayer.class, new LayerEntry() {
+      @Override
+      public void config(ObjectNode config, Layer layer, int kerasMajor, Shape input) {
+        Conv1DLayer conv = (Conv1DLayer) layer;
+        config.put("filters", conv.filters());
+        config.putArray("kernel_size").add(conv.kernelSize());
+        config.putArray("strides").add(conv.stride());
+        config.put("padding", conv.padding().kerasName());
+        config.put("data_format", "channels_last");
+        config.putArray("dilation_rate").add(conv.dilation());
+        config.put("groups", 1);
+        config.put("activation", activationName(conv.activation(), kerasMajor));
+        config.put("use_bias", conv.bias().isPresent());
+        config.set("kernel_initializer", initializer("GlorotUniform", kerasMajor));
+        config.set("bias_initializer", initializer("Zeros", kerasMajor));
+        for (String key : List.of("kernel_regularizer", "bias_regularizer", "activity_regularizer", "kernel_constraint",
+            "bias_constraint")) {
+          config.putNull(key);
+        }
+      }
+
+      @Override
+      public void legacyWeights(Map<String, WeightArray> datasets, Layer layer) {
+        Conv1DLayer conv = (Conv1DLayer) layer;
+        datasets.put(conv.name() + "/kernel:0", conv.kernel());
+        conv.bias().ifPresent(b -> datasets.put(conv.name() + "/bias:0", b));
+      }
+
+      @Override
+      public void kerasV3Vars(Map<String, List<WeightArray>> vars, Layer layer, String group) {
+        Conv1DLayer conv = (Conv1DLayer) layer;
+        List<WeightArray> arrays = new ArrayList<>();
+        arrays.add(conv.kernel());
+        conv.bias().ifPresent(arrays::add);
+        vars.put(group + "/vars", arrays);
+      }
+    });
+    ENTRIES.put(Pooling1DLayer.class, (config, layer, kerasMajor, input) -> {
+      Pooling1DLayer pool = (Pooling1DLayer) layer;
+      config.putArray("pool_size").add(pool.poolSize());
+      config.putArray("strides").add(pool.stride());
+      config.put("padding", pool.padding().kerasName());
+      config.put("data_format", "channels_last");
+    });
+    ENTRIES.put(GlobalPooling1DLayer.class, (config, layer, kerasMajor, input) -> {
+      config.put("data_format", "channels_last");
+      config.put("keepdims", ((GlobalPooling1DLayer) layer).keepdims());
+    });
     ENTRIES.put(ActivationLayer.class, (config, layer, kerasMajor, input) ->
         config.put("activation", activationName(((ActivationLayer) layer).activation(), kerasMajor)));
   }
@@ -911,8 +962,34 @@ public final class KerasFileWriter {
     if (array.rank() == 1) {
       return data;
     }
+    if (array.rank() == 3 || array.rank() == 4) {
+      // Conv1D's (k, D, filters); Keras 1's Convolution1D (filter_length, 1, input_dim, nb_filter).
+      int[] shape = array.shape();
+      int inner = array.size() / (shape[0] * shape[1]);
+      int last = shape[shape.length - 1];
+      Object[] outer = new Object[shape[0]];
+      for (int i = 0; i < shape[0]; i++) {
+        Object[] mid = new Object[shape[1]];
+        for (int j = 0; j < shape[1]; j++) {
+          int base = (i * shape[1] + j) * inner;
+          if (array.rank() == 3) {
+            mid[j] = java.util.Arrays.copyOfRange(data, base, base + last);
+          } else {
+            float[][] rows = new float[shape[2]][];
+            for (int k = 0; k < shape[2]; k++) {
+              rows[k] = java.util.Arrays.copyOfRange(data, base + k * last, base + (k + 1) * last);
+            }
+            mid[j] = rows;
+          }
+        }
+        outer[i] = array.rank() == 3 ? java.util.Arrays.copyOf(mid, mid.length, float[][].class)
+            : java.util.Arrays.copyOf(mid, mid.length, float[][][].class);
+      }
+      return array.rank() == 3 ? java.util.Arrays.copyOf(outer, outer.length, float[][][].class)
+          : java.util.Arrays.copyOf(outer, outer.length, float[][][][].class);
+    }
     if (array.rank() != 2) {
-      throw new IllegalArgumentException("only rank 1 and 2 weights are written; " + array + " has rank " + array.rank());
+      throw new IllegalArgumentException("only rank 1 to 4 weights are written; " + array + " has rank " + array.rank());
     }
     float[][] rows = new float[array.dim(0)][array.dim(1)];
     for (int r = 0; r < rows.length; r++) {

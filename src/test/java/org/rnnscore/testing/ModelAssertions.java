@@ -70,6 +70,17 @@ public final class ModelAssertions {
       assertEquals(((MaskingLayer) want).maskValue(), ((MaskingLayer) got).maskValue(), where + " mask_value");
     } else if (want instanceof ActivationLayer) {
       assertEquals(((ActivationLayer) want).activation(), ((ActivationLayer) got).activation(), where + " activation");
+    } else if (want instanceof org.rnnscore.model.Conv1DLayer) {
+      org.rnnscore.model.Conv1DLayer w = (org.rnnscore.model.Conv1DLayer) want;
+      org.rnnscore.model.Conv1DLayer g = (org.rnnscore.model.Conv1DLayer) got;
+      assertEquals(w.details(), g.details(), where + " config");
+      assertEquals(w.filters(), g.filters(), where + " filters");
+      assertSameWeights(w.kernel(), g.kernel(), where);
+      assertEquals(w.bias().isPresent(), g.bias().isPresent(), where + " has bias");
+      w.bias().ifPresent(b -> assertSameWeights(b, g.bias().orElseThrow(), where));
+    } else {
+      // Layers without weights (pooling, ...): their config is in details().
+      assertEquals(want.details(), got.details(), where + " config");
     }
   }
 
