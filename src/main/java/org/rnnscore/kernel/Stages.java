@@ -3,13 +3,17 @@ package org.rnnscore.kernel;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
+import org.rnnscore.model.ActivationFunctionLayer;
 import org.rnnscore.model.ActivationLayer;
+import org.rnnscore.model.BatchNormalizationLayer;
 import org.rnnscore.model.BidirectionalLayer;
 import org.rnnscore.model.DenseLayer;
 import org.rnnscore.model.EmbeddingLayer;
 import org.rnnscore.model.FlattenLayer;
 import org.rnnscore.model.Layer;
+import org.rnnscore.model.LayerNormalizationLayer;
 import org.rnnscore.model.MaskingLayer;
+import org.rnnscore.model.PReluLayer;
 import org.rnnscore.model.PermuteLayer;
 import org.rnnscore.model.RecurrentLayer;
 import org.rnnscore.model.RepeatVectorLayer;
@@ -35,6 +39,10 @@ final class Stages {
     register(RepeatVectorLayer.class, RepeatVectorStage::new);
     register(ReshapeLayer.class, ReshapeStage::new);
     register(PermuteLayer.class, PermuteStage::new);
+    register(BatchNormalizationLayer.class, BatchNormalizationStage::new);
+    register(LayerNormalizationLayer.class, LayerNormalizationStage::new);
+    register(ActivationFunctionLayer.class, ActivationFunctionStage::new);
+    register(PReluLayer.class, PReluStage::new);
   }
 
   private Stages() {}
