@@ -185,7 +185,11 @@ final class Hdf5 {
    */
   static WeightArray weight(Dataset dataset, String name, String what) {
     Class<?> type = dataset.getJavaType();
-    if (type != float.class && type != double.class) {
+    if ((type == long.class || type == int.class || type == Long.class || type == Integer.class) && dataset.isScalar()) {
+      // A counter kept among a layer's weights (tfmot's int64 pruning_step): one number, which no kind uses as a weight.
+      return new WeightArray(name, new int[0], new float[] {((Number) dataset.getData()).floatValue()});
+    }
+    if (type != float.class && type != double.class && type != Float.class && type != Double.class) {
       throw new ModelFormatException("dataset '" + dataset.getPath() + "' in " + what + " holds " + type.getSimpleName()
           + " values (" + dataset.getDataType().getSize() + " bytes each), expected float32 or float64");
     }

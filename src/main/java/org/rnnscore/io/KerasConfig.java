@@ -258,7 +258,7 @@ final class KerasConfig {
         wiring.alias(entry, name, from);
       }
     }
-    if (kept.stream().noneMatch(spec -> spec.kind.recurrent())) {
+    if (kept.stream().noneMatch(spec -> spec.kind.recurrent() || spec.forward != null && spec.forward.kind.recurrent())) {
       throw new ModelFormatException("the model has no recurrent layer (layers: " + entries.stream()
           .map(e -> e.path("class_name").asText("?")).collect(Collectors.joining(", "))
           + "); expected at least one of SimpleRNN, LSTM, GRU (alone or in Bidirectional)");

@@ -3,7 +3,9 @@ package org.rnnscore.kernel;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
+import org.rnnscore.model.ActivationFunctionLayer;
 import org.rnnscore.model.ActivationLayer;
+import org.rnnscore.model.BatchNormalizationLayer;
 import org.rnnscore.model.BidirectionalLayer;
 import org.rnnscore.model.Conv1DLayer;
 import org.rnnscore.model.GlobalPooling1DLayer;
@@ -12,7 +14,9 @@ import org.rnnscore.model.DenseLayer;
 import org.rnnscore.model.EmbeddingLayer;
 import org.rnnscore.model.FlattenLayer;
 import org.rnnscore.model.Layer;
+import org.rnnscore.model.LayerNormalizationLayer;
 import org.rnnscore.model.MaskingLayer;
+import org.rnnscore.model.PReluLayer;
 import org.rnnscore.model.PermuteLayer;
 import org.rnnscore.model.RecurrentLayer;
 import org.rnnscore.model.RepeatVectorLayer;
@@ -41,6 +45,10 @@ final class Stages {
     register(Conv1DLayer.class, Conv1DStage::new);
     register(Pooling1DLayer.class, Pooling1DStage::new);
     register(GlobalPooling1DLayer.class, GlobalPooling1DStage::new);
+    register(BatchNormalizationLayer.class, BatchNormalizationStage::new);
+    register(LayerNormalizationLayer.class, LayerNormalizationStage::new);
+    register(ActivationFunctionLayer.class, ActivationFunctionStage::new);
+    register(PReluLayer.class, PReluStage::new);
   }
 
   private Stages() {}

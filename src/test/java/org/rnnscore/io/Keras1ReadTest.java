@@ -108,9 +108,9 @@ class Keras1ReadTest {
         + " W, U and b per gate (W_i, U_i, b_i, W_f, U_f, b_f, W_c, U_c, b_c, W_o, U_o, b_o) or fused", e.getMessage());
   }
 
-  /** Convolution1D and BatchNormalization (and kinds read only from Keras 2+ files, such as Embedding) are refused by name. */
+  /** Convolution1D, and kinds read only from Keras 2+ files (Embedding, LayerNormalization), are refused by name. */
   @ParameterizedTest(name = "{0}")
-  @ValueSource(strings = {"Convolution1D", "BatchNormalization", "Embedding", "Bidirectional"})
+  @ValueSource(strings = {"Convolution1D", "LayerNormalization", "Embedding", "Bidirectional"})
   void read_keras1LayerNotReadFromKeras1_refusedByName(String className) throws IOException {
     ObjectNode config = Keras1FileWriter.config(model(true), false);
     ObjectNode front = ((ArrayNode) config.get("config")).insertObject(1);
@@ -121,7 +121,8 @@ class Keras1ReadTest {
         Keras1FileWriter.KERAS1_VERSION);
     ModelFormatException e = assertThrows(ModelFormatException.class, () -> read("k1.h5", Files.readAllBytes(file)));
     assertEquals("k1.h5: layer 'front' has type " + className + ", which rnnscore does not read from a Keras 1 file;"
-        + " rnnscore reads Keras 1 files with SimpleRNN, LSTM, GRU, Dense, Activation, Dropout, SpatialDropout1D,"
+        + " rnnscore reads Keras 1 files with SimpleRNN, LSTM, GRU, Dense, Activation, BatchNormalization, Dropout,"
+        + " SpatialDropout1D,"
         + " GaussianNoise, GaussianDropout, AlphaDropout, ActivityRegularization layers; re-save the model with Keras 2"
         + " or later for the others", e.getMessage());
   }

@@ -15,6 +15,8 @@ class LayerKindsTest {
   void supported_listsTheKindsInRegistryOrder() {
     assertEquals("supported: InputLayer, SimpleRNN, LSTM, GRU, Bidirectional (around SimpleRNN, LSTM or GRU), Dense,"
         + " TimeDistributed (around Dense), Embedding, Masking, Flatten, RepeatVector, Reshape, Permute, Activation,"
+        + " BatchNormalization, LayerNormalization, ReLU, LeakyReLU, PReLU, ELU,"
+      + " ThresholdedReLU, Softmax, PruneLowMagnitude (tfmot, around a layer with a kernel),"
         + " and layers that do nothing at inference (Dropout, SpatialDropout1D, GaussianNoise, GaussianDropout,"
         + " AlphaDropout, ActivityRegularization)",
         LayerKinds.SUPPORTED);

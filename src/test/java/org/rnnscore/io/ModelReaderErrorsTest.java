@@ -35,7 +35,9 @@ import org.rnnscore.testing.RandomModels;
 class ModelReaderErrorsTest {
   private static final String SUPPORTED = "supported: InputLayer, SimpleRNN, LSTM, GRU, Bidirectional (around"
       + " SimpleRNN, LSTM or GRU), Dense, TimeDistributed (around Dense), Embedding, Masking, Flatten, RepeatVector,"
-      + " Reshape, Permute, Activation, and layers that do nothing at inference (Dropout, SpatialDropout1D,"
+      + " Reshape, Permute, Activation, BatchNormalization, LayerNormalization, ReLU, LeakyReLU, PReLU, ELU,"
+      + " ThresholdedReLU, Softmax, PruneLowMagnitude (tfmot, around a layer with a kernel),"
+      + " and layers that do nothing at inference (Dropout, SpatialDropout1D,"
       + " GaussianNoise, GaussianDropout, AlphaDropout, ActivityRegularization)";
   private static final String NEVER_RUN = "rnnscore never runs Python code from a model file (Lambda and custom"
       + " layers); rebuild the model from built-in layers; ";

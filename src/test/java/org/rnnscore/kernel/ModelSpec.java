@@ -5,15 +5,19 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Random;
 import org.rnnscore.model.Activation;
+import org.rnnscore.model.ActivationFunctionLayer;
 import org.rnnscore.model.ActivationLayer;
+import org.rnnscore.model.BatchNormalizationLayer;
 import org.rnnscore.model.BidirectionalLayer;
 import org.rnnscore.model.DenseLayer;
 import org.rnnscore.model.EmbeddingLayer;
 import org.rnnscore.model.FlattenLayer;
 import org.rnnscore.model.GruLayer;
 import org.rnnscore.model.Layer;
+import org.rnnscore.model.LayerNormalizationLayer;
 import org.rnnscore.model.LstmLayer;
 import org.rnnscore.model.MaskingLayer;
+import org.rnnscore.model.PReluLayer;
 import org.rnnscore.model.PermuteLayer;
 import org.rnnscore.model.RecurrentLayer;
 import org.rnnscore.model.RepeatVectorLayer;
@@ -45,6 +49,11 @@ import org.rnnscore.model.WeightArray;
  *       {@code reshape(a[, b])} (Reshape, -1 inferred), {@code permute(2, 1)}.
  *   <li>{@code conv(filters, k[, valid|same|causal][, s=N][, d=N][, act][, nobias])} (Conv1D),
  *       {@code maxpool|avgpool(pool[, s=N][, same])}, {@code gmaxpool|gavgpool([keepdims])}.
+ *   <li>{@code bn(flags...)} (BatchNormalization) and {@code ln(flags...)} (LayerNormalization):
+ *       flags {@code nocenter}, {@code noscale}, {@code eps=X}, {@code axis=N}; BatchNormalization's
+ *       moving variance in [0.05, 2), its mean ±0.5, γ in [0.5, 1.5) with random sign, β ±0.5.
+ *   <li>{@code leaky(alpha)}, {@code relu(max|none, negative_slope, threshold)}, {@code elu(alpha)},
+ *       {@code threlu(theta)}, {@code softmax}, {@code prelu[(shared)]} (one α for all features).
  * </ul>
  *
  * Activation names are Keras 3's, plus {@code hard_sigmoid2} for the Keras 2 hard sigmoid.
@@ -197,6 +206,55 @@ public final class ModelSpec {
           width = e;
           break;
         }
+        case "bn":
+        case "ln": {
+          List<String> flags = flags(args, 0);
+          double eps = 1e-3;
+          int axis = -1;
+          for (String f : flags) {
+            if (f.startsWith("eps=")) {
+              eps = Double.parseDouble(f.substring(4));
+            } else if (f.startsWith("axis=")) {
+              axis = Integer.parseInt(f.substring(5));
+            }
+          }
+          WeightArray gamma = flags.contains("noscale") ? null : signedAround1(rnd, "gamma", width);
+          WeightArray beta = flags.contains("nocenter") ? null : weights(rnd, "beta", 0.5, width);
+          if (name.equals("bn")) {
+            WeightArray mean = weights(rnd, "moving_mean", 0.5, width);
+            float[] variance = new float[width];
+            for (int i = 0; i < width; i++) {
+              variance[i] = (float) (0.05 + 1.95 * rnd.nextDouble());
+            }
+            layer = new BatchNormalizationLayer(layerName, axis, eps, gamma, beta, mean,
+                new WeightArray("moving_variance", new int[] {width}, variance));
+          } else {
+            layer = new LayerNormalizationLayer(layerName, axis, eps, gamma, beta);
+          }
+          break;
+        }
+        case "leaky":
+          layer = ActivationFunctionLayer.leakyRelu(layerName, Double.parseDouble(args[0]));
+          break;
+        case "relu":
+          layer = ActivationFunctionLayer.relu(layerName,
+              args[0].equals("none") ? Double.POSITIVE_INFINITY : Double.parseDouble(args[0]),
+              Double.parseDouble(args[1]), Double.parseDouble(args[2]));
+          break;
+        case "elu":
+          layer = ActivationFunctionLayer.elu(layerName, Double.parseDouble(args[0]));
+          break;
+        case "threlu":
+          layer = ActivationFunctionLayer.thresholdedRelu(layerName, Double.parseDouble(args[0]));
+          break;
+        case "softmax":
+          layer = ActivationFunctionLayer.softmax(layerName);
+          break;
+        case "prelu": {
+          int n = args.length > 0 && args[0].equals("shared") ? 1 : width;
+          layer = new PReluLayer(layerName, sequence ? weights(rnd, "alpha", 0.6, 1, n) : weights(rnd, "alpha", 0.6, n));
+          break;
+        }
         default:
           throw new IllegalArgumentException("unknown layer '" + name + "' in spec " + spec);
       }
@@ -255,6 +313,15 @@ public final class ModelSpec {
       return Activation.HARD_SIGMOID_KERAS2;
     }
     return Activation.fromKerasName(name.toLowerCase(Locale.ROOT), 3);
+  }
+
+  /** Values in ±[0.5, 1.5): a scale that may flip signs but never vanishes. */
+  static WeightArray signedAround1(Random rnd, String name, int n) {
+    float[] data = new float[n];
+    for (int i = 0; i < n; i++) {
+      data[i] = (float) ((0.5 + rnd.nextDouble()) * (rnd.nextBoolean() ? 1 : -1));
+    }
+    return new WeightArray(name, new int[] {n}, data);
   }
 
   static WeightArray weights(Random rnd, String name, double scale, int... shape) {

@@ -2,15 +2,19 @@ package org.rnnscore.kernel;
 
 import java.util.List;
 import org.rnnscore.model.Activation;
+import org.rnnscore.model.ActivationFunctionLayer;
 import org.rnnscore.model.ActivationLayer;
+import org.rnnscore.model.BatchNormalizationLayer;
 import org.rnnscore.model.BidirectionalLayer;
 import org.rnnscore.model.DenseLayer;
 import org.rnnscore.model.EmbeddingLayer;
 import org.rnnscore.model.FlattenLayer;
 import org.rnnscore.model.GruLayer;
 import org.rnnscore.model.Layer;
+import org.rnnscore.model.LayerNormalizationLayer;
 import org.rnnscore.model.LstmLayer;
 import org.rnnscore.model.MaskingLayer;
+import org.rnnscore.model.PReluLayer;
 import org.rnnscore.model.Node;
 import org.rnnscore.model.PermuteLayer;
 import org.rnnscore.model.RecurrentLayer;
@@ -51,6 +55,13 @@ import org.rnnscore.model.WeightArray;
  *   <li>RepeatVector(n): n steps, each the input vector, with no mask.
  *   <li>Reshape: the row's values in order, cut to the target shape; Permute((2, 1)) transposes
  *       the row's T×W. Both drop the mask (Keras 3: supports_masking=False).
+ *   <li>BatchNormalization: γ·(x − moving_mean)/√(moving_variance + ε) + β per feature (γ = 1, β = 0
+ *       when absent). LayerNormalization: per step, (x − mean)/√(var + ε)·γ + β over the step's
+ *       features, var the population variance. ReLU(max_value, negative_slope, threshold), as Keras'
+ *       relu computes it: (x &gt; threshold ? clip(x, 0, max_value) : 0) − negative_slope·max(threshold
+ *       − x, 0) (so a negative threshold gives 0 between it and 0); LeakyReLU(α): x ≥ 0
+ *       ? x : α·x; ELU(α): x &gt; 0 ? x : α·(eˣ − 1); ThresholdedReLU(θ): x &gt; θ ? x : 0; Softmax per
+ *       step; PReLU: x ≥ 0 ? x : α_j·x. All of them per step and value, passing the mask on.
  *   <li>An explicit per-step mask is combined (AND) with the mask the layers produce, wherever
  *       a mask exists.
  * </ul>
@@ -324,6 +335,62 @@ public final class ReferenceForwardPass {
         flow.seq = out;
       }
       flow.dropMask();
+    } else if (layer instanceof BatchNormalizationLayer) {
+      BatchNormalizationLayer bn = (BatchNormalizationLayer) layer;
+      double[] mean = toDouble(bn.movingMean());
+      double[] variance = toDouble(bn.movingVariance());
+      double[] gamma = bn.gamma().map(ReferenceForwardPass::toDouble).orElse(null);
+      double[] beta = bn.beta().map(ReferenceForwardPass::toDouble).orElse(null);
+      perStep(flow, v -> {
+        double[] out = new double[v.length];
+        for (int j = 0; j < v.length; j++) {
+          out[j] = (gamma == null ? 1 : gamma[j]) * (v[j] - mean[j]) / Math.sqrt(variance[j] + bn.epsilon())
+              + (beta == null ? 0 : beta[j]);
+        }
+        return out;
+      });
+    } else if (layer instanceof LayerNormalizationLayer) {
+      LayerNormalizationLayer ln = (LayerNormalizationLayer) layer;
+      double[] gamma = ln.gamma().map(ReferenceForwardPass::toDouble).orElse(null);
+      double[] beta = ln.beta().map(ReferenceForwardPass::toDouble).orElse(null);
+      perStep(flow, v -> {
+        double mean = 0;
+        for (double x : v) {
+          mean += x / v.length;
+        }
+        double var = 0;
+        for (double x : v) {
+          var += (x - mean) * (x - mean) / v.length;
+        }
+        double[] out = new double[v.length];
+        for (int j = 0; j < v.length; j++) {
+          out[j] = (v[j] - mean) / Math.sqrt(var + ln.epsilon()) * (gamma == null ? 1 : gamma[j])
+              + (beta == null ? 0 : beta[j]);
+        }
+        return out;
+      });
+    } else if (layer instanceof ActivationFunctionLayer) {
+      ActivationFunctionLayer f = (ActivationFunctionLayer) layer;
+      if (f.function() == ActivationFunctionLayer.Function.SOFTMAX) {
+        perStep(flow, v -> activateVector(Activation.SOFTMAX, v));
+      } else {
+        perStep(flow, v -> {
+          double[] out = new double[v.length];
+          for (int j = 0; j < v.length; j++) {
+            out[j] = activationFunction(f, v[j]);
+          }
+          return out;
+        });
+      }
+    } else if (layer instanceof PReluLayer) {
+      PReluLayer p = (PReluLayer) layer;
+      perStep(flow, v -> {
+        double[] out = new double[v.length];
+        for (int j = 0; j < v.length; j++) {
+          out[j] = v[j] >= 0 ? v[j] : p.alphaOf(j) * v[j];
+        }
+        return out;
+      });
     } else if (layer instanceof RecurrentLayer) {
       RecurrentLayer r = (RecurrentLayer) layer;
       int index = flow.recurrentIndex[0]++;
@@ -359,6 +426,36 @@ public final class ReferenceForwardPass {
       }
     } else {
       throw new IllegalArgumentException("no reference for layer " + layer.getClass().getSimpleName());
+    }
+  }
+
+  /** {@code f} on each step of a sequence, or on the vector; the mask is left as it is (these layers pass it on). */
+  private static void perStep(Flow flow, java.util.function.UnaryOperator<double[]> f) {
+    if (flow.seq != null) {
+      for (int t = 0; t < flow.seq.length; t++) {
+        flow.seq[t] = f.apply(flow.seq[t]);
+      }
+    } else {
+      flow.vec = f.apply(flow.vec);
+    }
+  }
+
+  /** ReLU, LeakyReLU, ELU, ThresholdedReLU on one value, from Keras' definitions. */
+  private static double activationFunction(ActivationFunctionLayer f, double x) {
+    switch (f.function()) {
+      case RELU: {
+        // Keras' relu: x above the threshold (else 0), clipped to [0, max_value], minus slope·relu(threshold − x).
+        double kept = x > f.threshold() ? Math.min(Math.max(x, 0), f.maxValue()) : 0;
+        return kept - f.slope() * Math.max(f.threshold() - x, 0);
+      }
+      case LEAKY_RELU:
+        return x >= 0 ? x : f.slope() * x;
+      case ELU:
+        return x > 0 ? x : f.slope() * (Math.exp(x) - 1);
+      case THRESHOLDED_RELU:
+        return x > f.threshold() ? x : 0;
+      default:
+        throw new IllegalArgumentException(f.function().toString());
     }
   }
 

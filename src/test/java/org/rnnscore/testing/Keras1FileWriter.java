@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 
 import java.util.Map;
+import org.rnnscore.model.BatchNormalizationLayer;
 import org.rnnscore.model.DenseLayer;
 import org.rnnscore.model.GruLayer;
 import org.rnnscore.model.Layer;
@@ -22,7 +23,9 @@ import org.rnnscore.model.WeightArray;
  * inner_activation, consume_less, Dense's bias), and per-gate weights in Keras 1's order (LSTM
  * i, c, f, o; GRU z, r, h) named {@code <layer>_W_i:0}, ... or, with consume_less="gpu", fused
  * ({@code <layer>_W:0}, in Keras 2's gate order). Recurrent layers must have a bias (Keras 1's
- * always did) and GRUs reset_after=False.
+ * always did) and GRUs reset_after=False. BatchNormalization (mode 0, always with β and γ) as
+ * Keras 1.2 saved it: epsilon, mode, axis, momentum, and weights {@code <layer>_gamma},
+ * {@code _beta}, {@code _running_mean}, {@code _running_std} (the last the moving variance).
  */
 public final class Keras1FileWriter {
   public static final String KERAS1_VERSION = "1.2.2";
@@ -61,6 +64,18 @@ public final class Keras1FileWriter {
         config.put("output_dim", dense.units());
         config.put("activation", KerasFileWriter.activationName(dense.activation(), 2));
         config.put("bias", dense.bias().isPresent());
+      } else if (layer instanceof BatchNormalizationLayer bn) {
+        if (bn.gamma().isEmpty() || bn.beta().isEmpty()) {
+          throw new IllegalArgumentException("Keras 1 BatchNormalization always has gamma and beta: " + layer);
+        }
+        config.put("epsilon", bn.epsilon());
+        config.put("mode", 0);
+        config.put("axis", bn.axis());
+        config.put("momentum", 0.99);
+        config.put("beta_init", "zero");
+        config.put("gamma_init", "one");
+        config.putNull("gamma_regularizer");
+        config.putNull("beta_regularizer");
       } else {
         throw new IllegalArgumentException("no Keras 1 writer for " + layer);
       }
@@ -105,6 +120,11 @@ public final class Keras1FileWriter {
       } else if (layer instanceof DenseLayer dense) {
         datasets.put(prefix + "W:0", dense.kernel());
         dense.bias().ifPresent(b -> datasets.put(prefix + "b:0", b));
+      } else if (layer instanceof BatchNormalizationLayer bn) {
+        datasets.put(prefix + "gamma:0", bn.gamma().orElseThrow());
+        datasets.put(prefix + "beta:0", bn.beta().orElseThrow());
+        datasets.put(prefix + "running_mean:0", bn.movingMean());
+        datasets.put(prefix + "running_std:0", bn.movingVariance());
       }
       weights.put(layer.name(), datasets);
     }

@@ -29,15 +29,19 @@ import java.util.zip.CRC32;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 import org.rnnscore.model.Activation;
+import org.rnnscore.model.ActivationFunctionLayer;
 import org.rnnscore.model.ActivationLayer;
+import org.rnnscore.model.BatchNormalizationLayer;
 import org.rnnscore.model.BidirectionalLayer;
 import org.rnnscore.model.DenseLayer;
 import org.rnnscore.model.EmbeddingLayer;
 import org.rnnscore.model.FlattenLayer;
 import org.rnnscore.model.GruLayer;
 import org.rnnscore.model.Layer;
+import org.rnnscore.model.LayerNormalizationLayer;
 import org.rnnscore.model.LstmLayer;
 import org.rnnscore.model.MaskingLayer;
+import org.rnnscore.model.PReluLayer;
 import org.rnnscore.model.PermuteLayer;
 import org.rnnscore.model.RecurrentLayer;
 import org.rnnscore.model.RepeatVectorLayer;
@@ -710,6 +714,150 @@ public final class KerasFileWriter {
     });
     ENTRIES.put(ActivationLayer.class, (config, layer, kerasMajor, input) ->
         config.put("activation", activationName(((ActivationLayer) layer).activation(), kerasMajor)));
+  }
+
+  static {
+    ENTRIES.put(BatchNormalizationLayer.class, new LayerEntry() {
+      @Override
+      public void config(ObjectNode config, Layer layer, int kerasMajor, Shape input) {
+        BatchNormalizationLayer bn = (BatchNormalizationLayer) layer;
+        axis(config, bn.axis(), kerasMajor);
+        config.put("momentum", 0.99);
+        config.put("epsilon", bn.epsilon());
+        config.put("center", bn.beta().isPresent());
+        config.put("scale", bn.gamma().isPresent());
+        config.set("beta_initializer", initializer("Zeros", kerasMajor));
+        config.set("gamma_initializer", initializer("Ones", kerasMajor));
+        config.set("moving_mean_initializer", initializer("Zeros", kerasMajor));
+        config.set("moving_variance_initializer", initializer("Ones", kerasMajor));
+        for (String key : List.of("beta_regularizer", "gamma_regularizer", "beta_constraint", "gamma_constraint")) {
+          config.putNull(key);
+        }
+        if (kerasMajor == 3) {
+          config.put("synchronized", false);
+        }
+      }
+
+      @Override
+      public void legacyWeights(Map<String, WeightArray> datasets, Layer layer) {
+        for (WeightArray array : batchNormArrays((BatchNormalizationLayer) layer)) {
+          datasets.put(layer.name() + "/" + array.name() + ":0", array);
+        }
+      }
+
+      @Override
+      public void kerasV3Vars(Map<String, List<WeightArray>> vars, Layer layer, String group) {
+        vars.put(group + "/vars", batchNormArrays((BatchNormalizationLayer) layer));
+      }
+    });
+    ENTRIES.put(LayerNormalizationLayer.class, new LayerEntry() {
+      @Override
+      public void config(ObjectNode config, Layer layer, int kerasMajor, Shape input) {
+        LayerNormalizationLayer ln = (LayerNormalizationLayer) layer;
+        // tf.keras writes the axis as a list, Keras 3 as given: both forms are read.
+        axis(config, ln.axis(), kerasMajor);
+        config.put("epsilon", ln.epsilon());
+        config.put("center", ln.beta().isPresent());
+        config.put("scale", ln.gamma().isPresent());
+        if (kerasMajor == 3) {
+          config.put("rms_scaling", false);
+        }
+        config.set("beta_initializer", initializer("Zeros", kerasMajor));
+        config.set("gamma_initializer", initializer("Ones", kerasMajor));
+        for (String key : List.of("beta_regularizer", "gamma_regularizer", "beta_constraint", "gamma_constraint")) {
+          config.putNull(key);
+        }
+      }
+
+      @Override
+      public void legacyWeights(Map<String, WeightArray> datasets, Layer layer) {
+        for (WeightArray array : layerNormArrays((LayerNormalizationLayer) layer)) {
+          datasets.put(layer.name() + "/" + array.name() + ":0", array);
+        }
+      }
+
+      @Override
+      public void kerasV3Vars(Map<String, List<WeightArray>> vars, Layer layer, String group) {
+        vars.put(group + "/vars", layerNormArrays((LayerNormalizationLayer) layer));
+      }
+    });
+    ENTRIES.put(ActivationFunctionLayer.class, (config, layer, kerasMajor, input) -> {
+      ActivationFunctionLayer f = (ActivationFunctionLayer) layer;
+      switch (f.function()) {
+        case RELU:
+          if (Double.isInfinite(f.maxValue())) {
+            config.putNull("max_value");
+          } else {
+            config.put("max_value", f.maxValue());
+          }
+          config.put("negative_slope", f.slope());
+          config.put("threshold", f.threshold());
+          break;
+        case LEAKY_RELU:
+          config.put(kerasMajor == 3 ? "negative_slope" : "alpha", f.slope());
+          break;
+        case ELU:
+          config.put("alpha", f.slope());
+          break;
+        case THRESHOLDED_RELU:
+          config.put("theta", f.threshold());
+          break;
+        default:
+          config.put("axis", -1);
+          break;
+      }
+    });
+    ENTRIES.put(PReluLayer.class, new LayerEntry() {
+      @Override
+      public void config(ObjectNode config, Layer layer, int kerasMajor, Shape input) {
+        WeightArray alpha = ((PReluLayer) layer).alpha();
+        config.set("alpha_initializer", initializer("Zeros", kerasMajor));
+        config.putNull("alpha_regularizer");
+        config.putNull("alpha_constraint");
+        ArrayNode shared = config.putArray("shared_axes");
+        for (int axis = 0; axis < alpha.rank(); axis++) {
+          if (alpha.dim(axis) == 1 && (axis < alpha.rank() - 1 || alpha.size() == 1)) {
+            shared.add(axis + 1);
+          }
+        }
+      }
+
+      @Override
+      public void legacyWeights(Map<String, WeightArray> datasets, Layer layer) {
+        datasets.put(layer.name() + "/alpha:0", ((PReluLayer) layer).alpha());
+      }
+
+      @Override
+      public void kerasV3Vars(Map<String, List<WeightArray>> vars, Layer layer, String group) {
+        vars.put(group + "/vars", List.of(((PReluLayer) layer).alpha()));
+      }
+    });
+  }
+
+  /** Keras 3 writes an int, tf.keras a list ([2]); the value as the layer has it. */
+  private static void axis(ObjectNode config, int axis, int kerasMajor) {
+    if (kerasMajor == 3) {
+      config.put("axis", axis);
+    } else {
+      config.putArray("axis").add(axis);
+    }
+  }
+
+  /** gamma, beta, moving_mean, moving_variance, the absent ones skipped (Keras' order). */
+  private static List<WeightArray> batchNormArrays(BatchNormalizationLayer bn) {
+    List<WeightArray> arrays = new ArrayList<>();
+    bn.gamma().ifPresent(arrays::add);
+    bn.beta().ifPresent(arrays::add);
+    arrays.add(bn.movingMean());
+    arrays.add(bn.movingVariance());
+    return arrays;
+  }
+
+  private static List<WeightArray> layerNormArrays(LayerNormalizationLayer ln) {
+    List<WeightArray> arrays = new ArrayList<>();
+    ln.gamma().ifPresent(arrays::add);
+    ln.beta().ifPresent(arrays::add);
+    return arrays;
   }
 
   private static void ints(ArrayNode array, int[] values) {

@@ -3,13 +3,17 @@ package org.rnnscore.testing;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import org.rnnscore.model.ActivationFunctionLayer;
 import org.rnnscore.model.ActivationLayer;
+import org.rnnscore.model.BatchNormalizationLayer;
 import org.rnnscore.model.BidirectionalLayer;
 import org.rnnscore.model.DenseLayer;
 import org.rnnscore.model.EmbeddingLayer;
 import org.rnnscore.model.GruLayer;
 import org.rnnscore.model.Layer;
+import org.rnnscore.model.LayerNormalizationLayer;
 import org.rnnscore.model.MaskingLayer;
+import org.rnnscore.model.PReluLayer;
 import org.rnnscore.model.RecurrentLayer;
 import org.rnnscore.model.RnnModel;
 import org.rnnscore.model.WeightArray;
@@ -78,6 +82,31 @@ public final class ModelAssertions {
       assertSameWeights(w.kernel(), g.kernel(), where);
       assertEquals(w.bias().isPresent(), g.bias().isPresent(), where + " has bias");
       w.bias().ifPresent(b -> assertSameWeights(b, g.bias().orElseThrow(), where));
+    } else if (want instanceof BatchNormalizationLayer) {
+      BatchNormalizationLayer w = (BatchNormalizationLayer) want;
+      BatchNormalizationLayer g = (BatchNormalizationLayer) got;
+      assertEquals(w.axis(), g.axis(), where + " axis");
+      assertEquals(w.epsilon(), g.epsilon(), where + " epsilon");
+      assertSameOptional(w.gamma(), g.gamma(), where + " gamma");
+      assertSameOptional(w.beta(), g.beta(), where + " beta");
+      assertSameWeights(w.movingMean(), g.movingMean(), where);
+      assertSameWeights(w.movingVariance(), g.movingVariance(), where);
+    } else if (want instanceof LayerNormalizationLayer) {
+      LayerNormalizationLayer w = (LayerNormalizationLayer) want;
+      LayerNormalizationLayer g = (LayerNormalizationLayer) got;
+      assertEquals(w.axis(), g.axis(), where + " axis");
+      assertEquals(w.epsilon(), g.epsilon(), where + " epsilon");
+      assertSameOptional(w.gamma(), g.gamma(), where + " gamma");
+      assertSameOptional(w.beta(), g.beta(), where + " beta");
+    } else if (want instanceof ActivationFunctionLayer) {
+      ActivationFunctionLayer w = (ActivationFunctionLayer) want;
+      ActivationFunctionLayer g = (ActivationFunctionLayer) got;
+      assertEquals(w.function(), g.function(), where + " function");
+      assertEquals(w.slope(), g.slope(), where + " slope");
+      assertEquals(w.maxValue(), g.maxValue(), where + " max_value");
+      assertEquals(w.threshold(), g.threshold(), where + " threshold");
+    } else if (want instanceof PReluLayer) {
+      assertSameWeights(((PReluLayer) want).alpha(), ((PReluLayer) got).alpha(), where);
     } else {
       // Layers without weights (pooling, ...): their config is in details().
       assertEquals(want.details(), got.details(), where + " config");
@@ -97,6 +126,12 @@ public final class ModelAssertions {
     assertSameWeights(w.recurrentKernel(), g.recurrentKernel(), where);
     assertEquals(w.bias().isPresent(), g.bias().isPresent(), where + " has bias");
     w.bias().ifPresent(b -> assertSameWeights(b, g.bias().orElseThrow(), where));
+  }
+
+  private static void assertSameOptional(java.util.Optional<WeightArray> expected, java.util.Optional<WeightArray> actual,
+      String where) {
+    assertEquals(expected.isPresent(), actual.isPresent(), where + " present");
+    expected.ifPresent(e -> assertSameWeights(e, actual.orElseThrow(), where));
   }
 
   public static void assertSameWeights(WeightArray expected, WeightArray actual, String where) {
