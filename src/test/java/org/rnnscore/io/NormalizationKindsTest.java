@@ -90,6 +90,38 @@ class NormalizationKindsTest {
         refusal("m.keras", Files.readAllBytes(keras)));
   }
 
+  /** TimeDistributed around a per-step layer is that layer (its weights under the wrapper's {@code layer} in .keras). */
+  @Test
+  void read_timeDistributedAroundEachLayer_isTheLayer() throws IOException {
+    RnnModel original = ModelSpec.build("lstm(3,rs) > bn > ln > leaky(0.2) > prelu > softmax > gru(2)", 20, 3, 5);
+    ObjectNode legacy = KerasFileWriter.legacyModelConfig(original);
+    ObjectNode v3 = KerasFileWriter.kerasV3Config(original);
+    for (ObjectNode config : List.of(legacy, v3)) {
+      ArrayNode layers = (ArrayNode) config.get("config").get("layers");
+      for (int i = 2; i <= 6; i++) {
+        ObjectNode inner = (ObjectNode) layers.get(i);
+        ObjectNode wrapper = JSON.createObjectNode();
+        if (inner.has("module")) {
+          wrapper.put("module", "keras.layers");
+        }
+        wrapper.put("class_name", "TimeDistributed");
+        wrapper.putObject("config").put("name", inner.get("config").get("name").asText()).set("layer", inner);
+        layers.set(i, wrapper);
+      }
+    }
+    Path h5 = dir.resolve("m.h5");
+    KerasFileWriter.writeLegacyH5(h5, original, legacy.toString());
+    ModelAssertions.assertSameModel(original, ModelReader.read("m.h5", Files.readAllBytes(h5)));
+    // Keras 3 counts every TimeDistributed, with weights or not: LeakyReLU is time_distributed_2.
+    List<String> groups = List.of("layers/lstm/cell/vars", "layers/time_distributed/layer/vars",
+        "layers/time_distributed_1/layer/vars", "layers/time_distributed_3/layer/vars", "layers/gru/cell/vars");
+    Map<String, List<WeightArray>> vars = new LinkedHashMap<>();
+    KerasFileWriter.kerasV3Vars(original).forEach((group, arrays) -> vars.put(groups.get(vars.size()), arrays));
+    Path keras = dir.resolve("m.keras");
+    KerasFileWriter.writeKerasV3(keras, v3.toString(), vars);
+    ModelAssertions.assertSameModel(original, ModelReader.read("m.keras", Files.readAllBytes(keras)));
+  }
+
   // ------------------------------------------------------------------ Keras 1
 
   @Test
