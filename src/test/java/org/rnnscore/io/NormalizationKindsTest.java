@@ -233,16 +233,27 @@ class NormalizationKindsTest {
   }
 
   @Test
-  void read_preluAlphaPerTimestep_refused() throws IOException {
-    RnnModel original = ModelSpec.build("dense(2) > prelu > lstm(3)", 17, 3, 5);
-    Map<String, Map<String, WeightArray>> weights = KerasFileWriter.legacyWeights(original);
-    weights.get("prelu_1").put("prelu_1/alpha:0", new WeightArray("alpha", new int[] {5, 2}, new float[10]));
-    ObjectNode config = KerasFileWriter.legacyModelConfig(original);
-    ((ObjectNode) config.get("config").get("layers").get(2).get("config")).putNull("shared_axes");
+  void read_preluAlphaPerTimestep_readsItAndNeedsTheDeclaredLength() throws IOException {
+    RnnModel original = ModelSpec.build("dense(2) > prelu(step) > lstm(3)", 17, 3, 5);
     Path h5 = dir.resolve("m.h5");
-    KerasFileWriter.writeLegacyH5(h5, config.toString(), weights);
-    assertEquals("m.h5: layer 'prelu_1' (PReLU) alpha has shape [5, 2]: one alpha per timestep, which rnnscore does not"
-        + " run (rows have their own lengths); train it with shared_axes=[1]", refusal("m.h5", Files.readAllBytes(h5)));
+    KerasFileWriter.writeLegacyH5(h5, original);
+    RnnModel read = ModelReader.read("m.h5", Files.readAllBytes(h5));
+    ModelAssertions.assertSameModel(original, read);
+    assertEquals("prelu_1", read.declaredTimestepsNeededBy().name());
+    assertEquals("prelu_1", read.timeMixingBeforeRecurrent().name());
+  }
+
+  @Test
+  void read_preluAlphaPerTimestepWithoutDeclaredLength_refused() throws IOException {
+    RnnModel original = ModelSpec.build("dense(2) > prelu(step) > lstm(3)", 17, 3, 5);
+    ObjectNode config = KerasFileWriter.legacyModelConfig(original);
+    ((ObjectNode) config.get("config").get("layers").get(0).get("config")).set("batch_input_shape",
+        JSON.readTree("[null, null, 3]"));
+    Path h5 = dir.resolve("m.h5");
+    KerasFileWriter.writeLegacyH5(h5, original, config.toString());
+    assertEquals("m.h5: layer 'prelu_1' (PReLU) alpha has shape [5, 2], one alpha per timestep of 5 steps, but layer"
+        + " 'dense_0' gives (None, None, 2) (no declared timesteps); declare the model's input with 5 timesteps, or"
+        + " train the layer with shared_axes=[1]", refusal("m.h5", Files.readAllBytes(h5)));
   }
 
   // ------------------------------------------------------------------ tfmot PruneLowMagnitude
