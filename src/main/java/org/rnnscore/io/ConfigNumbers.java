@@ -7,7 +7,7 @@ import org.rnnscore.model.ModelFormatException;
 final class ConfigNumbers {
   private ConfigNumbers() {}
 
-  /** The number under {@code key}, or {@code fallback} when the config has none (or null, where {@code nullMeans} is given). */
+  /** The number under {@code key}, or {@code fallback} when the config has none or null. */
   static double number(String layer, JsonNode config, String key, double fallback) {
     JsonNode value = config.get(key);
     if (value == null || value.isNull()) {

@@ -13,7 +13,8 @@ import org.rnnscore.model.WeightArray;
  */
 final class TimeDistributedKind implements LayerKind {
   /** The kinds allowed inside. */
-  private static final List<String> INSIDE = List.of("Dense");
+  private static final List<String> INSIDE = List.of("Dense", "BatchNormalization", "LayerNormalization", "ReLU",
+      "LeakyReLU", "PReLU", "ELU", "ThresholdedReLU", "Softmax");
 
   @Override
   public List<String> classNames() {

@@ -14,7 +14,8 @@ class LayerKindsTest {
   @Test
   void supported_listsTheKindsInRegistryOrder() {
     assertEquals("supported: InputLayer, SimpleRNN, LSTM, GRU, Bidirectional (around SimpleRNN, LSTM or GRU), Dense,"
-        + " TimeDistributed (around Dense), Embedding, Masking, Flatten, RepeatVector, Reshape, Permute, Activation,"
+        + " TimeDistributed (around Dense, BatchNormalization, LayerNormalization, ReLU, LeakyReLU, PReLU, ELU,"
+        + " ThresholdedReLU, Softmax), Embedding, Masking, Flatten, RepeatVector, Reshape, Permute, Activation,"
         + " BatchNormalization, LayerNormalization, ReLU, LeakyReLU, PReLU, ELU,"
       + " ThresholdedReLU, Softmax, PruneLowMagnitude (tfmot, around a layer with a kernel),"
         + " and layers that do nothing at inference (Dropout, SpatialDropout1D, GaussianNoise, GaussianDropout,"

@@ -34,7 +34,8 @@ import org.rnnscore.testing.RandomModels;
 /** Every refusal, asserted word for word: the user sees nothing else. */
 class ModelReaderErrorsTest {
   private static final String SUPPORTED = "supported: InputLayer, SimpleRNN, LSTM, GRU, Bidirectional (around"
-      + " SimpleRNN, LSTM or GRU), Dense, TimeDistributed (around Dense), Embedding, Masking, Flatten, RepeatVector,"
+      + " SimpleRNN, LSTM or GRU), Dense, TimeDistributed (around Dense, BatchNormalization, LayerNormalization, ReLU,"
+      + " LeakyReLU, PReLU, ELU, ThresholdedReLU, Softmax), Embedding, Masking, Flatten, RepeatVector,"
       + " Reshape, Permute, Activation, BatchNormalization, LayerNormalization, ReLU, LeakyReLU, PReLU, ELU,"
       + " ThresholdedReLU, Softmax, PruneLowMagnitude (tfmot, around a layer with a kernel),"
       + " and layers that do nothing at inference (Dropout, SpatialDropout1D,"
@@ -338,7 +339,7 @@ class ModelReaderErrorsTest {
     ObjectNode config = KerasFileWriter.legacyModelConfig(td, java.util.Set.of("time_distributed"));
     ((ObjectNode) layerConfig(config, 2).get("layer")).put("class_name", "LSTM");
     assertEquals("w.h5: layer 'time_distributed' (TimeDistributed) wraps a LSTM; supported inside TimeDistributed:"
-        + " Dense", message("w.h5", legacyH5(config.toString(), KerasFileWriter.legacyWeights(td))));
+        + " Dense, BatchNormalization, LayerNormalization, ReLU, LeakyReLU, PReLU, ELU, ThresholdedReLU, Softmax", message("w.h5", legacyH5(config.toString(), KerasFileWriter.legacyWeights(td))));
   }
 
   private final RnnModel embedding = new RnnModel(null, 6, List.of(

@@ -90,6 +90,38 @@ class NormalizationKindsTest {
         refusal("m.keras", Files.readAllBytes(keras)));
   }
 
+  /** TimeDistributed around a per-step layer is that layer (its weights under the wrapper's {@code layer} in .keras). */
+  @Test
+  void read_timeDistributedAroundEachLayer_isTheLayer() throws IOException {
+    RnnModel original = ModelSpec.build("lstm(3,rs) > bn > ln > leaky(0.2) > prelu > softmax > gru(2)", 20, 3, 5);
+    ObjectNode legacy = KerasFileWriter.legacyModelConfig(original);
+    ObjectNode v3 = KerasFileWriter.kerasV3Config(original);
+    for (ObjectNode config : List.of(legacy, v3)) {
+      ArrayNode layers = (ArrayNode) config.get("config").get("layers");
+      for (int i = 2; i <= 6; i++) {
+        ObjectNode inner = (ObjectNode) layers.get(i);
+        ObjectNode wrapper = JSON.createObjectNode();
+        if (inner.has("module")) {
+          wrapper.put("module", "keras.layers");
+        }
+        wrapper.put("class_name", "TimeDistributed");
+        wrapper.putObject("config").put("name", inner.get("config").get("name").asText()).set("layer", inner);
+        layers.set(i, wrapper);
+      }
+    }
+    Path h5 = dir.resolve("m.h5");
+    KerasFileWriter.writeLegacyH5(h5, original, legacy.toString());
+    ModelAssertions.assertSameModel(original, ModelReader.read("m.h5", Files.readAllBytes(h5)));
+    // Keras 3 counts every TimeDistributed, with weights or not: LeakyReLU is time_distributed_2.
+    List<String> groups = List.of("layers/lstm/cell/vars", "layers/time_distributed/layer/vars",
+        "layers/time_distributed_1/layer/vars", "layers/time_distributed_3/layer/vars", "layers/gru/cell/vars");
+    Map<String, List<WeightArray>> vars = new LinkedHashMap<>();
+    KerasFileWriter.kerasV3Vars(original).forEach((group, arrays) -> vars.put(groups.get(vars.size()), arrays));
+    Path keras = dir.resolve("m.keras");
+    KerasFileWriter.writeKerasV3(keras, v3.toString(), vars);
+    ModelAssertions.assertSameModel(original, ModelReader.read("m.keras", Files.readAllBytes(keras)));
+  }
+
   // ------------------------------------------------------------------ Keras 1
 
   @Test
@@ -201,16 +233,27 @@ class NormalizationKindsTest {
   }
 
   @Test
-  void read_preluAlphaPerTimestep_refused() throws IOException {
-    RnnModel original = ModelSpec.build("dense(2) > prelu > lstm(3)", 17, 3, 5);
-    Map<String, Map<String, WeightArray>> weights = KerasFileWriter.legacyWeights(original);
-    weights.get("prelu_1").put("prelu_1/alpha:0", new WeightArray("alpha", new int[] {5, 2}, new float[10]));
-    ObjectNode config = KerasFileWriter.legacyModelConfig(original);
-    ((ObjectNode) config.get("config").get("layers").get(2).get("config")).putNull("shared_axes");
+  void read_preluAlphaPerTimestep_readsItAndNeedsTheDeclaredLength() throws IOException {
+    RnnModel original = ModelSpec.build("dense(2) > prelu(step) > lstm(3)", 17, 3, 5);
     Path h5 = dir.resolve("m.h5");
-    KerasFileWriter.writeLegacyH5(h5, config.toString(), weights);
-    assertEquals("m.h5: layer 'prelu_1' (PReLU) alpha has shape [5, 2]: one alpha per timestep, which rnnscore does not"
-        + " run (rows have their own lengths); train it with shared_axes=[1]", refusal("m.h5", Files.readAllBytes(h5)));
+    KerasFileWriter.writeLegacyH5(h5, original);
+    RnnModel read = ModelReader.read("m.h5", Files.readAllBytes(h5));
+    ModelAssertions.assertSameModel(original, read);
+    assertEquals("prelu_1", read.declaredTimestepsNeededBy().name());
+    assertEquals("prelu_1", read.timeMixingBeforeRecurrent().name());
+  }
+
+  @Test
+  void read_preluAlphaPerTimestepWithoutDeclaredLength_refused() throws IOException {
+    RnnModel original = ModelSpec.build("dense(2) > prelu(step) > lstm(3)", 17, 3, 5);
+    ObjectNode config = KerasFileWriter.legacyModelConfig(original);
+    ((ObjectNode) config.get("config").get("layers").get(0).get("config")).set("batch_input_shape",
+        JSON.readTree("[null, null, 3]"));
+    Path h5 = dir.resolve("m.h5");
+    KerasFileWriter.writeLegacyH5(h5, original, config.toString());
+    assertEquals("m.h5: layer 'prelu_1' (PReLU) alpha has shape [5, 2], one alpha per timestep of 5 steps, but layer"
+        + " 'dense_0' gives (None, None, 2) (no declared timesteps); declare the model's input with 5 timesteps, or"
+        + " train the layer with shared_axes=[1]", refusal("m.h5", Files.readAllBytes(h5)));
   }
 
   // ------------------------------------------------------------------ tfmot PruneLowMagnitude

@@ -57,7 +57,10 @@ class ForwardPassNormalizationTest {
         Case.of("dense(1) > softmax > simple(1)", 8109, 1, uniform(1, 1)),
         Case.of("dense(6) > prelu > lstm(4) > dense(3) > prelu", 8110, 3, ragged(8110, 11, 1, 9)),
         Case.of("dense(6) > prelu(shared) > gru(4,rs) > prelu(shared) > dense(1)", 8111, 3, uniform(3, 5)),
-        Case.of("dense(9) > leaky(0.2) > bn > lstm(11,rs) > ln > prelu > dense(5,softmax)", 8112, 13, uniform(33, 7)))
+        Case.of("dense(9) > leaky(0.2) > bn > lstm(11,rs) > ln > prelu > dense(5,softmax)", 8112, 13, uniform(33, 7)),
+        // One α per declared step and feature (PReLU's default on a sequence of declared length).
+        Case.of("dense(4) > prelu(step) > lstm(3,rs) > prelu(step) > dense(2)", 8113, 3, uniform(9, 6)).declared(6),
+        Case.of("prelu(step) > simple(1)", 8114, 1, uniform(1, 1)).declared(1))
         .map(ForwardPassLayersTest::named);
   }
 

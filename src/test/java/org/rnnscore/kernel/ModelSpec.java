@@ -53,7 +53,8 @@ import org.rnnscore.model.WeightArray;
  *       flags {@code nocenter}, {@code noscale}, {@code eps=X}, {@code axis=N}; BatchNormalization's
  *       moving variance in [0.05, 2), its mean ±0.5, γ in [0.5, 1.5) with random sign, β ±0.5.
  *   <li>{@code leaky(alpha)}, {@code relu(max|none, negative_slope, threshold)}, {@code elu(alpha)},
- *       {@code threlu(theta)}, {@code softmax}, {@code prelu[(shared)]} (one α for all features).
+ *       {@code threlu(theta)}, {@code softmax}, {@code prelu[(shared|step)]} (one α for all features, or one
+ *       per declared step and feature).
  * </ul>
  *
  * Activation names are Keras 3's, plus {@code hard_sigmoid2} for the Keras 2 hard sigmoid.
@@ -252,7 +253,8 @@ public final class ModelSpec {
           break;
         case "prelu": {
           int n = args.length > 0 && args[0].equals("shared") ? 1 : width;
-          layer = new PReluLayer(layerName, sequence ? weights(rnd, "alpha", 0.6, 1, n) : weights(rnd, "alpha", 0.6, n));
+          int t = args.length > 0 && args[0].equals("step") ? steps : 1;
+          layer = new PReluLayer(layerName, sequence ? weights(rnd, "alpha", 0.6, t, n) : weights(rnd, "alpha", 0.6, n));
           break;
         }
         default:

@@ -384,11 +384,13 @@ public final class ReferenceForwardPass {
       }
     } else if (layer instanceof PReluLayer) {
       PReluLayer p = (PReluLayer) layer;
+      int[] step = {0}; // the step's position in the row picks a per-step α
       perStep(flow, v -> {
         double[] out = new double[v.length];
         for (int j = 0; j < v.length; j++) {
-          out[j] = v[j] >= 0 ? v[j] : p.alphaOf(j) * v[j];
+          out[j] = v[j] >= 0 ? v[j] : p.alphaOf(step[0], j) * v[j];
         }
+        step[0]++;
         return out;
       });
     } else if (layer instanceof RecurrentLayer) {
