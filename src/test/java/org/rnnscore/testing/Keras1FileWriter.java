@@ -7,7 +7,10 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 
 import java.util.Map;
+import org.rnnscore.model.Conv1DLayer;
 import org.rnnscore.model.DenseLayer;
+import org.rnnscore.model.Padding1D;
+import org.rnnscore.model.Pooling1DLayer;
 import org.rnnscore.model.GruLayer;
 import org.rnnscore.model.Layer;
 import org.rnnscore.model.LstmLayer;
@@ -32,6 +35,16 @@ public final class Keras1FileWriter {
 
   public static void write(Path path, RnnModel model, boolean gpu) {
     KerasFileWriter.writeLegacyH5(path, config(model, gpu).toString(), weights(model, gpu), KERAS1_VERSION);
+  }
+
+  /**
+   * As {@link #write}, as saved with {@code backend} ({@code null}: no backend attribute): with
+   * "theano" each Convolution1D kernel is stored flipped along its kernel axis, as a Theano-trained
+   * Keras 1 model holds the kernel Theano's true convolution uses.
+   */
+  public static void write(Path path, RnnModel model, boolean gpu, String backend) {
+    KerasFileWriter.writeLegacyH5(path, config(model, gpu).toString(), weights(model, gpu, "theano".equals(backend)),
+        KERAS1_VERSION, backend);
   }
 
   public static ObjectNode config(RnnModel model, boolean gpu) {
@@ -61,6 +74,23 @@ public final class Keras1FileWriter {
         config.put("output_dim", dense.units());
         config.put("activation", KerasFileWriter.activationName(dense.activation(), 2));
         config.put("bias", dense.bias().isPresent());
+      } else if (layer instanceof Conv1DLayer conv) {
+        if (conv.dilation() != 1 || conv.padding() == Padding1D.CAUSAL) {
+          throw new IllegalArgumentException("Keras 1's Convolution1D has no dilation or causal padding: " + layer);
+        }
+        entry.put("class_name", "Convolution1D");
+        config.put("nb_filter", conv.filters());
+        config.put("filter_length", conv.kernelSize());
+        config.put("init", "glorot_uniform");
+        config.put("activation", KerasFileWriter.activationName(conv.activation(), 2));
+        config.put("border_mode", conv.padding().kerasName());
+        config.put("subsample_length", conv.stride());
+        config.put("bias", conv.bias().isPresent());
+        config.put("input_dim", conv.inputWidth());
+      } else if (layer instanceof Pooling1DLayer pool) {
+        config.put("pool_length", pool.poolSize());
+        config.put("stride", pool.stride());
+        config.put("border_mode", pool.padding().kerasName());
       } else {
         throw new IllegalArgumentException("no Keras 1 writer for " + layer);
       }
@@ -82,6 +112,10 @@ public final class Keras1FileWriter {
 
   /** Each layer's datasets by Keras 1 weight name, in the order Keras 1 saved them. */
   public static Map<String, Map<String, WeightArray>> weights(RnnModel model, boolean gpu) {
+    return weights(model, gpu, false);
+  }
+
+  private static Map<String, Map<String, WeightArray>> weights(RnnModel model, boolean gpu, boolean theano) {
     Map<String, Map<String, WeightArray>> weights = new LinkedHashMap<>();
     for (Layer layer : model.layers()) {
       Map<String, WeightArray> datasets = new LinkedHashMap<>();
@@ -105,10 +139,24 @@ public final class Keras1FileWriter {
       } else if (layer instanceof DenseLayer dense) {
         datasets.put(prefix + "W:0", dense.kernel());
         dense.bias().ifPresent(b -> datasets.put(prefix + "b:0", b));
+      } else if (layer instanceof Conv1DLayer conv) {
+        datasets.put(prefix + "W:0", keras1Kernel(conv.kernel(), theano));
+        conv.bias().ifPresent(b -> datasets.put(prefix + "b:0", b));
       }
       weights.put(layer.name(), datasets);
     }
     return weights;
+  }
+
+  /** (k, D, filters) as Keras 1's (filter_length, 1, input_dim, nb_filter), reversed along k for Theano. */
+  public static WeightArray keras1Kernel(WeightArray kernel, boolean flip) {
+    int k = kernel.dim(0);
+    int tap = kernel.dim(1) * kernel.dim(2);
+    float[] out = new float[kernel.size()];
+    for (int i = 0; i < k; i++) {
+      System.arraycopy(kernel.data(), i * tap, out, (flip ? k - 1 - i : i) * tap, tap);
+    }
+    return new WeightArray(kernel.name(), new int[] {k, 1, kernel.dim(1), kernel.dim(2)}, out);
   }
 
   /** Gate {@code index} of {@code gates}: the index-th block of the last axis. */
