@@ -14,7 +14,8 @@ class LayerKindsTest {
   @Test
   void supported_listsTheKindsInRegistryOrder() {
     assertEquals("supported: InputLayer, SimpleRNN, LSTM, GRU, Bidirectional (around SimpleRNN, LSTM or GRU), Dense,"
-        + " TimeDistributed (around Dense), Embedding, Masking, Flatten, RepeatVector, Reshape, Permute, Activation,"
+        + " TimeDistributed (around Dense), Embedding, Masking, Flatten, RepeatVector, Reshape, Permute, Conv1D,"
+        + " MaxPooling1D, AveragePooling1D, GlobalMaxPooling1D, GlobalAveragePooling1D, Activation,"
         + " and layers that do nothing at inference (Dropout, SpatialDropout1D, GaussianNoise, GaussianDropout,"
         + " AlphaDropout, ActivityRegularization)",
         LayerKinds.SUPPORTED);

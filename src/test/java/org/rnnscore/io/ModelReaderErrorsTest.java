@@ -35,7 +35,8 @@ import org.rnnscore.testing.RandomModels;
 class ModelReaderErrorsTest {
   private static final String SUPPORTED = "supported: InputLayer, SimpleRNN, LSTM, GRU, Bidirectional (around"
       + " SimpleRNN, LSTM or GRU), Dense, TimeDistributed (around Dense), Embedding, Masking, Flatten, RepeatVector,"
-      + " Reshape, Permute, Activation, and layers that do nothing at inference (Dropout, SpatialDropout1D,"
+      + " Reshape, Permute, Conv1D, MaxPooling1D, AveragePooling1D, GlobalMaxPooling1D, GlobalAveragePooling1D,"
+      + " Activation, and layers that do nothing at inference (Dropout, SpatialDropout1D,"
       + " GaussianNoise, GaussianDropout, AlphaDropout, ActivityRegularization)";
   private static final String NEVER_RUN = "rnnscore never runs Python code from a model file (Lambda and custom"
       + " layers); rebuild the model from built-in layers; ";
@@ -209,9 +210,9 @@ class ModelReaderErrorsTest {
   @Test
   void unsupportedLayer() throws IOException {
     ObjectNode config = legacyConfig();
-    ((ObjectNode) config.get("config").get("layers").get(2)).put("class_name", "Conv1D");
-    layerConfig(config, 2).put("name", "conv1d");
-    assertEquals("m.h5: layer 'conv1d' has type Conv1D, which rnnscore does not support; " + SUPPORTED,
+    ((ObjectNode) config.get("config").get("layers").get(2)).put("class_name", "LocallyConnected1D");
+    layerConfig(config, 2).put("name", "locally_connected1d");
+    assertEquals("m.h5: layer 'locally_connected1d' has type LocallyConnected1D, which rnnscore does not support; " + SUPPORTED,
         message("m.h5", legacyH5(config.toString())));
   }
 
