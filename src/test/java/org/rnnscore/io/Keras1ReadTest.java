@@ -190,6 +190,31 @@ class Keras1ReadTest {
   }
 
   @Test
+  void read_keras1PoolingFields_readAsKeras2s() throws IOException {
+    RnnModel original = org.rnnscore.kernel.ModelSpec.build("conv(4,2,same) > avgpool(3,s=2,same) > gru(3,reset_before)",
+        4, 2, 0);
+    Path file = dir.resolve("k1.h5");
+    Keras1FileWriter.write(file, original, false, "tensorflow");
+    assertSameModel(original, read("k1.h5", Files.readAllBytes(file)));
+    Keras1FileWriter.write(file, original, false, "theano");
+    ModelFormatException e = assertThrows(ModelFormatException.class, () -> read("k1.h5", Files.readAllBytes(file)));
+    assertEquals("k1.h5: layer 'conv_0' (a Keras 1 Convolution1D of a Theano file) has border_mode same with"
+        + " filter_length 2 and subsample_length 1: Theano pads such a convolution otherwise than TensorFlow, which"
+        + " rnnscore follows; re-save the model with Keras 2 or later", e.getMessage());
+  }
+
+  @Test
+  void read_keras1TheanoPoolingSame_refusedByName() throws IOException {
+    RnnModel original = org.rnnscore.kernel.ModelSpec.build("conv(4,3) > maxpool(2,same) > lstm(3)", 4, 2, 0);
+    Path file = dir.resolve("k1.h5");
+    Keras1FileWriter.write(file, original, false, "theano");
+    ModelFormatException e = assertThrows(ModelFormatException.class, () -> read("k1.h5", Files.readAllBytes(file)));
+    assertEquals("k1.h5: layer 'maxpool_1' (a Keras 1 MaxPooling1D of a Theano file) has border_mode same: Theano"
+        + " pads pooling otherwise than TensorFlow, which rnnscore follows; re-save the model with Keras 2 or later",
+        e.getMessage());
+  }
+
+  @Test
   void read_keras1StatefulLstm_readAsStateful() throws IOException {
     ObjectNode config = Keras1FileWriter.config(model(true), false);
     ((ObjectNode) config.get("config").get(0).get("config")).put("stateful", true);
