@@ -7,10 +7,16 @@ import org.rnnscore.model.ModelFormatException;
 
 /**
  * The Keras generation a file's layer configs are read as: the version that wrote it (for
- * defaults that changed between generations) and the one whose hard_sigmoid applies (the file's,
- * unless forced by {@link ReadOptions}).
+ * defaults that changed between generations), the one whose hard_sigmoid applies (the file's,
+ * unless forced by {@link ReadOptions}), and the backend the file says wrote it ({@code
+ * "tensorflow"}, {@code "theano"}; null when it does not say): a Theano file's convolution
+ * kernels are stored flipped.
  */
-record Generation(KerasVersion version, int activationMajor) {
+record Generation(KerasVersion version, int activationMajor, String backend) {
+  Generation(KerasVersion version, int activationMajor) {
+    this(version, activationMajor, null);
+  }
+
   /** tf.keras, Keras 2.3+ and 3, whose defaults differ from standalone Keras 2.0–2.2's. */
   boolean modern() {
     return version.modern();

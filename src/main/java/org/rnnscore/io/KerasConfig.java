@@ -168,6 +168,11 @@ final class KerasConfig {
    * @param what how messages name the JSON ("model_config", "config.json")
    */
   static KerasConfig parse(JsonNode model, String what, KerasVersion version, ReadOptions options) {
+    return parse(model, what, version, options, null);
+  }
+
+  /** As {@link #parse(JsonNode, String, KerasVersion, ReadOptions)}, with the backend the file names (or null). */
+  static KerasConfig parse(JsonNode model, String what, KerasVersion version, ReadOptions options, String backend) {
     if (!model.isObject() || !model.path("class_name").isTextual()) {
       throw new ModelFormatException(what + " is not a serialized Keras model (no \"class_name\" at the top level)");
     }
@@ -196,7 +201,7 @@ final class KerasConfig {
           + " GRU)");
     }
     int activationMajor = options.hardSigmoidKerasVersion() != null ? options.hardSigmoidKerasVersion() : version.major();
-    return fromEntries(entries, config, functional, new Generation(version, activationMajor));
+    return fromEntries(entries, config, functional, new Generation(version, activationMajor, backend));
   }
 
   /**

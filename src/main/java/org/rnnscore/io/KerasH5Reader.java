@@ -51,8 +51,12 @@ final class KerasH5Reader {
     }
     String kerasVersion = Hdf5.stringAttribute(file, "keras_version");
     KerasVersion version = KerasVersion.parse(kerasVersion, 2);
+    String backend = Hdf5.stringAttribute(file, "backend");
+    if (backend == null && weights != null) {
+      backend = Hdf5.stringAttribute(weights, "backend");
+    }
     KerasConfig config = KerasConfig.parse(KerasConfig.json("the model_config attribute", modelConfig),
-        "the model_config attribute", version, options);
+        "the model_config attribute", version, options, backend);
     if (weights == null) {
       throw new ModelFormatException("has a model_config attribute but no model_weights group: the model was saved"
           + " without its weights");

@@ -34,6 +34,11 @@ interface LayerKind {
     return false;
   }
 
+  /** The class names Keras 1 files spell this kind with, as messages list them (Convolution1D for Conv1D). */
+  default List<String> keras1ClassNames() {
+    return classNames();
+  }
+
   /**
    * A Keras 1 layer config in the field names {@link #parse} reads (Keras 2's: output_dim →
    * units, ...); by default the config as it is. Called only where {@link #readsKeras1}.

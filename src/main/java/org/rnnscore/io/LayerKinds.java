@@ -47,7 +47,7 @@ final class LayerKinds {
 
   /** What Keras 1 files may hold, in registry order. */
   static final String KERAS1_SUPPORTED = "rnnscore reads Keras 1 files with " + ALL.stream()
-      .filter(LayerKind::readsKeras1).flatMap(kind -> kind.classNames().stream()).collect(Collectors.joining(", "))
+      .filter(LayerKind::readsKeras1).flatMap(kind -> kind.keras1ClassNames().stream()).collect(Collectors.joining(", "))
       + " layers; re-save the model with Keras 2 or later for the others";
 
   private LayerKinds() {}

@@ -23,6 +23,17 @@ final class PoolingKind implements LayerKind {
     return String.join(", ", classNames());
   }
 
+  @Override
+  public boolean readsKeras1() {
+    return true;
+  }
+
+  /** Keras 1: pool_length, stride, border_mode. */
+  @Override
+  public JsonNode keras1Config(String className, String name, JsonNode config) {
+    return LayerConfigs.renamed(config, "pool_length", "pool_size", "stride", "strides", "border_mode", "padding");
+  }
+
   private static boolean global(String className) {
     return className.startsWith("Global");
   }
@@ -48,6 +59,12 @@ final class PoolingKind implements LayerKind {
       return new GlobalPooling1DLayer(spec.name, kind(spec.className), LayerConfigs.flag(spec.config, "keepdims"));
     }
     int pool = Windows.size(spec.name, spec.config, "pool_size", 2);
+    if (generation != null && generation.keras1() && "theano".equals(generation.backend())
+        && Windows.padding(spec.name, spec.config, false) == org.rnnscore.model.Padding1D.SAME) {
+      throw new org.rnnscore.model.ModelFormatException("layer '" + spec.name + "' (a Keras 1 " + spec.className
+          + " of a Theano file) has border_mode same: Theano pads pooling otherwise than TensorFlow, which rnnscore"
+          + " follows; re-save the model with Keras 2 or later");
+    }
     return new Pooling1DLayer(spec.name, kind(spec.className), pool, Windows.size(spec.name, spec.config, "strides",
         pool), Windows.padding(spec.name, spec.config, false));
   }

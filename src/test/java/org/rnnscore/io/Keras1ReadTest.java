@@ -108,9 +108,9 @@ class Keras1ReadTest {
         + " W, U and b per gate (W_i, U_i, b_i, W_f, U_f, b_f, W_c, U_c, b_c, W_o, U_o, b_o) or fused", e.getMessage());
   }
 
-  /** Convolution1D, and kinds read only from Keras 2+ files (Embedding, LayerNormalization), are refused by name. */
+  /** Kinds read only from Keras 2+ files (LayerNormalization, Embedding, Bidirectional) are refused by name. */
   @ParameterizedTest(name = "{0}")
-  @ValueSource(strings = {"Convolution1D", "LayerNormalization", "Embedding", "Bidirectional"})
+  @ValueSource(strings = {"LayerNormalization", "Embedding", "Bidirectional"})
   void read_keras1LayerNotReadFromKeras1_refusedByName(String className) throws IOException {
     ObjectNode config = Keras1FileWriter.config(model(true), false);
     ObjectNode front = ((ArrayNode) config.get("config")).insertObject(1);
@@ -121,10 +121,94 @@ class Keras1ReadTest {
         Keras1FileWriter.KERAS1_VERSION);
     ModelFormatException e = assertThrows(ModelFormatException.class, () -> read("k1.h5", Files.readAllBytes(file)));
     assertEquals("k1.h5: layer 'front' has type " + className + ", which rnnscore does not read from a Keras 1 file;"
-        + " rnnscore reads Keras 1 files with SimpleRNN, LSTM, GRU, Dense, Activation, BatchNormalization, Dropout,"
-        + " SpatialDropout1D,"
-        + " GaussianNoise, GaussianDropout, AlphaDropout, ActivityRegularization layers; re-save the model with Keras 2"
-        + " or later for the others", e.getMessage());
+        + " " + LayerKinds.KERAS1_SUPPORTED, e.getMessage());
+  }
+
+  /** Convolution1D → MaxPooling1D → LSTM → Dense, as a Keras 1 CNN-LSTM; D 3, filters 5, M 4, K 2. */
+  static RnnModel convModel(String padding, int stride) {
+    return org.rnnscore.kernel.ModelSpec.build("conv(5,3," + padding + ",s=" + stride + ",relu) > maxpool(2) > lstm(4)"
+        + " > dense(2)", 21, 3, 0);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"tensorflow", "theano"})
+  void read_keras1Convolution1D_givesTheKeras2Kernel(String backend) throws IOException {
+    // A Theano file holds each kernel reversed along its taps (Theano's convolution flips it back):
+    // read, it must be the very kernel the model was written from, and score as it does.
+    RnnModel original = convModel("valid", 2);
+    Path file = dir.resolve("k1.h5");
+    Keras1FileWriter.write(file, original, false, backend);
+    RnnModel read = read("k1.h5", Files.readAllBytes(file));
+    assertSameModel(original, read);
+    if (backend.equals("theano")) {
+      WeightArray stored = Keras1FileWriter.weights(original, false).get("conv_0").get("conv_0_W:0");
+      assertEquals(4, stored.rank(), "Keras 1 stores (filter_length, 1, input_dim, nb_filter)");
+    }
+  }
+
+  @Test
+  void read_keras1Convolution1DTheanoFile_storedFlipped_isUnflipped() throws IOException {
+    RnnModel original = convModel("same", 1);
+    Path tf = dir.resolve("tf.h5");
+    Path th = dir.resolve("th.h5");
+    Keras1FileWriter.write(tf, original, false, "tensorflow");
+    Keras1FileWriter.write(th, original, false, "theano");
+    float[] fromTf = ((org.rnnscore.model.Conv1DLayer) read("tf.h5", Files.readAllBytes(tf)).layers().get(0)).kernel()
+        .data();
+    float[] fromTh = ((org.rnnscore.model.Conv1DLayer) read("th.h5", Files.readAllBytes(th)).layers().get(0)).kernel()
+        .data();
+    org.junit.jupiter.api.Assertions.assertArrayEquals(fromTf, fromTh);
+    // And the Theano file's stored taps are the reverse: tap 0 stored last.
+    WeightArray kernel = ((org.rnnscore.model.Conv1DLayer) original.layers().get(0)).kernel();
+    WeightArray stored = Keras1FileWriter.keras1Kernel(kernel, true);
+    int tap = kernel.dim(1) * kernel.dim(2);
+    assertEquals(kernel.get(0), stored.get(2 * tap));
+    assertEquals(kernel.get(2 * tap + 1), stored.get(1));
+  }
+
+  @Test
+  void read_keras1Convolution1DWithoutBackend_refusedByName() throws IOException {
+    Path file = dir.resolve("k1.h5");
+    Keras1FileWriter.write(file, convModel("valid", 1), false, null);
+    ModelFormatException e = assertThrows(ModelFormatException.class, () -> read("k1.h5", Files.readAllBytes(file)));
+    assertEquals("k1.h5: layer 'conv_0' (a Keras 1 Convolution1D) is in a file whose backend attribute is missing:"
+        + " Keras 1 on Theano stored convolution kernels flipped, on TensorFlow not, so rnnscore cannot tell which"
+        + " convolution the file means; re-save the model with Keras 2 or later", e.getMessage());
+  }
+
+  @Test
+  void read_keras1TheanoSamePaddingWithStrides_refusedByName() throws IOException {
+    Path file = dir.resolve("k1.h5");
+    Keras1FileWriter.write(file, convModel("same", 2), false, "theano");
+    ModelFormatException e = assertThrows(ModelFormatException.class, () -> read("k1.h5", Files.readAllBytes(file)));
+    assertEquals("k1.h5: layer 'conv_0' (a Keras 1 Convolution1D of a Theano file) has border_mode same with"
+        + " filter_length 3 and subsample_length 2: Theano pads such a convolution otherwise than TensorFlow, which"
+        + " rnnscore follows; re-save the model with Keras 2 or later", e.getMessage());
+  }
+
+  @Test
+  void read_keras1PoolingFields_readAsKeras2s() throws IOException {
+    RnnModel original = org.rnnscore.kernel.ModelSpec.build("conv(4,2,same) > avgpool(3,s=2,same) > gru(3,reset_before)",
+        4, 2, 0);
+    Path file = dir.resolve("k1.h5");
+    Keras1FileWriter.write(file, original, false, "tensorflow");
+    assertSameModel(original, read("k1.h5", Files.readAllBytes(file)));
+    Keras1FileWriter.write(file, original, false, "theano");
+    ModelFormatException e = assertThrows(ModelFormatException.class, () -> read("k1.h5", Files.readAllBytes(file)));
+    assertEquals("k1.h5: layer 'conv_0' (a Keras 1 Convolution1D of a Theano file) has border_mode same with"
+        + " filter_length 2 and subsample_length 1: Theano pads such a convolution otherwise than TensorFlow, which"
+        + " rnnscore follows; re-save the model with Keras 2 or later", e.getMessage());
+  }
+
+  @Test
+  void read_keras1TheanoPoolingSame_refusedByName() throws IOException {
+    RnnModel original = org.rnnscore.kernel.ModelSpec.build("conv(4,3) > maxpool(2,same) > lstm(3)", 4, 2, 0);
+    Path file = dir.resolve("k1.h5");
+    Keras1FileWriter.write(file, original, false, "theano");
+    ModelFormatException e = assertThrows(ModelFormatException.class, () -> read("k1.h5", Files.readAllBytes(file)));
+    assertEquals("k1.h5: layer 'maxpool_1' (a Keras 1 MaxPooling1D of a Theano file) has border_mode same: Theano"
+        + " pads pooling otherwise than TensorFlow, which rnnscore follows; re-save the model with Keras 2 or later",
+        e.getMessage());
   }
 
   @Test

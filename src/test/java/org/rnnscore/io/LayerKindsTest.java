@@ -15,12 +15,20 @@ class LayerKindsTest {
   void supported_listsTheKindsInRegistryOrder() {
     assertEquals("supported: InputLayer, SimpleRNN, LSTM, GRU, Bidirectional (around SimpleRNN, LSTM or GRU), Dense,"
         + " TimeDistributed (around Dense, BatchNormalization, LayerNormalization, ReLU, LeakyReLU, PReLU, ELU,"
-        + " ThresholdedReLU, Softmax), Embedding, Masking, Flatten, RepeatVector, Reshape, Permute, Activation,"
-        + " BatchNormalization, LayerNormalization, ReLU, LeakyReLU, PReLU, ELU,"
-      + " ThresholdedReLU, Softmax, PruneLowMagnitude (tfmot, around a layer with a kernel),"
+        + " ThresholdedReLU, Softmax), Embedding, Masking, Flatten, RepeatVector, Reshape, Permute, Conv1D,"
+        + " MaxPooling1D, AveragePooling1D, GlobalMaxPooling1D, GlobalAveragePooling1D, Activation, BatchNormalization, LayerNormalization, ReLU, LeakyReLU, PReLU, ELU,"
+        + " ThresholdedReLU, Softmax, PruneLowMagnitude (tfmot, around a layer with a kernel),"
         + " and layers that do nothing at inference (Dropout, SpatialDropout1D, GaussianNoise, GaussianDropout,"
         + " AlphaDropout, ActivityRegularization)",
         LayerKinds.SUPPORTED);
+  }
+
+  @Test
+  void keras1Supported_listsTheKindsThatReadKeras1Files() {
+    assertEquals("rnnscore reads Keras 1 files with SimpleRNN, LSTM, GRU, Dense, Convolution1D, MaxPooling1D,"
+        + " AveragePooling1D, GlobalMaxPooling1D, GlobalAveragePooling1D, Activation, BatchNormalization, Dropout,"
+        + " SpatialDropout1D, GaussianNoise, GaussianDropout, AlphaDropout, ActivityRegularization layers; re-save"
+        + " the model with Keras 2 or later for the others", LayerKinds.KERAS1_SUPPORTED);
   }
 
   @Test

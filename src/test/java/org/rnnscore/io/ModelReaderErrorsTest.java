@@ -33,13 +33,8 @@ import org.rnnscore.testing.RandomModels;
 
 /** Every refusal, asserted word for word: the user sees nothing else. */
 class ModelReaderErrorsTest {
-  private static final String SUPPORTED = "supported: InputLayer, SimpleRNN, LSTM, GRU, Bidirectional (around"
-      + " SimpleRNN, LSTM or GRU), Dense, TimeDistributed (around Dense, BatchNormalization, LayerNormalization, ReLU,"
-      + " LeakyReLU, PReLU, ELU, ThresholdedReLU, Softmax), Embedding, Masking, Flatten, RepeatVector,"
-      + " Reshape, Permute, Activation, BatchNormalization, LayerNormalization, ReLU, LeakyReLU, PReLU, ELU,"
-      + " ThresholdedReLU, Softmax, PruneLowMagnitude (tfmot, around a layer with a kernel),"
-      + " and layers that do nothing at inference (Dropout, SpatialDropout1D,"
-      + " GaussianNoise, GaussianDropout, AlphaDropout, ActivityRegularization)";
+  /** The registry's list, pinned word for word once in {@link LayerKindsTest}. */
+  private static final String SUPPORTED = LayerKinds.SUPPORTED;
   private static final String NEVER_RUN = "rnnscore never runs Python code from a model file (Lambda and custom"
       + " layers); rebuild the model from built-in layers; ";
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -212,9 +207,9 @@ class ModelReaderErrorsTest {
   @Test
   void unsupportedLayer() throws IOException {
     ObjectNode config = legacyConfig();
-    ((ObjectNode) config.get("config").get("layers").get(2)).put("class_name", "Conv1D");
-    layerConfig(config, 2).put("name", "conv1d");
-    assertEquals("m.h5: layer 'conv1d' has type Conv1D, which rnnscore does not support; " + SUPPORTED,
+    ((ObjectNode) config.get("config").get("layers").get(2)).put("class_name", "LocallyConnected1D");
+    layerConfig(config, 2).put("name", "locally_connected1d");
+    assertEquals("m.h5: layer 'locally_connected1d' has type LocallyConnected1D, which rnnscore does not support; " + SUPPORTED,
         message("m.h5", legacyH5(config.toString())));
   }
 

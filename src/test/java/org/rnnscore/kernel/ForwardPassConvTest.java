@@ -41,6 +41,8 @@ class ForwardPassConvTest {
             ragged(9012, 16, 6, 30)),
         Case.of("lstm(4,rs) > conv(3,2) > dense(2)", 9013, 3, ragged(9013, 9, 2, 8)),
         Case.of("conv(5,3,same) > lstm(3)", 9014, 2, uniform(6, 4)),
+        // Flatten after the convolution and pooling: every row the declared T, so ⌊(T − 2)/2⌋ steps each.
+        Case.of("lstm(3,rs) > conv(4,3,relu) > maxpool(2) > flatten > dense(2)", 9016, 2, uniform(7, 9)).declared(9),
         // A mask before the convolution: Keras 3 drops it there (Masking's zeros still reach it).
         Case.of("masking(0) > conv(4,3,same) > lstm(3,rs)", 9015, 3, ragged(9015, 14, 1, 9)).masks(Masks.MODEL))
         .map(ForwardPassLayersTest::named);

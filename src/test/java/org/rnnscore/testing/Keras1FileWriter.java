@@ -8,7 +8,10 @@ import java.util.LinkedHashMap;
 
 import java.util.Map;
 import org.rnnscore.model.BatchNormalizationLayer;
+import org.rnnscore.model.Conv1DLayer;
 import org.rnnscore.model.DenseLayer;
+import org.rnnscore.model.Padding1D;
+import org.rnnscore.model.Pooling1DLayer;
 import org.rnnscore.model.GruLayer;
 import org.rnnscore.model.Layer;
 import org.rnnscore.model.LstmLayer;
@@ -35,6 +38,16 @@ public final class Keras1FileWriter {
 
   public static void write(Path path, RnnModel model, boolean gpu) {
     KerasFileWriter.writeLegacyH5(path, config(model, gpu).toString(), weights(model, gpu), KERAS1_VERSION);
+  }
+
+  /**
+   * As {@link #write}, as saved with {@code backend} ({@code null}: no backend attribute): with
+   * "theano" each Convolution1D kernel is stored flipped along its kernel axis, as a Theano-trained
+   * Keras 1 model holds the kernel Theano's true convolution uses.
+   */
+  public static void write(Path path, RnnModel model, boolean gpu, String backend) {
+    KerasFileWriter.writeLegacyH5(path, config(model, gpu).toString(), weights(model, gpu, "theano".equals(backend)),
+        KERAS1_VERSION, backend);
   }
 
   public static ObjectNode config(RnnModel model, boolean gpu) {
@@ -76,6 +89,23 @@ public final class Keras1FileWriter {
         config.put("gamma_init", "one");
         config.putNull("gamma_regularizer");
         config.putNull("beta_regularizer");
+      } else if (layer instanceof Conv1DLayer conv) {
+        if (conv.dilation() != 1 || conv.padding() == Padding1D.CAUSAL) {
+          throw new IllegalArgumentException("Keras 1's Convolution1D has no dilation or causal padding: " + layer);
+        }
+        entry.put("class_name", "Convolution1D");
+        config.put("nb_filter", conv.filters());
+        config.put("filter_length", conv.kernelSize());
+        config.put("init", "glorot_uniform");
+        config.put("activation", KerasFileWriter.activationName(conv.activation(), 2));
+        config.put("border_mode", conv.padding().kerasName());
+        config.put("subsample_length", conv.stride());
+        config.put("bias", conv.bias().isPresent());
+        config.put("input_dim", conv.inputWidth());
+      } else if (layer instanceof Pooling1DLayer pool) {
+        config.put("pool_length", pool.poolSize());
+        config.put("stride", pool.stride());
+        config.put("border_mode", pool.padding().kerasName());
       } else {
         throw new IllegalArgumentException("no Keras 1 writer for " + layer);
       }
@@ -97,6 +127,10 @@ public final class Keras1FileWriter {
 
   /** Each layer's datasets by Keras 1 weight name, in the order Keras 1 saved them. */
   public static Map<String, Map<String, WeightArray>> weights(RnnModel model, boolean gpu) {
+    return weights(model, gpu, false);
+  }
+
+  private static Map<String, Map<String, WeightArray>> weights(RnnModel model, boolean gpu, boolean theano) {
     Map<String, Map<String, WeightArray>> weights = new LinkedHashMap<>();
     for (Layer layer : model.layers()) {
       Map<String, WeightArray> datasets = new LinkedHashMap<>();
@@ -125,10 +159,24 @@ public final class Keras1FileWriter {
         datasets.put(prefix + "beta:0", bn.beta().orElseThrow());
         datasets.put(prefix + "running_mean:0", bn.movingMean());
         datasets.put(prefix + "running_std:0", bn.movingVariance());
+      } else if (layer instanceof Conv1DLayer conv) {
+        datasets.put(prefix + "W:0", keras1Kernel(conv.kernel(), theano));
+        conv.bias().ifPresent(b -> datasets.put(prefix + "b:0", b));
       }
       weights.put(layer.name(), datasets);
     }
     return weights;
+  }
+
+  /** (k, D, filters) as Keras 1's (filter_length, 1, input_dim, nb_filter), reversed along k for Theano. */
+  public static WeightArray keras1Kernel(WeightArray kernel, boolean flip) {
+    int k = kernel.dim(0);
+    int tap = kernel.dim(1) * kernel.dim(2);
+    float[] out = new float[kernel.size()];
+    for (int i = 0; i < k; i++) {
+      System.arraycopy(kernel.data(), i * tap, out, (flip ? k - 1 - i : i) * tap, tap);
+    }
+    return new WeightArray(kernel.name(), new int[] {k, 1, kernel.dim(1), kernel.dim(2)}, out);
   }
 
   /** Gate {@code index} of {@code gates}: the index-th block of the last axis. */

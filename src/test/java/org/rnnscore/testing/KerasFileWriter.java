@@ -130,12 +130,22 @@ public final class KerasFileWriter {
   /** As {@link #writeLegacyH5(Path, String, Map)}, with the keras_version attributes. */
   public static void writeLegacyH5(Path path, String modelConfigJson, Map<String, Map<String, WeightArray>> weights,
       String kerasVersion) {
+    writeLegacyH5(path, modelConfigJson, weights, kerasVersion, "tensorflow");
+  }
+
+  /** As {@link #writeLegacyH5(Path, String, Map, String)}, with the backend attributes ({@code null}: none). */
+  public static void writeLegacyH5(Path path, String modelConfigJson, Map<String, Map<String, WeightArray>> weights,
+      String kerasVersion, String backend) {
     try (WritableHdfFile file = HdfFile.write(path)) {
-      file.putAttribute("backend", "tensorflow");
+      if (backend != null) {
+        file.putAttribute("backend", backend);
+      }
       file.putAttribute("keras_version", kerasVersion);
       file.putAttribute("model_config", modelConfigJson);
       WritableGroup weightsGroup = file.putGroup("model_weights");
-      weightsGroup.putAttribute("backend", "tensorflow");
+      if (backend != null) {
+        weightsGroup.putAttribute("backend", backend);
+      }
       weightsGroup.putAttribute("keras_version", kerasVersion);
       putLayers(weightsGroup, weights);
     }

@@ -171,7 +171,9 @@ public final class RandomModels {
       }
       sequence = returnSequences;
     }
-    if (sequence && timesteps > 0 && random.nextBoolean()) {
+    // Keras 1 and 2 refuse a mask reaching Flatten (supports_masking=False): no Flatten after one.
+    boolean masked = start == 1 || start == 0 && ((EmbeddingLayer) layers.get(0)).maskZero();
+    if (sequence && timesteps > 0 && random.nextBoolean() && !masked) {
       layers.add(new FlattenLayer("flatten"));
       width *= timesteps;
     }
