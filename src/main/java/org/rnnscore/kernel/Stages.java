@@ -5,12 +5,15 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import org.rnnscore.model.ActivationLayer;
 import org.rnnscore.model.BidirectionalLayer;
+import org.rnnscore.model.Conv2DLayer;
 import org.rnnscore.model.DenseLayer;
 import org.rnnscore.model.EmbeddingLayer;
 import org.rnnscore.model.FlattenLayer;
+import org.rnnscore.model.FrameFlattenLayer;
 import org.rnnscore.model.Layer;
 import org.rnnscore.model.MaskingLayer;
 import org.rnnscore.model.PermuteLayer;
+import org.rnnscore.model.Pooling2DLayer;
 import org.rnnscore.model.RecurrentLayer;
 import org.rnnscore.model.RepeatVectorLayer;
 import org.rnnscore.model.ReshapeLayer;
@@ -35,6 +38,9 @@ final class Stages {
     register(RepeatVectorLayer.class, RepeatVectorStage::new);
     register(ReshapeLayer.class, ReshapeStage::new);
     register(PermuteLayer.class, PermuteStage::new);
+    register(Conv2DLayer.class, Conv2DStage::new);
+    register(Pooling2DLayer.class, Pooling2DStage::new);
+    register(FrameFlattenLayer.class, layer -> new FrameFlattenStage());
   }
 
   private Stages() {}

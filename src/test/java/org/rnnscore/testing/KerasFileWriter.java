@@ -33,7 +33,12 @@ import org.rnnscore.model.ActivationLayer;
 import org.rnnscore.model.BidirectionalLayer;
 import org.rnnscore.model.DenseLayer;
 import org.rnnscore.model.EmbeddingLayer;
+import org.rnnscore.model.Conv2DLayer;
 import org.rnnscore.model.FlattenLayer;
+import org.rnnscore.model.Frame;
+import org.rnnscore.model.FrameFlattenLayer;
+import org.rnnscore.model.Pooling2DLayer;
+import org.rnnscore.model.Window2D;
 import org.rnnscore.model.GruLayer;
 import org.rnnscore.model.Layer;
 import org.rnnscore.model.LstmLayer;
@@ -420,7 +425,21 @@ public final class KerasFileWriter {
   // Shared layer configs
 
   private static Shape inputShape(RnnModel model) {
-    return Shape.sequence(model.declaredTimesteps().orElse(0), model.inputWidth());
+    return model.shapeOf(org.rnnscore.model.Node.MODEL_INPUT);
+  }
+
+  /** The Keras class inside TimeDistributed for a per-frame layer (Conv2D, MaxPooling2D, ...), or null for others. */
+  private static String frameInner(Layer layer) {
+    if (layer instanceof Conv2DLayer) {
+      return "Conv2D";
+    }
+    if (layer instanceof Pooling2DLayer) {
+      return ((Pooling2DLayer) layer).max() ? "MaxPooling2D" : "AveragePooling2D";
+    }
+    if (layer instanceof FrameFlattenLayer) {
+      return "Flatten";
+    }
+    return null;
   }
 
   /** [null, T, D], or [null, T] for token ids; T null when undeclared. */
@@ -430,6 +449,10 @@ public final class KerasFileWriter {
       shape.add(model.declaredTimesteps().getAsInt());
     } else {
       shape.addNull();
+    }
+    if (model.inputFrame() != null) {
+      Frame frame = model.inputFrame();
+      return shape.add(frame.height()).add(frame.width()).add(frame.channels());
     }
     return model.tokenInput() ? shape : shape.add(model.inputWidth());
   }
@@ -446,10 +469,16 @@ public final class KerasFileWriter {
         return json;
       }
     }
+    if (shape.frame() != null) {
+      return json.add(shape.frame().height()).add(shape.frame().width()).add(shape.frame().channels());
+    }
     return json.add(shape.width());
   }
 
   private static String kerasClass(Layer layer, Set<String> timeDistributed) {
+    if (frameInner(layer) != null) {
+      return "TimeDistributed";
+    }
     if (timeDistributed.contains(layer.name())) {
       if (!(layer instanceof DenseLayer)) {
         throw new IllegalArgumentException("only a Dense layer can be written in TimeDistributed; '" + layer.name()
@@ -469,7 +498,25 @@ public final class KerasFileWriter {
     if (kerasMajor == 3) {
       entry.put("module", "keras.layers");
     }
-    if (timeDistributed) {
+    String frameInner = frameInner(layer);
+    if (frameInner != null) {
+      // A per-frame layer is always TimeDistributed(<inner>) in the file: the inner one named apart, as Keras does.
+      entry.put("class_name", "TimeDistributed");
+      ObjectNode config = base(layer.name(), kerasMajor);
+      ObjectNode inner = NODES.objectNode();
+      if (kerasMajor == 3) {
+        inner.put("module", "keras.layers");
+      }
+      inner.put("class_name", frameInner);
+      ObjectNode innerConfig = base(frameInner.toLowerCase(Locale.ROOT) + "_in_" + layer.name(), kerasMajor);
+      entryFor(layer).config(innerConfig, layer, kerasMajor, input);
+      inner.set("config", innerConfig);
+      if (kerasMajor == 3) {
+        inner.putNull("registered_name");
+      }
+      config.set("layer", inner);
+      entry.set("config", config);
+    } else if (timeDistributed) {
       entry.put("class_name", "TimeDistributed");
       ObjectNode config = base(layer.name(), kerasMajor);
       DenseLayer dense = (DenseLayer) layer;
@@ -659,6 +706,56 @@ public final class KerasFileWriter {
         ints(config.putArray("dims"), ((PermuteLayer) layer).dims()));
     ENTRIES.put(ActivationLayer.class, (config, layer, kerasMajor, input) ->
         config.put("activation", activationName(((ActivationLayer) layer).activation(), kerasMajor)));
+  }
+
+  static {
+    ENTRIES.put(Conv2DLayer.class, new LayerEntry() {
+      @Override
+      public void config(ObjectNode config, Layer layer, int kerasMajor, Shape input) {
+        Conv2DLayer conv = (Conv2DLayer) layer;
+        Window2D w = conv.window();
+        config.put("filters", conv.filters());
+        ints(config.putArray("kernel_size"), new int[] {w.kernelH(), w.kernelW()});
+        ints(config.putArray("strides"), new int[] {w.strideH(), w.strideW()});
+        config.put("padding", w.same() ? "same" : "valid");
+        config.put("data_format", "channels_last");
+        ints(config.putArray("dilation_rate"), new int[] {w.dilationH(), w.dilationW()});
+        config.put("groups", 1);
+        config.put("activation", activationName(conv.activation(), kerasMajor));
+        config.put("use_bias", conv.bias().isPresent());
+        config.set("kernel_initializer", initializer("GlorotUniform", kerasMajor));
+        config.set("bias_initializer", initializer("Zeros", kerasMajor));
+        for (String key : List.of("kernel_regularizer", "bias_regularizer", "activity_regularizer", "kernel_constraint",
+            "bias_constraint")) {
+          config.putNull(key);
+        }
+      }
+
+      @Override
+      public void legacyWeights(Map<String, WeightArray> datasets, Layer layer) {
+        Conv2DLayer conv = (Conv2DLayer) layer;
+        datasets.put(conv.name() + "/kernel:0", conv.kernel());
+        conv.bias().ifPresent(b -> datasets.put(conv.name() + "/bias:0", b));
+      }
+
+      @Override
+      public void kerasV3Vars(Map<String, List<WeightArray>> vars, Layer layer, String group) {
+        Conv2DLayer conv = (Conv2DLayer) layer;
+        List<WeightArray> arrays = new ArrayList<>();
+        arrays.add(conv.kernel());
+        conv.bias().ifPresent(arrays::add);
+        vars.put(group + "/vars", arrays);
+      }
+    });
+    ENTRIES.put(Pooling2DLayer.class, (config, layer, kerasMajor, input) -> {
+      Window2D w = ((Pooling2DLayer) layer).window();
+      ints(config.putArray("pool_size"), new int[] {w.kernelH(), w.kernelW()});
+      ints(config.putArray("strides"), new int[] {w.strideH(), w.strideW()});
+      config.put("padding", w.same() ? "same" : "valid");
+      config.put("data_format", "channels_last");
+    });
+    ENTRIES.put(FrameFlattenLayer.class, (config, layer, kerasMajor, input) -> config.put("data_format",
+        "channels_last"));
   }
 
   private static void ints(ArrayNode array, int[] values) {
