@@ -362,6 +362,12 @@ public final class KerasFileWriter {
       try {
         try (WritableHdfFile file = HdfFile.write(temp)) {
           for (Map.Entry<String, List<WeightArray>> group : vars.entrySet()) {
+            if (group.getValue().isEmpty()) {
+              // saving_lib makes a vars group for a layer without weights too; written for poolings, whose
+              // absence between two Conv2Ds would read as tf.keras' doubled counters. (jHDF writes an unreadable
+              // file when such a group comes before any dataset, so Flatten's is left out.)
+              putGroups(file, group.getKey());
+            }
             for (int i = 0; i < group.getValue().size(); i++) {
               putNested(file, group.getKey() + "/" + i, group.getValue().get(i));
             }
@@ -747,15 +753,27 @@ public final class KerasFileWriter {
         vars.put(group + "/vars", arrays);
       }
     });
-    ENTRIES.put(Pooling2DLayer.class, (config, layer, kerasMajor, input) -> {
-      Window2D w = ((Pooling2DLayer) layer).window();
-      ints(config.putArray("pool_size"), new int[] {w.kernelH(), w.kernelW()});
-      ints(config.putArray("strides"), new int[] {w.strideH(), w.strideW()});
-      config.put("padding", w.same() ? "same" : "valid");
-      config.put("data_format", "channels_last");
+    ENTRIES.put(Pooling2DLayer.class, new LayerEntry() {
+      @Override
+      public void config(ObjectNode config, Layer layer, int kerasMajor, Shape input) {
+        Window2D w = ((Pooling2DLayer) layer).window();
+        ints(config.putArray("pool_size"), new int[] {w.kernelH(), w.kernelW()});
+        ints(config.putArray("strides"), new int[] {w.strideH(), w.strideW()});
+        config.put("padding", w.same() ? "same" : "valid");
+        config.put("data_format", "channels_last");
+      }
+
+      @Override
+      public void kerasV3Vars(Map<String, List<WeightArray>> vars, Layer layer, String group) {
+        vars.put(group + "/vars", List.of());
+      }
     });
-    ENTRIES.put(FrameFlattenLayer.class, (config, layer, kerasMajor, input) -> config.put("data_format",
-        "channels_last"));
+    ENTRIES.put(FrameFlattenLayer.class, new LayerEntry() {
+      @Override
+      public void config(ObjectNode config, Layer layer, int kerasMajor, Shape input) {
+        config.put("data_format", "channels_last");
+      }
+    });
   }
 
   private static void ints(ArrayNode array, int[] values) {
@@ -992,6 +1010,14 @@ public final class KerasFileWriter {
   // HDF5 helpers
 
   /** Puts a dataset at a '/'-separated path below a group, creating the groups on the way. */
+  private static void putGroups(WritableGroup group, String path) {
+    WritableGroup current = group;
+    for (String step : path.split("/")) {
+      io.jhdf.api.Node child = current.getChild(step);
+      current = child instanceof WritableGroup ? (WritableGroup) child : current.putGroup(step);
+    }
+  }
+
   private static void putNested(WritableGroup group, String path, WeightArray array) {
     String[] steps = path.split("/");
     WritableGroup current = group;
@@ -1008,8 +1034,23 @@ public final class KerasFileWriter {
     if (array.rank() == 1) {
       return data;
     }
+    if (array.rank() == 4) {
+      // Conv2D kernels (kh, kw, C, F): jHDF writes the nested Java array's shape.
+      float[][][][] nested = new float[array.dim(0)][array.dim(1)][array.dim(2)][array.dim(3)];
+      int i = 0;
+      for (float[][][] a : nested) {
+        for (float[][] b : a) {
+          for (float[] c : b) {
+            System.arraycopy(data, i, c, 0, c.length);
+            i += c.length;
+          }
+        }
+      }
+      return nested;
+    }
     if (array.rank() != 2) {
-      throw new IllegalArgumentException("only rank 1 and 2 weights are written; " + array + " has rank " + array.rank());
+      throw new IllegalArgumentException("only rank 1, 2 and 4 weights are written; " + array + " has rank "
+          + array.rank());
     }
     float[][] rows = new float[array.dim(0)][array.dim(1)];
     for (int r = 0; r < rows.length; r++) {
