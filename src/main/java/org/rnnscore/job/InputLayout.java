@@ -21,6 +21,8 @@ import org.apache.spark.sql.types.DataType;
  *     column, after the sequence), or −1 when rows start from zeros
  * @param sourceFileOrdinal the row's file (string), or −1 when rows are not from one file
  *     (grouped events); the source row index (long) follows it
+ * @param frame each step's image frame (a per-step image model), or null: a nested column is then
+ *     T × H × W × C, a flat one T·H·W·C values
  */
 public record InputLayout(
     String featuresColumn,
@@ -40,7 +42,8 @@ public record InputLayout(
     StateColumns states,
     boolean emitState,
     int firstInitialStateOrdinal,
-    int sourceFileOrdinal)
+    int sourceFileOrdinal,
+    org.rnnscore.model.Frame frame)
     implements Serializable {
   /** Whether rows carry their file and index in it. */
   public boolean hasSource() {
