@@ -6,6 +6,7 @@ import java.util.List;
 import org.rnnscore.model.Conv2DLayer;
 import org.rnnscore.model.ModelFormatException;
 import org.rnnscore.model.WeightArray;
+import org.rnnscore.model.Window2D;
 
 /**
  * Conv2D inside TimeDistributed: filters, kernel_size, strides, padding valid/same,
@@ -26,7 +27,13 @@ final class Conv2DKind implements LayerKind {
   @Override
   public KerasConfig.LayerSpec parse(String className, String name, JsonNode config, int ordinal) {
     LayerConfigs.positiveInt(name, config, "filters");
-    FrameKinds.convWindow(name, config);
+    Window2D window = FrameKinds.convWindow(name, config);
+    if ((window.strideH() > 1 || window.strideW() > 1) && (window.dilationH() > 1 || window.dilationW() > 1)) {
+      // Keras (and TensorFlow) refuse to build such a layer, so no trained file holds one.
+      throw new ModelFormatException("layer '" + name + "' (Conv2D) has strides (" + window.strideH() + ", "
+          + window.strideW() + ") and dilation_rate (" + window.dilationH() + ", " + window.dilationW()
+          + "); Keras allows strides > 1 or dilation_rate > 1, not both");
+    }
     FrameKinds.requireChannelsLast(name, config);
     JsonNode groups = config.get("groups");
     if (groups != null && !groups.isNull() && groups.asInt(1) != 1) {

@@ -40,7 +40,7 @@ class FrameKindsTest {
     return List.of(
         FrameModels.model(1, 6, new Frame(9, 7, 3), "LSTM", 4, 2, "conv:5:3,3:2,2:1,1:same:relu",
             "max:2,2:2,2:valid"),
-        FrameModels.model(2, 0, new Frame(8, 9, 2), "GRU", 3, 1, "conv:3:2,3:1,2:2,2:valid:tanh:nobias",
+        FrameModels.model(2, 0, new Frame(8, 9, 2), "GRU", 3, 1, "conv:3:2,3:1,1:2,2:valid:tanh:nobias",
             "avg:3,3:1,1:same", "conv:2:1,1:1,1:1,1:valid:linear"));
   }
 
@@ -90,6 +90,9 @@ class FrameKindsTest {
         refused("Conv2D", "{\"filters\": 2, \"kernel_size\": [3, 0]}"));
     assertEquals("layer 'td' (Conv2D) has groups 2, expected 1 (grouped convolutions are not run)",
         refused("Conv2D", "{\"filters\": 2, \"kernel_size\": 3, \"groups\": 2}"));
+    assertEquals("layer 'td' (Conv2D) has strides (2, 2) and dilation_rate (2, 1); Keras allows strides > 1 or"
+        + " dilation_rate > 1, not both", refused("Conv2D",
+        "{\"filters\": 2, \"kernel_size\": 3, \"strides\": 2, \"dilation_rate\": [2, 1]}"));
     assertEquals("layer 'td' has filters (missing), expected a positive integer",
         refused("Conv2D", "{\"kernel_size\": 3}"));
   }

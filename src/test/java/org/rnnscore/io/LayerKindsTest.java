@@ -14,7 +14,7 @@ class LayerKindsTest {
   @Test
   void supported_listsTheKindsInRegistryOrder() {
     assertEquals("supported: InputLayer, SimpleRNN, LSTM, GRU, Bidirectional (around SimpleRNN, LSTM or GRU), Dense,"
-        + " TimeDistributed (around Dense), Embedding, Masking, Flatten, RepeatVector, Reshape, Permute, Activation,"
+        + " TimeDistributed (around Dense, Conv2D, MaxPooling2D, AveragePooling2D, Flatten), Embedding, Masking, Flatten, RepeatVector, Reshape, Permute, Activation,"
         + " and layers that do nothing at inference (Dropout, SpatialDropout1D, GaussianNoise, GaussianDropout,"
         + " AlphaDropout, ActivityRegularization)",
         LayerKinds.SUPPORTED);

@@ -34,8 +34,9 @@ import org.rnnscore.testing.RandomModels;
 /** Every refusal, asserted word for word: the user sees nothing else. */
 class ModelReaderErrorsTest {
   private static final String SUPPORTED = "supported: InputLayer, SimpleRNN, LSTM, GRU, Bidirectional (around"
-      + " SimpleRNN, LSTM or GRU), Dense, TimeDistributed (around Dense), Embedding, Masking, Flatten, RepeatVector,"
-      + " Reshape, Permute, Activation, and layers that do nothing at inference (Dropout, SpatialDropout1D,"
+      + " SimpleRNN, LSTM or GRU), Dense, TimeDistributed (around Dense, Conv2D, MaxPooling2D,"
+      + " AveragePooling2D, Flatten), Embedding, Masking, Flatten, RepeatVector, Reshape, Permute, Activation, and"
+      + " layers that do nothing at inference (Dropout, SpatialDropout1D,"
       + " GaussianNoise, GaussianDropout, AlphaDropout, ActivityRegularization)";
   private static final String NEVER_RUN = "rnnscore never runs Python code from a model file (Lambda and custom"
       + " layers); rebuild the model from built-in layers; ";
@@ -336,7 +337,7 @@ class ModelReaderErrorsTest {
     ObjectNode config = KerasFileWriter.legacyModelConfig(td, java.util.Set.of("time_distributed"));
     ((ObjectNode) layerConfig(config, 2).get("layer")).put("class_name", "LSTM");
     assertEquals("w.h5: layer 'time_distributed' (TimeDistributed) wraps a LSTM; supported inside TimeDistributed:"
-        + " Dense", message("w.h5", legacyH5(config.toString(), KerasFileWriter.legacyWeights(td))));
+        + " Dense, Conv2D, MaxPooling2D, AveragePooling2D, Flatten", message("w.h5", legacyH5(config.toString(), KerasFileWriter.legacyWeights(td))));
   }
 
   private final RnnModel embedding = new RnnModel(null, 6, List.of(
