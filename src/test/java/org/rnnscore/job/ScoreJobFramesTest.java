@@ -115,6 +115,29 @@ class ScoreJobFramesTest {
         message);
   }
 
+  @Test
+  void validate_countsWrongShapeFrames_andReadsAFlatColumnWithFrameShape() {
+    RnnModel model = model();
+    double[][][] x = FrameModels.rows(8, new int[] {2, 2, 1}, FRAME);
+    List<Row> nested = new ArrayList<>();
+    nested.add(RowFactory.create(1L, nestedFrames(x[0], FRAME)));
+    nested.add(RowFactory.create(2L, nestedFrames(new double[][] {new double[5 * 4 * 2]}, new Frame(5, 4, 2))));
+    nested.add(RowFactory.create(3L, nestedFrames(x[2], FRAME)));
+    ValidateJob.Report report = ValidateJob.run(spark, model, write(nested, nestedType(4)), "features", 0, null);
+    assertEquals(3, report.rows());
+    assertEquals(Map.of("wrong_shape", 1L), report.badRowsByCode());
+
+    List<Row> flat = new ArrayList<>();
+    flat.add(RowFactory.create(1L, new ArrayList<>(java.util.Collections.nCopies(2 * FRAME.size(), 0.5f))));
+    flat.add(RowFactory.create(2L, new ArrayList<>(java.util.Collections.nCopies(FRAME.size(), 0.5f))));
+    String input = dir.resolve("flat").toString();
+    spark.createDataFrame(flat, new StructType(new StructField[] {
+        new StructField("id", DataTypes.LongType, false, Metadata.empty()),
+        new StructField("features", nestedType(1), true, Metadata.empty())})).write().parquet(input);
+    ValidateJob.Report flatReport = ValidateJob.run(spark, model, input, "features", 2, null, null, FRAME);
+    assertEquals(Map.of("wrong_length", 1L), flatReport.badRowsByCode());
+  }
+
   private void assertMatchesReference(RnnModel model, double[][][] x) {
     List<Row> out = spark.read().parquet(dir.resolve("out").toString()).collectAsList();
     assertEquals(x.length, out.size());
