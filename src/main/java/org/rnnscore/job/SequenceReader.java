@@ -282,7 +282,7 @@ final class SequenceReader {
   private void ensureCapacity(long needed) {
     if (needed > Integer.MAX_VALUE - 16) {
       throw new InputDataException("a batch of " + batchSize + " rows holds more than "
-          + (Integer.MAX_VALUE - 16) + " values; lower --batch-size");
+          + (Integer.MAX_VALUE - 16) + " values; lower --batch-size or --batch-bytes");
     }
     if (needed > values.length) {
       values = Arrays.copyOf(values, (int) Math.min(Integer.MAX_VALUE - 16, Math.max(needed, values.length * 2L)));
