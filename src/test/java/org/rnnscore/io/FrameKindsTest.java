@@ -120,7 +120,7 @@ class FrameKindsTest {
         () -> ModelReader.read("m.h5", Files.readAllBytes(h5)));
     assertEquals("m.h5: layer 'time_distributed' (TimeDistributed(Flatten)) does not support masking, but a mask (from"
         + " Masking or Embedding(mask_zero)) reaches it; Keras 2 refuses such a model, so rnnscore does too (Keras 3"
-        + " drops the mask there)", e.getMessage());
+        + " passes the mask on around it, in TimeDistributed)", e.getMessage());
     Path keras = dir.resolve("m.keras");
     KerasFileWriter.writeKerasV3(keras, model);
     ModelAssertions.assertSameModel(model, ModelReader.read("m.keras", Files.readAllBytes(keras)));
