@@ -22,7 +22,8 @@ final class ModelSummary {
     row(text, "Layer (type)", "Output Shape", "Param #");
     text.append(DOUBLE_RULE).append('\n');
     if (model.inputName() != null) {
-      String width = model.tokenInput() ? "" : ", " + model.inputWidth();
+      String width = model.tokenInput() ? "" : ", " + (model.inputFrame() != null ? model.inputFrame().text()
+          : String.valueOf(model.inputWidth()));
       row(text, model.inputName() + " (InputLayer)", "[(None, " + t + width + ")]", "0");
     }
     List<Layer> layers = model.layers();
@@ -41,6 +42,8 @@ final class ModelSummary {
             : t.equals("None") ? " (rows of any length are scored)" : " (rows of other lengths are scored too)")
         .append('\n');
     text.append("D (features per timestep): ").append(model.tokenInput() ? "1 token id" : model.inputWidth())
+        .append(model.inputFrame() != null ? " (one frame of " + model.inputFrame().height() + "×"
+            + model.inputFrame().width() + "×" + model.inputFrame().channels() + ", H×W×C)" : "")
         .append('\n');
     text.append("M (hidden units): ").append(model.hiddenUnits()).append('\n');
     text.append("K (outputs per row): ").append(model.outputWidth())

@@ -57,6 +57,12 @@ final class ScoreCommand implements Callable<Integer> {
       description = "T, to read a flat array<float> of T·D values; with a nested column, every row must have T steps.")
   int timesteps;
 
+  @Option(names = "--frame-shape", paramLabel = "H,W,C",
+      description = "For a per-step image model (input (None, T, H, W, C)) read from a flat array<float> column: each"
+          + " row is T frames of H·W·C values (row, column, channel order); must be the model's frame. A nested"
+          + " column is array<array<array<array<float>>>> (T × H × W × C) and needs no option.")
+  String frameShape;
+
   @Option(names = "--keep", paramLabel = "COL", split = ",",
       description = "Columns to pass through, in this order (default: all but the sequence column).")
   List<String> keep;
@@ -76,6 +82,11 @@ final class ScoreCommand implements Callable<Integer> {
   @Option(names = "--batch-size", paramLabel = "B", defaultValue = "" + ScoreOptions.DEFAULT_BATCH_SIZE,
       description = "Rows per forward pass (default: ${DEFAULT-VALUE}).")
   int batchSize;
+
+  @Option(names = "--batch-bytes", paramLabel = "SIZE", defaultValue = "64m",
+      description = "At most this many bytes of input values per forward pass, besides --batch-size rows (64m, 1g,"
+          + " or bytes; default: ${DEFAULT-VALUE}); a single row larger than this is scored alone.")
+  String batchBytes;
 
   @Option(names = "--activation", paramLabel = "NAME",
       description = "Override the recurrent layer's activation (npz files default to tanh).")
@@ -192,7 +203,9 @@ final class ScoreCommand implements Callable<Integer> {
       key = groupBy; // the grouped rows are named, and joined to states, by the grouping key
     }
     ScoreOptions options = new ScoreOptions(input, output != null ? output : stagingFor(outputTable), featuresColumn, timesteps, keep, predictionColumn, key,
-        Modes.parse(mode), batchSize, outputFiles, partitionBy, Backends.parse(backend), outputTable);
+        Modes.parse(mode), batchSize, outputFiles, partitionBy, Backends.parse(backend), outputTable,
+        frameShape == null ? null : ScoreOptions.parseFrame("--frame-shape", frameShape),
+        ScoreOptions.parseBytes("--batch-bytes", batchBytes));
     Nd4jRuntime.Backend chosenBackend = options.backend();
     if (chosenBackend == Nd4jRuntime.Backend.CUDA && !Nd4jRuntime.cudaPackaged()) {
       Nd4jRuntime.requireBackend(chosenBackend); // the clear "not packaged" error, before Spark starts

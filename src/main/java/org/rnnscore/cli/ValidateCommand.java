@@ -38,6 +38,9 @@ final class ValidateCommand implements Callable<Integer> {
   @Option(names = "--timesteps", paramLabel = "T", description = "As for score.")
   int timesteps;
 
+  @Option(names = "--frame-shape", paramLabel = "H,W,C", description = "As for score.")
+  String frameShape;
+
   @Option(names = "--key", paramLabel = "COL", description = "As for score.")
   String key;
 
@@ -75,10 +78,12 @@ final class ValidateCommand implements Callable<Integer> {
     PathGuards.check(hadoopConf, new PathGuards.Request(input, output, rejects, initialStateFrom, null, metrics,
         writeMode, false));
     PathGuards.checkOutputsFree(hadoopConf, output, rejects, writeMode, partitionBy);
+    org.rnnscore.model.Frame frame = frameShape == null ? null : ScoreOptions.parseFrame("--frame-shape", frameShape);
     RnnModel model = modelOptions.load(hadoopConf);
     SparkSession spark = SparkSessions.start(sparkConf);
     try {
-      ValidateJob.Report report = ValidateJob.run(spark, model, input, featuresColumn, timesteps, key, partitionBy);
+      ValidateJob.Report report = ValidateJob.run(spark, model, input, featuresColumn, timesteps, key, partitionBy,
+          frame);
       out.printf("input: %s: %d rows; sequence column '%s' %s; key %s%n", input, report.rows(), featuresColumn,
           report.sequenceType(), report.keyColumn() == null ? "(none: rows named by position)"
               : "'" + report.keyColumn() + "'");

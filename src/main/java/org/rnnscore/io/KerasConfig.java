@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Collectors;
+import org.rnnscore.model.Frame;
 import org.rnnscore.model.Layer;
 import org.rnnscore.model.ModelFormatException;
 import org.rnnscore.model.Node;
@@ -101,6 +102,8 @@ final class KerasConfig {
   private final String inputDescription;
   private final int declaredTimesteps;
   private final int declaredFeatures;
+  /** The frame of a (None, T, H, W, C) input (a per-step image model), or null. */
+  private final Frame declaredFrame;
   private final List<LayerSpec> layers;
   /** Per layer, the layers it reads (indices into {@link #layers}; {@link Node#MODEL_INPUT} for the input). */
   private final List<List<Integer>> inputs;
@@ -108,7 +111,8 @@ final class KerasConfig {
   private final Generation generation;
 
   private KerasConfig(String inputName, String inputDescription, int declaredTimesteps, int declaredFeatures,
-      List<LayerSpec> layers, List<List<Integer>> inputs, int output, Generation generation) {
+      Frame declaredFrame, List<LayerSpec> layers, List<List<Integer>> inputs, int output, Generation generation) {
+    this.declaredFrame = declaredFrame;
     this.inputName = inputName;
     this.inputDescription = inputDescription;
     this.declaredTimesteps = declaredTimesteps;
@@ -282,15 +286,30 @@ final class KerasConfig {
     }
     int timesteps = 0;
     int features = 0;
+    Frame frame = null;
     if (batchShape != null && !batchShape.isNull()) {
       int rank = tokens ? 2 : 3;
-      if (!batchShape.isArray() || batchShape.size() != rank) {
+      // (None, T, H, W, C): a sequence of image frames for a per-step CNN under TimeDistributed.
+      boolean frames = !tokens && batchShape.isArray() && batchShape.size() == 5;
+      if (!batchShape.isArray() || batchShape.size() != rank && !frames) {
         throw new ModelFormatException(shapeOwner + " has input shape " + batchShape + ", expected " + rank
             + " dimensions " + (tokens ? "[batch, timesteps] of token ids for the Embedding '" + kept.get(0).name + "'"
-            : "[batch, timesteps, features] for a recurrent model"));
+            : "[batch, timesteps, features] for a recurrent model (or 5, [batch, timesteps, height, width, channels],"
+            + " for per-step image frames)"));
       }
       timesteps = dimension(batchShape.get(1), shapeOwner, "timesteps");
-      features = tokens ? 0 : dimension(batchShape.get(2), shapeOwner, "features");
+      if (frames) {
+        int h = dimension(batchShape.get(2), shapeOwner, "frame height");
+        int w = dimension(batchShape.get(3), shapeOwner, "frame width");
+        int c = dimension(batchShape.get(4), shapeOwner, "frame channels");
+        if (h == 0 || w == 0 || c == 0) {
+          throw new ModelFormatException(shapeOwner + " has input shape " + batchShape + ": frames of undeclared"
+              + " size; expected height, width and channels declared (only the timesteps may be None)");
+        }
+        frame = new Frame(h, w, c);
+      } else {
+        features = tokens ? 0 : dimension(batchShape.get(2), shapeOwner, "features");
+      }
     } else if (tokens) {
       // Keras 2's Embedding(input_length=T) declares the length without a batch shape.
       JsonNode length = kept.get(0).config.get("input_length");
@@ -299,7 +318,7 @@ final class KerasConfig {
       }
     }
     String description = batchShape == null || batchShape.isNull() ? null : shapeOwner + " (input shape " + batchShape + ")";
-    return new KerasConfig(inputName, description, timesteps, features, kept, wiring.inputs, output,
+    return new KerasConfig(inputName, description, timesteps, features, frame, kept, wiring.inputs, output,
         generation);
   }
 
@@ -506,7 +525,7 @@ final class KerasConfig {
     for (int i = 0; i < built.size(); i++) {
       nodes.add(new Node(built.get(i), inputs.get(i)));
     }
-    RnnModel model = RnnModel.graph(inputName, declaredTimesteps, nodes, output);
+    RnnModel model = RnnModel.graph(inputName, declaredTimesteps, declaredFrame, nodes, output);
     LayerConfigs.refuseUnsupportedMask(model, generation);
     return model;
   }

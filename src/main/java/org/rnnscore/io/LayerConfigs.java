@@ -120,7 +120,9 @@ final class LayerConfigs {
     if (layer != null && generation.version().major() < 3) {
       throw new ModelFormatException("layer '" + layer.name() + "' (" + layer.kerasClass() + ") does not support"
           + " masking, but a mask (from Masking or Embedding(mask_zero)) reaches it; Keras "
-          + generation.version().major() + " refuses such a model, so rnnscore does too (Keras 3 drops the mask there)");
+          + generation.version().major() + " refuses such a model, so rnnscore does too (Keras 3 "
+          + (layer.masksOutput(true) ? "passes the mask on around it, in TimeDistributed" : "drops the mask there")
+          + ")");
     }
   }
 }

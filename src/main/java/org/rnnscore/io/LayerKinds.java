@@ -37,7 +37,10 @@ final class LayerKinds {
       new RefusedKind("ConvLSTM2D", "a convolutional recurrent layer over sequences of images, which this version"
           + " does not run"),
       new RefusedKind("SeparableConv1D", LayerConfigs.NO_CONVOLUTION),
-      new RefusedKind("Conv1DTranspose", LayerConfigs.NO_CONVOLUTION));
+      new RefusedKind("Conv1DTranspose", LayerConfigs.NO_CONVOLUTION),
+      new RefusedKind("Conv2D", FrameKinds.ONLY_TIME_DISTRIBUTED),
+      new RefusedKind("MaxPooling2D", FrameKinds.ONLY_TIME_DISTRIBUTED),
+      new RefusedKind("AveragePooling2D", FrameKinds.ONLY_TIME_DISTRIBUTED));
 
   private static final Map<String, LayerKind> BY_CLASS = byClass();
 

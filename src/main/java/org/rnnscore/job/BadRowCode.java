@@ -6,6 +6,8 @@ public enum BadRowCode {
   EMPTY_SEQUENCE("empty_sequence"),
   WRONG_WIDTH("wrong_width"),
   WRONG_LENGTH("wrong_length"),
+  /** A step's image frame is not the H×W×C the model reads (a per-step image model). */
+  WRONG_SHAPE("wrong_shape"),
   NON_FINITE("non_finite"),
   NULL_VALUE("null_value"),
   TOKEN_OUT_OF_RANGE("token_out_of_range"),

@@ -25,6 +25,8 @@ import org.rnnscore.model.StepMinimum;
  *     (grouped events); the source row index (long) follows it
  * @param stepMinimums the shortest rows the model's layers give steps for (Conv1D, pooling); a
  *     shorter row is {@code too_short}
+ * @param frame each step's image frame (a per-step image model), or null: a nested column is then
+ *     T × H × W × C, a flat one T·H·W·C values
  */
 public record InputLayout(
     String featuresColumn,
@@ -45,7 +47,8 @@ public record InputLayout(
     boolean emitState,
     int firstInitialStateOrdinal,
     int sourceFileOrdinal,
-    List<StepMinimum> stepMinimums)
+    List<StepMinimum> stepMinimums,
+    org.rnnscore.model.Frame frame)
     implements Serializable {
   /** Whether rows carry their file and index in it. */
   public boolean hasSource() {

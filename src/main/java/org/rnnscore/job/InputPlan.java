@@ -82,7 +82,13 @@ public final class InputPlan {
             + " with an Embedding)");
       }
       flat = false;
+    } else if (model.inputFrame() != null) {
+      flat = framesColumn(inputName, featuresColumn, features.dataType(), options, model);
     } else {
+      if (options.frameShape() != null) {
+        throw new UsageException("--frame-shape " + options.frameShape().text().replace(" ", "") + " is for per-step"
+            + " image models (input (None, T, H, W, C)); this model reads T×" + d + " rows");
+      }
       flat = isNumericArray(features.dataType());
       boolean nested = !flat && features.dataType() instanceof ArrayType
           && isNumericArray(((ArrayType) features.dataType()).elementType());
@@ -164,7 +170,9 @@ public final class InputPlan {
         ? DataTypes.createArrayType(DataTypes.IntegerType)
         : flat
             ? DataTypes.createArrayType(DataTypes.FloatType)
-            : DataTypes.createArrayType(DataTypes.createArrayType(DataTypes.FloatType));
+            : model.inputFrame() != null
+                ? nestedFloat(4)
+                : DataTypes.createArrayType(DataTypes.createArrayType(DataTypes.FloatType));
     columns.add(col(quote(features.name())).cast(readType).as("__rnnscore_features"));
     outputFields.add(new StructField(options.predictionColumn(), predictionType(model), false,
         org.apache.spark.sql.types.Metadata.empty()));
@@ -191,7 +199,7 @@ public final class InputPlan {
     int vocabulary = tokens ? ((EmbeddingLayer) model.layers().get(0)).vocabularySize() : 0;
     InputLayout layout = new InputLayout(features.name(), featuresOrdinal, flat, tokens, vocabulary, requiredTimesteps,
         requiredBy, model.outputIsSequence(), d, kept.size(), keptTypes, keyColumn, keyOrdinal, keyType, states,
-        emitState, firstInitial, sourceFile, model.stepMinimums());
+        emitState, firstInitial, sourceFile, model.stepMinimums(), model.inputFrame());
     Dataset<Row> projected = input.select(columns.toArray(new Column[0]));
     return new InputPlan(layout, projected, new StructType(outputFields.toArray(new StructField[0])));
   }
@@ -255,6 +263,52 @@ public final class InputPlan {
   public static DataType predictionType(RnnModel model) {
     DataType vector = DataTypes.createArrayType(DataTypes.FloatType, false);
     return model.outputIsSequence() ? DataTypes.createArrayType(vector, false) : vector;
+  }
+
+  /**
+   * A per-step image model's column: nested T × H × W × C (array&lt;array&lt;array&lt;array&lt;float&gt;&gt;&gt;&gt;),
+   * or flat with --timesteps T and --frame-shape H,W,C, which must be the model's frame. True for flat.
+   */
+  private static boolean framesColumn(String inputName, String featuresColumn, DataType type, ScoreOptions options,
+      RnnModel model) {
+    org.rnnscore.model.Frame frame = model.inputFrame();
+    String shape = frame.height() + "," + frame.width() + "," + frame.channels();
+    if (isNumericArray(type)) {
+      if (options.frameShape() == null || options.timesteps() == 0 && !model.requiresDeclaredTimesteps()) {
+        throw new UsageException(inputName + ": column '" + featuresColumn + "' is a flat " + type.simpleString()
+            + "; the model reads T frames of " + frame.height() + "×" + frame.width() + "×" + frame.channels()
+            + " (H×W×C): give --timesteps T --frame-shape " + shape + " (or a nested"
+            + " array<array<array<array<float>>>> column)");
+      }
+      if (!options.frameShape().equals(frame)) {
+        throw new UsageException("--frame-shape " + options.frameShape().text().replace(" ", "") + " contradicts the"
+            + " model, whose input frames are " + shape + " (H,W,C)");
+      }
+      return true;
+    }
+    DataType element = type;
+    for (int depth = 0; depth < 3 && element instanceof ArrayType; depth++) {
+      element = ((ArrayType) element).elementType();
+    }
+    if (!isNumericArray(element)) {
+      throw new InputDataException(inputName + ": column '" + featuresColumn + "' has type " + type.simpleString()
+          + ", expected array<array<array<array<float>>>> (T frames of H×W×C = " + frame.height() + "×"
+          + frame.width() + "×" + frame.channels() + "; double is accepted and cast) or a flat array<float> with"
+          + " --timesteps T --frame-shape " + shape);
+    }
+    if (options.frameShape() != null && !options.frameShape().equals(frame)) {
+      throw new UsageException("--frame-shape " + options.frameShape().text().replace(" ", "") + " contradicts the"
+          + " model, whose input frames are " + shape + " (H,W,C)");
+    }
+    return false;
+  }
+
+  private static DataType nestedFloat(int depth) {
+    DataType type = DataTypes.FloatType;
+    for (int i = 0; i < depth; i++) {
+      type = DataTypes.createArrayType(type);
+    }
+    return type;
   }
 
   private static boolean isIntegerArray(DataType type) {

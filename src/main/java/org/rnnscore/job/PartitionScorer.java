@@ -37,6 +37,7 @@ final class PartitionScorer implements FlatMapFunction<Iterator<InternalRow>, In
   private final Broadcast<RnnModel> model;
   private final InputLayout layout;
   private final int batchSize;
+  private final BatchLimit limit;
   private final int threadsPerTask;
   private final boolean skipBadRows;
   private final LongAccumulator rowsScored;
@@ -52,16 +53,19 @@ final class PartitionScorer implements FlatMapFunction<Iterator<InternalRow>, In
   PartitionScorer(Broadcast<RnnModel> model, InputLayout layout, int batchSize, int threadsPerTask,
       boolean skipBadRows, LongAccumulator rowsScored, LongAccumulator batches, Nd4jRuntime.Backend backend,
       CollectionAccumulator<String> backendsUsed) {
-    this(model, layout, batchSize, threadsPerTask, skipBadRows, rowsScored, batches, backend, backendsUsed, null);
+    this(model, layout, new BatchLimit(batchSize, ScoreOptions.DEFAULT_BATCH_BYTES), threadsPerTask, skipBadRows,
+        rowsScored, batches, backend, backendsUsed, null);
   }
 
   /**
    * @param badRowsFound where a bad row is recorded, ending the partition, instead of thrown (see
    *     {@link BadRowStop}); null to throw it
    */
-  PartitionScorer(Broadcast<RnnModel> model, InputLayout layout, int batchSize, int threadsPerTask,
+  PartitionScorer(Broadcast<RnnModel> model, InputLayout layout, BatchLimit limit, int threadsPerTask,
       boolean skipBadRows, LongAccumulator rowsScored, LongAccumulator batches, Nd4jRuntime.Backend backend,
       CollectionAccumulator<String> backendsUsed, CollectionAccumulator<BadRowException> badRowsFound) {
+    this.limit = limit;
+    int batchSize = limit.rows();
     this.badRowsFound = badRowsFound;
     this.backend = backend;
     this.backendsUsed = backendsUsed;
@@ -101,6 +105,8 @@ final class PartitionScorer implements FlatMapFunction<Iterator<InternalRow>, In
     private int batchNumber;
     /** A bad row was recorded: the partition ends here. */
     private boolean stopped;
+    /** A row read but left for the next batch (it would have taken this one past --batch-bytes), copied. */
+    private InternalRow pending;
 
     Scoring(Iterator<InternalRow> input) {
       this.input = input;
@@ -206,8 +212,9 @@ final class PartitionScorer implements FlatMapFunction<Iterator<InternalRow>, In
         return;
       }
       int used = 0;
-      while (count < batchSize && input.hasNext()) {
-        InternalRow row = input.next();
+      while (count < batchSize && (pending != null || input.hasNext())) {
+        InternalRow row = pending != null ? pending : input.next();
+        pending = null;
         int length;
         try {
           length = reader.read(row, used);
@@ -217,6 +224,11 @@ final class PartitionScorer implements FlatMapFunction<Iterator<InternalRow>, In
           }
           stopAt(bad);
           return;
+        }
+        if (!limit.admits(count, 4L * used, 4L * length * d)) {
+          // Read again as the next batch's first row: the scan reuses its row buffers, so keep a copy.
+          pending = row.copy();
+          break;
         }
         if (layout.firstInitialStateOrdinal() >= 0) {
           try {

@@ -173,7 +173,7 @@ public final class ScoreJob {
     CollectionAccumulator<String> backendsUsed = spark.sparkContext().collectionAccumulator("rnnscore backends");
     BadRowStop badRows = policy.quarantine() ? BadRowStop.NONE : new BadRowStop(spark);
     JavaRDD<InternalRow> scored = rows.mapPartitions(new PartitionScorer(broadcast, plan.layout(),
-        options.batchSize(), threadsPerTask, policy.quarantine(), scoredSoFar, batches, options.backend(),
+        new BatchLimit(options.batchSize(), options.batchBytes()), threadsPerTask, policy.quarantine(), scoredSoFar, batches, options.backend(),
         backendsUsed, badRows.accumulator()));
     StructType schema = plan.outputSchema();
     if (provenance != null) {

@@ -1,7 +1,9 @@
 package org.rnnscore.job;
 
 import java.util.List;
+import java.util.Locale;
 import org.rnnscore.kernel.Nd4jRuntime;
+import org.rnnscore.model.Frame;
 import org.rnnscore.model.UsageException;
 
 /**
@@ -18,6 +20,11 @@ import org.rnnscore.model.UsageException;
  * @param backend the ND4J backend executors must use (AUTO: whichever ND4J loads)
  * @param partitionBy a kept column to partition the output by (Hive-style {@code col=value}
  *     directories; with overwrite only the partitions written are replaced), or null
+ * @param frameShape H, W, C of each step of a flat {@code array<float>} column read by a per-step
+ *     image model (--frame-shape; it must be the model's), or null
+ * @param batchBytes the most bytes of input values one batch holds (--batch-bytes): a batch closes
+ *     at B rows or at this size, whichever comes first; a single row larger than this is scored
+ *     alone, in a batch of its own
  */
 public record ScoreOptions(
     String input,
@@ -32,7 +39,9 @@ public record ScoreOptions(
     int outputFiles,
     String partitionBy,
     Nd4jRuntime.Backend backend,
-    String outputTable) {
+    String outputTable,
+    Frame frameShape,
+    long batchBytes) {
 
   public static final String DEFAULT_FEATURES_COLUMN = "features";
   public static final String DEFAULT_PREDICTION_COLUMN = "prediction";
@@ -40,6 +49,8 @@ public record ScoreOptions(
   public static final int DEFAULT_BATCH_SIZE = 1024;
   /** Bounds B so that one batch's buffers stay far from 2 GiB arrays whatever T and D are. */
   public static final int MAX_BATCH_SIZE = 1 << 20;
+  /** 64 MiB of input values per batch: one row of 10 frames of 160×160×3 floats is 3 MiB. */
+  public static final long DEFAULT_BATCH_BYTES = 64L << 20;
 
   public ScoreOptions {
     requireText(input, "--input");
@@ -52,6 +63,9 @@ public record ScoreOptions(
     if (batchSize < 1 || batchSize > MAX_BATCH_SIZE) {
       throw new UsageException("--batch-size must be between 1 and " + MAX_BATCH_SIZE + ", got " + batchSize);
     }
+    if (batchBytes < 1) {
+      throw new UsageException("--batch-bytes must be at least 1 byte, got " + batchBytes);
+    }
     if (mode == null) {
       throw new UsageException("--mode is required (error or overwrite)");
     }
@@ -59,6 +73,62 @@ public record ScoreOptions(
       throw new UsageException("--output-files must be at least 1, got " + outputFiles);
     }
     keep = keep == null ? null : List.copyOf(keep);
+  }
+
+  /** With no --frame-shape and the default --batch-bytes. */
+  public ScoreOptions(String input, String output, String featuresColumn, int timesteps, List<String> keep,
+      String predictionColumn, String keyColumn, WriteMode mode, int batchSize, int outputFiles, String partitionBy,
+      Nd4jRuntime.Backend backend, String outputTable) {
+    this(input, output, featuresColumn, timesteps, keep, predictionColumn, keyColumn, mode, batchSize, outputFiles,
+        partitionBy, backend, outputTable, null, DEFAULT_BATCH_BYTES);
+  }
+
+  /**
+   * A size as --batch-bytes takes it: bytes, or a number with k, m or g (KiB, MiB, GiB; case and a
+   * trailing b ignored): "67108864", "64m", "1g", "512KB".
+   *
+   * @throws UsageException for anything else, or a size below 1 byte or beyond 2^62
+   */
+  public static long parseBytes(String option, String text) {
+    String t = text == null ? "" : text.trim().toLowerCase(Locale.ROOT);
+    if (t.endsWith("b") && t.length() > 1 && !Character.isDigit(t.charAt(t.length() - 2))) {
+      t = t.substring(0, t.length() - 1);
+    }
+    long unit = 1;
+    if (!t.isEmpty() && "kmg".indexOf(t.charAt(t.length() - 1)) >= 0) {
+      unit = 1L << (10 * ("kmg".indexOf(t.charAt(t.length() - 1)) + 1));
+      t = t.substring(0, t.length() - 1);
+    }
+    if (!t.matches("[0-9]{1,12}")) {
+      throw new UsageException(option + " must be a size such as 67108864, 64m or 1g, got '" + text + "'");
+    }
+    long value = Long.parseLong(t) * unit;
+    if (value < 1) {
+      throw new UsageException(option + " must be at least 1 byte, got '" + text + "'");
+    }
+    return value;
+  }
+
+  /**
+   * H, W, C as --frame-shape takes it ("32,32,3").
+   *
+   * @throws UsageException for anything but three positive integers
+   */
+  public static Frame parseFrame(String option, String text) {
+    String[] parts = text == null ? new String[0] : text.trim().split("\\s*[,x×]\\s*");
+    if (parts.length == 3) {
+      try {
+        int h = Integer.parseInt(parts[0]);
+        int w = Integer.parseInt(parts[1]);
+        int c = Integer.parseInt(parts[2]);
+        if (h > 0 && w > 0 && c > 0) {
+          return new Frame(h, w, c);
+        }
+      } catch (NumberFormatException | org.rnnscore.model.ModelFormatException e) {
+        // reported below
+      }
+    }
+    throw new UsageException(option + " must be H,W,C (three positive integers, e.g. 32,32,3), got '" + text + "'");
   }
 
   /** With one file per input partition, as Spark writes by default. */

@@ -7,6 +7,7 @@ import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.catalyst.expressions.UnsafeArrayData;
 import org.apache.spark.sql.catalyst.util.ArrayData;
 import org.apache.spark.unsafe.Platform;
+import org.rnnscore.model.Frame;
 import org.rnnscore.model.InputDataException;
 
 /**
@@ -40,7 +41,112 @@ final class SequenceReader {
    */
   int read(InternalRow row, int at) {
     rowsRead++;
-    return layout.tokens() ? readTokens(row, at) : layout.flat() ? readFlat(row, at) : readNested(row, at);
+    return layout.tokens() ? readTokens(row, at) : layout.flat() ? readFlat(row, at)
+        : layout.frame() != null ? readFrames(row, at) : readNested(row, at);
+  }
+
+  /**
+   * Copies an array&lt;array&lt;array&lt;array&lt;float&gt;&gt;&gt;&gt; row (T frames of H rows of W pixels of
+   * C channels) into the buffer at {@code at}, each frame row-major (H, W, C) as Keras lays it
+   * out; returns its T. A frame of another shape is {@link BadRowCode#WRONG_SHAPE}.
+   */
+  private int readFrames(InternalRow row, int at) {
+    int ordinal = layout.featuresOrdinal();
+    if (row.isNullAt(ordinal)) {
+      throw bad(row, BadRowCode.NULL_SEQUENCE, "the sequence is null");
+    }
+    Frame frame = layout.frame();
+    int h = frame.height();
+    int w = frame.width();
+    int c = frame.channels();
+    ArrayData steps = row.getArray(ordinal);
+    int t = steps.numElements();
+    checkLength(row, t, t + " frames");
+    ensureCapacity(at + (long) t * d);
+    float[] buffer = values;
+    int o = at;
+    for (int s = 0; s < t; s++) {
+      if (steps.isNullAt(s)) {
+        throw bad(row, BadRowCode.NULL_VALUE, "frame " + s + " is null, expected " + h + "×" + w + "×" + c);
+      }
+      ArrayData rows = steps.getArray(s);
+      if (rows.numElements() != h) {
+        throw wrongShape(row, s, rows);
+      }
+      for (int i = 0; i < h; i++) {
+        if (rows.isNullAt(i)) {
+          throw bad(row, BadRowCode.NULL_VALUE, "frame " + s + " row " + i + " is null");
+        }
+        ArrayData pixels = rows.getArray(i);
+        if (pixels.numElements() != w) {
+          throw wrongShape(row, s, rows);
+        }
+        for (int j = 0; j < w; j++) {
+          if (pixels.isNullAt(j)) {
+            throw bad(row, BadRowCode.NULL_VALUE, "frame " + s + " pixel (" + i + ", " + j + ") is null");
+          }
+          ArrayData channels = pixels.getArray(j);
+          if (channels.numElements() != c) {
+            throw wrongShape(row, s, rows);
+          }
+          for (int k = 0; k < c; k++) {
+            if (channels.isNullAt(k)) {
+              throw bad(row, BadRowCode.NULL_VALUE, "frame " + s + " pixel (" + i + ", " + j + ") channel " + k
+                  + " is null");
+            }
+            float v = channels.getFloat(k);
+            if (!Float.isFinite(v)) {
+              throw bad(row, BadRowCode.NON_FINITE, "frame " + s + " pixel (" + i + ", " + j + ") channel " + k
+                  + " is " + v + ", expected a finite number");
+            }
+            buffer[o++] = v;
+          }
+        }
+      }
+    }
+    return t;
+  }
+
+  /**
+   * "frame 2 has shape (8, 7, 3), expected (9, 7, 3) (H, W, C)": the frame's shape as found, its
+   * width and channels read off its first row and pixel that differ (ragged frames: "ragged").
+   */
+  private BadRowException wrongShape(InternalRow row, int step, ArrayData rows) {
+    Frame frame = layout.frame();
+    int h = rows.numElements();
+    String w = "?";
+    String c = "?";
+    boolean ragged = false;
+    Integer width = null;
+    Integer channels = null;
+    for (int i = 0; i < h; i++) {
+      if (rows.isNullAt(i)) {
+        continue;
+      }
+      ArrayData pixels = rows.getArray(i);
+      if (width == null) {
+        width = pixels.numElements();
+      } else if (width != pixels.numElements()) {
+        ragged = true;
+      }
+      for (int j = 0; j < pixels.numElements(); j++) {
+        if (pixels.isNullAt(j)) {
+          continue;
+        }
+        int n = pixels.getArray(j).numElements();
+        if (channels == null) {
+          channels = n;
+        } else if (channels != n) {
+          ragged = true;
+        }
+      }
+    }
+    w = width == null ? "?" : String.valueOf(width);
+    c = channels == null ? "?" : String.valueOf(channels);
+    String found = ragged ? "a ragged shape (" + h + " rows, not all of " + w + " pixels of " + c + " channels)"
+        : "shape (" + h + ", " + w + ", " + c + ")";
+    return bad(row, BadRowCode.WRONG_SHAPE, "frame " + step + " has " + found + ", expected (" + frame.height() + ", "
+        + frame.width() + ", " + frame.channels() + ") (H, W, C)");
   }
 
   /** Copies an array&lt;int&gt; row of token ids (as floats) into the buffer at {@code at}; returns its T. */
@@ -140,8 +246,11 @@ final class SequenceReader {
       throw bad(row, BadRowCode.EMPTY_SEQUENCE, "the sequence is empty, expected " + t + " timesteps");
     }
     if (n != t * d) {
-      throw bad(row, BadRowCode.WRONG_LENGTH, "the flat sequence has " + n + " values, expected T·D = " + t + "·" + d
-          + " = " + (t * d) + " (" + layout.requiredBy() + ")");
+      String perStep = layout.frame() == null ? "T·D = " + t + "·" + d
+          : "T·H·W·C = " + t + "·" + layout.frame().height() + "·" + layout.frame().width() + "·"
+              + layout.frame().channels();
+      throw bad(row, BadRowCode.WRONG_LENGTH, "the flat sequence has " + n + " values, expected " + perStep
+          + " = " + ((long) t * d) + " (" + layout.requiredBy() + ")");
     }
     checkMinimum(row, t);
     ensureCapacity(at + n);
@@ -185,7 +294,7 @@ final class SequenceReader {
   private void ensureCapacity(long needed) {
     if (needed > Integer.MAX_VALUE - 16) {
       throw new InputDataException("a batch of " + batchSize + " rows holds more than "
-          + (Integer.MAX_VALUE - 16) + " values; lower --batch-size");
+          + (Integer.MAX_VALUE - 16) + " values; lower --batch-size or --batch-bytes");
     }
     if (needed > values.length) {
       values = Arrays.copyOf(values, (int) Math.min(Integer.MAX_VALUE - 16, Math.max(needed, values.length * 2L)));

@@ -32,20 +32,27 @@ public final class ValidateJob {
    */
   public static Report run(SparkSession spark, RnnModel model, String input, String featuresColumn, int timesteps,
       String keyColumn, String partitionBy) {
+    return run(spark, model, input, featuresColumn, timesteps, keyColumn, partitionBy, null);
+  }
+
+  /** @param frameShape --frame-shape, as for score (a flat column of a per-step image model), or null */
+  public static Report run(SparkSession spark, RnnModel model, String input, String featuresColumn, int timesteps,
+      String keyColumn, String partitionBy, org.rnnscore.model.Frame frameShape) {
     try {
-      return census(spark, model, input, featuresColumn, timesteps, keyColumn, partitionBy);
+      return census(spark, model, input, featuresColumn, timesteps, keyColumn, partitionBy, frameShape);
     } catch (Exception e) { // Spark's checked exceptions too
       throw InputFiles.unchecked(e);
     }
   }
 
   private static Report census(SparkSession spark, RnnModel model, String input, String featuresColumn,
-      int timesteps, String keyColumn, String partitionBy) {
+      int timesteps, String keyColumn, String partitionBy, org.rnnscore.model.Frame frameShape) {
     Configuration hadoopConf = spark.sparkContext().hadoopConfiguration();
     Dataset<Row> data = SourceColumns.attach(ScoreJob.readInput(spark, "--input", input, hadoopConf));
     ScoreOptions options = new ScoreOptions(input, "(validate writes nothing)", featuresColumn, timesteps, null,
         ScoreOptions.DEFAULT_PREDICTION_COLUMN, keyColumn, ScoreOptions.WriteMode.ERROR,
-        ScoreOptions.DEFAULT_BATCH_SIZE, 0, partitionBy);
+        ScoreOptions.DEFAULT_BATCH_SIZE, 0, partitionBy, org.rnnscore.kernel.Nd4jRuntime.Backend.AUTO, null, frameShape,
+        ScoreOptions.DEFAULT_BATCH_BYTES);
     InputPlan plan = InputPlan.of(data, input, options, model);
     Map<String, Long> bad = BadRowCensus.countByCode(BadRowCensus.rejects(spark, plan));
     String type = data.schema().apply(plan.layout().featuresColumn()).dataType().simpleString();

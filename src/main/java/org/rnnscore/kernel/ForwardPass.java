@@ -243,6 +243,9 @@ public final class ForwardPass {
     }
     batch.explicitMask = mask;
     Tensor input = Tensor.sequence(staging, inputWidth, mask);
+    if (model.inputFrame() != null) {
+      input = input.withFrames(staging, model.inputFrame());
+    }
     List<Node> nodes = model.nodes();
     Tensor[] outputs = new Tensor[nodes.size()];
     // Each node's output layout: the input batch's, until a stage sets the steps (RepeatVector).

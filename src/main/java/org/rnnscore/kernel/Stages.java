@@ -10,14 +10,17 @@ import org.rnnscore.model.BidirectionalLayer;
 import org.rnnscore.model.Conv1DLayer;
 import org.rnnscore.model.GlobalPooling1DLayer;
 import org.rnnscore.model.Pooling1DLayer;
+import org.rnnscore.model.Conv2DLayer;
 import org.rnnscore.model.DenseLayer;
 import org.rnnscore.model.EmbeddingLayer;
 import org.rnnscore.model.FlattenLayer;
+import org.rnnscore.model.FrameFlattenLayer;
 import org.rnnscore.model.Layer;
 import org.rnnscore.model.LayerNormalizationLayer;
 import org.rnnscore.model.MaskingLayer;
 import org.rnnscore.model.PReluLayer;
 import org.rnnscore.model.PermuteLayer;
+import org.rnnscore.model.Pooling2DLayer;
 import org.rnnscore.model.RecurrentLayer;
 import org.rnnscore.model.RepeatVectorLayer;
 import org.rnnscore.model.ReshapeLayer;
@@ -49,6 +52,9 @@ final class Stages {
     register(LayerNormalizationLayer.class, LayerNormalizationStage::new);
     register(ActivationFunctionLayer.class, ActivationFunctionStage::new);
     register(PReluLayer.class, PReluStage::new);
+    register(Conv2DLayer.class, Conv2DStage::new);
+    register(Pooling2DLayer.class, Pooling2DStage::new);
+    register(FrameFlattenLayer.class, layer -> new FrameFlattenStage());
   }
 
   private Stages() {}

@@ -42,6 +42,12 @@ public final class MaskingLayer implements Layer {
       throw new ModelFormatException("layer '" + name + "' (Masking) needs a sequence, but " + source
           + " gives one vector per row");
     }
+    if (input.frame() != null) {
+      // Keras' Masking on (T, H, W, C) masks each pixel, not each step: nothing per step would use that mask.
+      throw new ModelFormatException("layer '" + name + "' (Masking) reads image frames " + input.kerasText()
+          + " from " + source + ": Keras would mask each pixel rather than each step; put it after"
+          + " TimeDistributed(Flatten)");
+    }
     return input;
   }
 

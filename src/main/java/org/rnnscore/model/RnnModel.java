@@ -26,6 +26,8 @@ public final class RnnModel implements Serializable {
   private final List<Layer> layers;
   private final List<Shape> outputShapes;
   private final int inputWidth;
+  /** Each step's image frame (a per-step image model: input N×T×H×W×C), or null for T×D rows. */
+  private final Frame inputFrame;
 
   /**
    * A chain: each layer reads the one before it, the first reads the model input, the last gives
@@ -37,7 +39,7 @@ public final class RnnModel implements Serializable {
    *     one before gives, an Embedding that is not first, or no recurrent layer at all
    */
   public RnnModel(String inputName, int declaredTimesteps, List<Layer> layers) {
-    this(inputName, declaredTimesteps, chain(layers), layers == null ? -1 : layers.size() - 1);
+    this(inputName, declaredTimesteps, null, chain(layers), layers == null ? -1 : layers.size() - 1);
   }
 
   /**
@@ -48,10 +50,19 @@ public final class RnnModel implements Serializable {
    *     node that is not before it, or a node does not lead to the output
    */
   public static RnnModel graph(String inputName, int declaredTimesteps, List<Node> nodes, int output) {
-    return new RnnModel(inputName, declaredTimesteps, nodes, output);
+    return new RnnModel(inputName, declaredTimesteps, null, nodes, output);
   }
 
-  private RnnModel(String inputName, int declaredTimesteps, List<Node> nodes, int output) {
+  /**
+   * A graph whose input is a sequence of image frames (Keras input shape (None, T, H, W, C)):
+   * each step one {@code inputFrame} of H·W·C values, which is then D.
+   */
+  public static RnnModel graph(String inputName, int declaredTimesteps, Frame inputFrame, List<Node> nodes,
+      int output) {
+    return new RnnModel(inputName, declaredTimesteps, inputFrame, nodes, output);
+  }
+
+  private RnnModel(String inputName, int declaredTimesteps, Frame inputFrame, List<Node> nodes, int output) {
     if (nodes == null || nodes.isEmpty()) {
       throw new ModelFormatException("the model has no layers; expected at least one recurrent layer"
           + " (SimpleRNN, LSTM, GRU)");
@@ -75,8 +86,10 @@ public final class RnnModel implements Serializable {
       throw new ModelFormatException("the model has no recurrent layer; expected at least one of SimpleRNN, LSTM, GRU"
           + " (alone or in Bidirectional)");
     }
-    this.inputWidth = inputWidthOf(nodes);
-    Shape input = Shape.sequence(declaredTimesteps, inputWidth);
+    this.inputFrame = inputFrame;
+    this.inputWidth = inputFrame != null ? inputFrame.size() : inputWidthOf(nodes);
+    Shape input = inputFrame != null ? Shape.frames(declaredTimesteps, inputFrame)
+        : Shape.sequence(declaredTimesteps, inputWidth);
     List<Shape> shapes = new ArrayList<>();
     for (Node node : nodes) {
       List<Shape> in = new ArrayList<>();
@@ -162,7 +175,17 @@ public final class RnnModel implements Serializable {
 
   /** The shape of what node {@code from} gives ({@link Node#MODEL_INPUT}: the model input). */
   public Shape shapeOf(int from) {
-    return from == Node.MODEL_INPUT ? Shape.sequence(declaredTimesteps, inputWidth) : outputShapes.get(from);
+    return from == Node.MODEL_INPUT ? inputShape() : outputShapes.get(from);
+  }
+
+  private Shape inputShape() {
+    return inputFrame != null ? Shape.frames(declaredTimesteps, inputFrame) : Shape.sequence(declaredTimesteps,
+        inputWidth);
+  }
+
+  /** Each step's image frame when the input is N×T×H×W×C (D is then H·W·C), or null. */
+  public Frame inputFrame() {
+    return inputFrame;
   }
 
   public List<Layer> layers() {
@@ -407,12 +430,14 @@ public final class RnnModel implements Serializable {
     for (int i = 0; i < nodes.size(); i++) {
       rewired.add(new Node(changed.get(i), nodes.get(i).inputs()));
     }
-    return new RnnModel(inputName, declaredTimesteps, rewired, output);
+    return new RnnModel(inputName, declaredTimesteps, inputFrame, rewired, output);
   }
 
   /** "T=10 D=3 M=5 K=2", as the score command reports a model. */
   public String dimensionsText() {
-    return "T=" + (declaredTimesteps == 0 ? "any" : String.valueOf(declaredTimesteps)) + " D=" + inputWidth() + " M="
+    return "T=" + (declaredTimesteps == 0 ? "any" : String.valueOf(declaredTimesteps)) + " D=" + inputWidth()
+        + (inputFrame != null ? " (frames " + inputFrame.height() + "×" + inputFrame.width() + "×"
+            + inputFrame.channels() + ")" : "") + " M="
         + hiddenUnits() + " K=" + outputWidth() + (outputIsSequence() ? " per step" : "");
   }
 }

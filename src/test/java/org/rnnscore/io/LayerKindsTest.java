@@ -15,7 +15,7 @@ class LayerKindsTest {
   void supported_listsTheKindsInRegistryOrder() {
     assertEquals("supported: InputLayer, SimpleRNN, LSTM, GRU, Bidirectional (around SimpleRNN, LSTM or GRU), Dense,"
         + " TimeDistributed (around Dense, BatchNormalization, LayerNormalization, ReLU, LeakyReLU, PReLU, ELU,"
-        + " ThresholdedReLU, Softmax), Embedding, Masking, Flatten, RepeatVector, Reshape, Permute, Conv1D,"
+        + " ThresholdedReLU, Softmax, Conv2D, MaxPooling2D, AveragePooling2D, Flatten), Embedding, Masking, Flatten, RepeatVector, Reshape, Permute, Conv1D,"
         + " MaxPooling1D, AveragePooling1D, GlobalMaxPooling1D, GlobalAveragePooling1D, Activation, BatchNormalization, LayerNormalization, ReLU, LeakyReLU, PReLU, ELU,"
         + " ThresholdedReLU, Softmax, PruneLowMagnitude (tfmot, around a layer with a kernel),"
         + " and layers that do nothing at inference (Dropout, SpatialDropout1D, GaussianNoise, GaussianDropout,"

@@ -334,7 +334,7 @@ class ModelReaderErrorsTest {
     ObjectNode config = KerasFileWriter.legacyModelConfig(td, java.util.Set.of("time_distributed"));
     ((ObjectNode) layerConfig(config, 2).get("layer")).put("class_name", "LSTM");
     assertEquals("w.h5: layer 'time_distributed' (TimeDistributed) wraps a LSTM; supported inside TimeDistributed:"
-        + " Dense, BatchNormalization, LayerNormalization, ReLU, LeakyReLU, PReLU, ELU, ThresholdedReLU, Softmax", message("w.h5", legacyH5(config.toString(), KerasFileWriter.legacyWeights(td))));
+        + " Dense, BatchNormalization, LayerNormalization, ReLU, LeakyReLU, PReLU, ELU, ThresholdedReLU, Softmax, Conv2D, MaxPooling2D, AveragePooling2D, Flatten", message("w.h5", legacyH5(config.toString(), KerasFileWriter.legacyWeights(td))));
   }
 
   private final RnnModel embedding = new RnnModel(null, 6, List.of(

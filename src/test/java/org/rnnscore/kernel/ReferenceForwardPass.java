@@ -8,7 +8,10 @@ import org.rnnscore.model.BatchNormalizationLayer;
 import org.rnnscore.model.BidirectionalLayer;
 import org.rnnscore.model.DenseLayer;
 import org.rnnscore.model.EmbeddingLayer;
+import org.rnnscore.model.Conv2DLayer;
 import org.rnnscore.model.FlattenLayer;
+import org.rnnscore.model.FrameFlattenLayer;
+import org.rnnscore.model.Pooling2DLayer;
 import org.rnnscore.model.GruLayer;
 import org.rnnscore.model.Layer;
 import org.rnnscore.model.LayerNormalizationLayer;
@@ -115,6 +118,9 @@ public final class ReferenceForwardPass {
     input.masked = stepMask != null;
     input.initialStates = initialStates;
     input.finalStates = finalStates;
+    if (model.inputFrame() != null) {
+      input.frame = new int[] {model.inputFrame().height(), model.inputFrame().width(), model.inputFrame().channels()};
+    }
     // The graph's nodes in order, each on its own copy of what it reads (a chain: one flow passed along).
     List<Node> nodes = model.nodes();
     Flow[] outputs = new Flow[nodes.size()];
@@ -181,6 +187,7 @@ public final class ReferenceForwardPass {
     double[][] initialStates; // per recurrent layer, or null
     java.util.List<double[]> finalStates; // receives per recurrent layer, or null
     int[] recurrentIndex = {0}; // shared by every copy: recurrent layers count in node order
+    int[] frame; // {H, W, C} while each step is an image frame (row-major H, W, C), else null
 
     /** What a node reads: the same values, rows and masks replaced (never written in place) by the layers. */
     Flow copy() {
@@ -193,6 +200,7 @@ public final class ReferenceForwardPass {
       c.initialStates = initialStates;
       c.finalStates = finalStates;
       c.recurrentIndex = recurrentIndex;
+      c.frame = frame;
       return c;
     }
 
@@ -269,6 +277,29 @@ public final class ReferenceForwardPass {
       } else {
         flow.vec = activateVector(a, flow.vec);
       }
+    } else if (layer instanceof Conv2DLayer) {
+      // TimeDistributed(Conv2D): each step's frame on its own; the step mask passes on (Keras 3's TimeDistributed).
+      Conv2DLayer conv = (Conv2DLayer) layer;
+      int[] out = null;
+      for (int t = 0; t < flow.seq.length; t++) {
+        double[][][] image = image(flow.seq[t], flow.frame);
+        double[][][] y = conv2d(conv, image);
+        flow.seq[t] = flat(y);
+        out = new int[] {y.length, y[0].length, y[0][0].length};
+      }
+      flow.frame = out;
+    } else if (layer instanceof Pooling2DLayer) {
+      Pooling2DLayer pool = (Pooling2DLayer) layer;
+      int[] out = null;
+      for (int t = 0; t < flow.seq.length; t++) {
+        double[][][] y = pool2d(pool, image(flow.seq[t], flow.frame));
+        flow.seq[t] = flat(y);
+        out = new int[] {y.length, y[0].length, y[0][0].length};
+      }
+      flow.frame = out;
+    } else if (layer instanceof FrameFlattenLayer) {
+      // Each step's frame, already H·W·C values in Keras' flattened order: only the frame notion goes.
+      flow.frame = null;
     } else if (layer instanceof FlattenLayer) {
       if (flow.seq != null) {
         int w = flow.seq.length == 0 ? 0 : flow.seq[0].length;
@@ -459,6 +490,107 @@ public final class ReferenceForwardPass {
       default:
         throw new IllegalArgumentException(f.function().toString());
     }
+  }
+
+  private static double[][][] image(double[] values, int[] frame) {
+    double[][][] image = new double[frame[0]][frame[1]][frame[2]];
+    for (int i = 0; i < frame[0]; i++) {
+      for (int j = 0; j < frame[1]; j++) {
+        for (int c = 0; c < frame[2]; c++) {
+          image[i][j][c] = values[(i * frame[1] + j) * frame[2] + c];
+        }
+      }
+    }
+    return image;
+  }
+
+  private static double[] flat(double[][][] image) {
+    int h = image.length;
+    int w = image[0].length;
+    int c = image[0][0].length;
+    double[] out = new double[h * w * c];
+    for (int i = 0; i < h; i++) {
+      for (int j = 0; j < w; j++) {
+        System.arraycopy(image[i][j], 0, out, (i * w + j) * c, c);
+      }
+    }
+    return out;
+  }
+
+  /** Keras' output size and leading padding on one axis: {out, padBefore}. */
+  private static int[] axis(int in, int k, int s, int d, boolean same) {
+    int span = (k - 1) * d + 1;
+    int out = same ? (int) Math.ceil(in / (double) s) : (int) Math.floor((in - span) / (double) s) + 1;
+    int total = same ? Math.max((out - 1) * s + span - in, 0) : 0;
+    return new int[] {out, total / 2};
+  }
+
+  /** Direct convolution, the sum over the window written out: no im2col, double precision. */
+  private static double[][][] conv2d(Conv2DLayer conv, double[][][] x) {
+    org.rnnscore.model.Window2D w = conv.window();
+    int h = x.length;
+    int wd = x[0].length;
+    int c = x[0][0].length;
+    int f = conv.filters();
+    int[] ay = axis(h, w.kernelH(), w.strideH(), w.dilationH(), w.same());
+    int[] ax = axis(wd, w.kernelW(), w.strideW(), w.dilationW(), w.same());
+    double[] kernel = toDouble(conv.kernel());
+    double[] bias = conv.bias().map(ReferenceForwardPass::toDouble).orElse(null);
+    double[][][] y = new double[ay[0]][ax[0]][f];
+    for (int i = 0; i < ay[0]; i++) {
+      for (int j = 0; j < ax[0]; j++) {
+        for (int o = 0; o < f; o++) {
+          double sum = bias == null ? 0 : bias[o];
+          for (int u = 0; u < w.kernelH(); u++) {
+            for (int v = 0; v < w.kernelW(); v++) {
+              int yi = i * w.strideH() + u * w.dilationH() - ay[1];
+              int xj = j * w.strideW() + v * w.dilationW() - ax[1];
+              if (yi < 0 || yi >= h || xj < 0 || xj >= wd) {
+                continue; // zero padding
+              }
+              for (int ch = 0; ch < c; ch++) {
+                sum += kernel[((u * w.kernelW() + v) * c + ch) * f + o] * x[yi][xj][ch];
+              }
+            }
+          }
+          y[i][j][o] = sum;
+        }
+        y[i][j] = activateVector(conv.activation(), y[i][j]);
+      }
+    }
+    return y;
+  }
+
+  /** Max or mean over the window's positions inside the frame (the padding of same takes no part). */
+  private static double[][][] pool2d(Pooling2DLayer pool, double[][][] x) {
+    org.rnnscore.model.Window2D w = pool.window();
+    int h = x.length;
+    int wd = x[0].length;
+    int c = x[0][0].length;
+    int[] ay = axis(h, w.kernelH(), w.strideH(), 1, w.same());
+    int[] ax = axis(wd, w.kernelW(), w.strideW(), 1, w.same());
+    double[][][] y = new double[ay[0]][ax[0]][c];
+    for (int i = 0; i < ay[0]; i++) {
+      for (int j = 0; j < ax[0]; j++) {
+        for (int ch = 0; ch < c; ch++) {
+          double acc = pool.max() ? Double.NEGATIVE_INFINITY : 0;
+          int n = 0;
+          for (int u = 0; u < w.kernelH(); u++) {
+            for (int v = 0; v < w.kernelW(); v++) {
+              int yi = i * w.strideH() + u - ay[1];
+              int xj = j * w.strideW() + v - ax[1];
+              if (yi < 0 || yi >= h || xj < 0 || xj >= wd) {
+                continue;
+              }
+              acc = pool.max() ? Math.max(acc, x[yi][xj][ch]) : acc + x[yi][xj][ch];
+              n++;
+            }
+          }
+          y[i][j][ch] = pool.max() ? acc : acc / n;
+        }
+      }
+    }
+    return y;
   }
 
   private static double[] merge(BidirectionalLayer.MergeMode mode, double[] a, double[] b) {

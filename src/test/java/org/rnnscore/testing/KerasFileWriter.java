@@ -35,7 +35,12 @@ import org.rnnscore.model.BatchNormalizationLayer;
 import org.rnnscore.model.BidirectionalLayer;
 import org.rnnscore.model.DenseLayer;
 import org.rnnscore.model.EmbeddingLayer;
+import org.rnnscore.model.Conv2DLayer;
 import org.rnnscore.model.FlattenLayer;
+import org.rnnscore.model.Frame;
+import org.rnnscore.model.FrameFlattenLayer;
+import org.rnnscore.model.Pooling2DLayer;
+import org.rnnscore.model.Window2D;
 import org.rnnscore.model.GruLayer;
 import org.rnnscore.model.Layer;
 import org.rnnscore.model.LayerNormalizationLayer;
@@ -374,6 +379,12 @@ public final class KerasFileWriter {
       try {
         try (WritableHdfFile file = HdfFile.write(temp)) {
           for (Map.Entry<String, List<WeightArray>> group : vars.entrySet()) {
+            if (group.getValue().isEmpty()) {
+              // saving_lib makes a vars group for a layer without weights too; written for poolings, whose
+              // absence between two Conv2Ds would read as tf.keras' doubled counters. (jHDF writes an unreadable
+              // file when such a group comes before any dataset, so Flatten's is left out.)
+              putGroups(file, group.getKey());
+            }
             for (int i = 0; i < group.getValue().size(); i++) {
               putNested(file, group.getKey() + "/" + i, group.getValue().get(i));
             }
@@ -437,7 +448,21 @@ public final class KerasFileWriter {
   // Shared layer configs
 
   private static Shape inputShape(RnnModel model) {
-    return Shape.sequence(model.declaredTimesteps().orElse(0), model.inputWidth());
+    return model.shapeOf(org.rnnscore.model.Node.MODEL_INPUT);
+  }
+
+  /** The Keras class inside TimeDistributed for a per-frame layer (Conv2D, MaxPooling2D, ...), or null for others. */
+  private static String frameInner(Layer layer) {
+    if (layer instanceof Conv2DLayer) {
+      return "Conv2D";
+    }
+    if (layer instanceof Pooling2DLayer) {
+      return ((Pooling2DLayer) layer).max() ? "MaxPooling2D" : "AveragePooling2D";
+    }
+    if (layer instanceof FrameFlattenLayer) {
+      return "Flatten";
+    }
+    return null;
   }
 
   /** [null, T, D], or [null, T] for token ids; T null when undeclared. */
@@ -447,6 +472,10 @@ public final class KerasFileWriter {
       shape.add(model.declaredTimesteps().getAsInt());
     } else {
       shape.addNull();
+    }
+    if (model.inputFrame() != null) {
+      Frame frame = model.inputFrame();
+      return shape.add(frame.height()).add(frame.width()).add(frame.channels());
     }
     return model.tokenInput() ? shape : shape.add(model.inputWidth());
   }
@@ -463,10 +492,16 @@ public final class KerasFileWriter {
         return json;
       }
     }
+    if (shape.frame() != null) {
+      return json.add(shape.frame().height()).add(shape.frame().width()).add(shape.frame().channels());
+    }
     return json.add(shape.width());
   }
 
   private static String kerasClass(Layer layer, Set<String> timeDistributed) {
+    if (frameInner(layer) != null) {
+      return "TimeDistributed";
+    }
     if (timeDistributed.contains(layer.name())) {
       if (!(layer instanceof DenseLayer)) {
         throw new IllegalArgumentException("only a Dense layer can be written in TimeDistributed; '" + layer.name()
@@ -486,7 +521,25 @@ public final class KerasFileWriter {
     if (kerasMajor == 3) {
       entry.put("module", "keras.layers");
     }
-    if (timeDistributed) {
+    String frameInner = frameInner(layer);
+    if (frameInner != null) {
+      // A per-frame layer is always TimeDistributed(<inner>) in the file: the inner one named apart, as Keras does.
+      entry.put("class_name", "TimeDistributed");
+      ObjectNode config = base(layer.name(), kerasMajor);
+      ObjectNode inner = NODES.objectNode();
+      if (kerasMajor == 3) {
+        inner.put("module", "keras.layers");
+      }
+      inner.put("class_name", frameInner);
+      ObjectNode innerConfig = base(frameInner.toLowerCase(Locale.ROOT) + "_in_" + layer.name(), kerasMajor);
+      entryFor(layer).config(innerConfig, layer, kerasMajor, input);
+      inner.set("config", innerConfig);
+      if (kerasMajor == 3) {
+        inner.putNull("registered_name");
+      }
+      config.set("layer", inner);
+      entry.set("config", config);
+    } else if (timeDistributed) {
       entry.put("class_name", "TimeDistributed");
       ObjectNode config = base(layer.name(), kerasMajor);
       DenseLayer dense = (DenseLayer) layer;
@@ -870,6 +923,68 @@ public final class KerasFileWriter {
     return arrays;
   }
 
+  static {
+    ENTRIES.put(Conv2DLayer.class, new LayerEntry() {
+      @Override
+      public void config(ObjectNode config, Layer layer, int kerasMajor, Shape input) {
+        Conv2DLayer conv = (Conv2DLayer) layer;
+        Window2D w = conv.window();
+        config.put("filters", conv.filters());
+        ints(config.putArray("kernel_size"), new int[] {w.kernelH(), w.kernelW()});
+        ints(config.putArray("strides"), new int[] {w.strideH(), w.strideW()});
+        config.put("padding", w.same() ? "same" : "valid");
+        config.put("data_format", "channels_last");
+        ints(config.putArray("dilation_rate"), new int[] {w.dilationH(), w.dilationW()});
+        config.put("groups", 1);
+        config.put("activation", activationName(conv.activation(), kerasMajor));
+        config.put("use_bias", conv.bias().isPresent());
+        config.set("kernel_initializer", initializer("GlorotUniform", kerasMajor));
+        config.set("bias_initializer", initializer("Zeros", kerasMajor));
+        for (String key : List.of("kernel_regularizer", "bias_regularizer", "activity_regularizer", "kernel_constraint",
+            "bias_constraint")) {
+          config.putNull(key);
+        }
+      }
+
+      @Override
+      public void legacyWeights(Map<String, WeightArray> datasets, Layer layer) {
+        Conv2DLayer conv = (Conv2DLayer) layer;
+        datasets.put(conv.name() + "/kernel:0", conv.kernel());
+        conv.bias().ifPresent(b -> datasets.put(conv.name() + "/bias:0", b));
+      }
+
+      @Override
+      public void kerasV3Vars(Map<String, List<WeightArray>> vars, Layer layer, String group) {
+        Conv2DLayer conv = (Conv2DLayer) layer;
+        List<WeightArray> arrays = new ArrayList<>();
+        arrays.add(conv.kernel());
+        conv.bias().ifPresent(arrays::add);
+        vars.put(group + "/vars", arrays);
+      }
+    });
+    ENTRIES.put(Pooling2DLayer.class, new LayerEntry() {
+      @Override
+      public void config(ObjectNode config, Layer layer, int kerasMajor, Shape input) {
+        Window2D w = ((Pooling2DLayer) layer).window();
+        ints(config.putArray("pool_size"), new int[] {w.kernelH(), w.kernelW()});
+        ints(config.putArray("strides"), new int[] {w.strideH(), w.strideW()});
+        config.put("padding", w.same() ? "same" : "valid");
+        config.put("data_format", "channels_last");
+      }
+
+      @Override
+      public void kerasV3Vars(Map<String, List<WeightArray>> vars, Layer layer, String group) {
+        vars.put(group + "/vars", List.of());
+      }
+    });
+    ENTRIES.put(FrameFlattenLayer.class, new LayerEntry() {
+      @Override
+      public void config(ObjectNode config, Layer layer, int kerasMajor, Shape input) {
+        config.put("data_format", "channels_last");
+      }
+    });
+  }
+
   private static void ints(ArrayNode array, int[] values) {
     for (int v : values) {
       array.add(v);
@@ -1104,6 +1219,14 @@ public final class KerasFileWriter {
   // HDF5 helpers
 
   /** Puts a dataset at a '/'-separated path below a group, creating the groups on the way. */
+  private static void putGroups(WritableGroup group, String path) {
+    WritableGroup current = group;
+    for (String step : path.split("/")) {
+      io.jhdf.api.Node child = current.getChild(step);
+      current = child instanceof WritableGroup ? (WritableGroup) child : current.putGroup(step);
+    }
+  }
+
   private static void putNested(WritableGroup group, String path, WeightArray array) {
     String[] steps = path.split("/");
     WritableGroup current = group;

@@ -29,6 +29,7 @@ public final class ModelAssertions {
     for (int i = 0; i < expected.layers().size(); i++) {
       assertSameLayer(expected.layers().get(i), actual.layers().get(i), "layer " + i);
     }
+    assertEquals(expected.inputFrame(), actual.inputFrame(), "input frame");
     assertEquals(expected.outputShapes(), actual.outputShapes(), "output shapes");
     assertEquals(expected.paramCount(), actual.paramCount(), "param count");
   }
@@ -72,6 +73,18 @@ public final class ModelAssertions {
       assertSameWeights(w.embeddings(), g.embeddings(), where);
     } else if (want instanceof MaskingLayer) {
       assertEquals(((MaskingLayer) want).maskValue(), ((MaskingLayer) got).maskValue(), where + " mask_value");
+    } else if (want instanceof org.rnnscore.model.Conv2DLayer) {
+      org.rnnscore.model.Conv2DLayer w = (org.rnnscore.model.Conv2DLayer) want;
+      org.rnnscore.model.Conv2DLayer g = (org.rnnscore.model.Conv2DLayer) got;
+      assertEquals(w.filters(), g.filters(), where + " filters");
+      assertEquals(w.window(), g.window(), where + " window");
+      assertEquals(w.activation(), g.activation(), where + " activation");
+      assertSameWeights(w.kernel(), g.kernel(), where);
+      assertEquals(w.bias().isPresent(), g.bias().isPresent(), where + " has bias");
+      w.bias().ifPresent(b -> assertSameWeights(b, g.bias().orElseThrow(), where));
+    } else if (want instanceof org.rnnscore.model.Pooling2DLayer) {
+      assertEquals(((org.rnnscore.model.Pooling2DLayer) want).window(),
+          ((org.rnnscore.model.Pooling2DLayer) got).window(), where + " window");
     } else if (want instanceof ActivationLayer) {
       assertEquals(((ActivationLayer) want).activation(), ((ActivationLayer) got).activation(), where + " activation");
     } else if (want instanceof org.rnnscore.model.Conv1DLayer) {
