@@ -28,7 +28,7 @@ class KerasRealFilesTest {
   @ParameterizedTest
   @ValueSource(strings = {"eggman_lstm_ae_k3h5", "rajat_lstm_ae_t1_k3", "tep_lstm_ae_functional_k3h5",
       "bryan_lstm_swapped_acts_k3", "tekuv_gru_k3", "cmapss_2conv1d_lstm", "nssa_cnn_2gru_k212",
-      "sholied_cnn_stateful_3gru"})
+      "sholied_cnn_stateful_3gru", "kienquoc_cnn_bn_reshape_2lstm_k3", "nssa_cnn_bilstm_reshape"})
   void score_realFile_matchesTheOracle(String folder) throws IOException {
     Path expectedFile = SharedData.require("keras-real/" + folder + "/expected.json");
     Path dir = expectedFile.getParent();
