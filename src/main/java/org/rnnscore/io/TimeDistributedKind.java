@@ -1,6 +1,8 @@
 package org.rnnscore.io;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -69,7 +71,7 @@ final class TimeDistributedKind implements LayerKind {
           ? "no layer" : "a " + innerClass) + "; supported inside TimeDistributed: " + insideText());
     }
     LayerConfigs.refuseCustom(inner, innerClass, name);
-    KerasConfig.LayerSpec wrapped = innerKind.parse(innerClass, name, inner.path("config"), -1);
+    KerasConfig.LayerSpec wrapped = innerKind.parse(innerClass, name, outerAxes(inner.path("config")), -1);
     return new KerasConfig.LayerSpec(this, className, name, config, ordinal, wrapped, null);
   }
 
@@ -86,5 +88,32 @@ final class TimeDistributedKind implements LayerKind {
   @Override
   public Layer build(KerasConfig.LayerSpec spec, List<WeightArray> found, Generation generation) {
     return spec.forward.kind.build(spec.forward, found, generation);
+  }
+
+  /**
+   * The inner config with a non-negative {@code axis} (BatchNormalization, LayerNormalization) counted
+   * on the wrapper's input: the inner layer sees (batch, H, W, C) or (batch, D) per step, so its axis a
+   * is the model tensor's a + 1 (tf.keras writes TimeDistributed(BatchNormalization) over frames with
+   * axis [3], which is axis 4 of (batch, T, H, W, C)). Negative axes count from the end and stay.
+   */
+  private static JsonNode outerAxes(JsonNode innerConfig) {
+    JsonNode axis = innerConfig.path("axis");
+    if (!(innerConfig instanceof ObjectNode) || !(axis.isInt() || axis.isArray())) {
+      return innerConfig;
+    }
+    ObjectNode copy = ((ObjectNode) innerConfig).deepCopy();
+    if (axis.isInt()) {
+      copy.put("axis", axis.intValue() >= 0 ? axis.intValue() + 1 : axis.intValue());
+    } else {
+      ArrayNode shifted = copy.putArray("axis");
+      for (JsonNode a : axis) {
+        if (a.isInt() && a.intValue() >= 0) {
+          shifted.add(a.intValue() + 1);
+        } else {
+          shifted.add(a);
+        }
+      }
+    }
+    return copy;
   }
 }

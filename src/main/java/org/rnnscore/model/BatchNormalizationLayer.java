@@ -104,9 +104,10 @@ public final class BatchNormalizationLayer implements Layer {
   @Override
   public Shape outputShape(Shape input, String source) {
     NormalizationAxis.requireFeatureAxis(name, kerasClass(), axis, input, source);
-    if (input.width() != features) {
+    // Over frames (TimeDistributed(BatchNormalization) after a Conv2D) the features are each pixel's channels.
+    if (input.channels() != features) {
       throw new ModelFormatException("layer '" + name + "' (BatchNormalization) has " + features + " features (moving_mean "
-          + movingMean.shapeText() + "), but " + source + " gives " + input.width() + " " + input.kerasText());
+          + movingMean.shapeText() + "), but " + source + " gives " + input.channels() + " " + input.kerasText());
     }
     return input;
   }

@@ -11,7 +11,7 @@ final class NormalizationAxis {
 
   /** Checks that {@code axis} is the feature axis of {@code input}. */
   static void requireFeatureAxis(String layer, String kerasClass, int axis, Shape input, String source) {
-    int last = input.sequence() ? 2 : 1;
+    int last = input.frame() != null ? 4 : input.sequence() ? 2 : 1;
     if (axis != -1 && axis != last) {
       throw new ModelFormatException("layer '" + layer + "' (" + kerasClass + ") has axis " + axis + " on the input "
           + input.kerasText() + " from " + source + ", expected -1 or " + last + " (the feature axis): rnnscore"

@@ -41,7 +41,54 @@ class FrameKindsTest {
         FrameModels.model(1, 6, new Frame(9, 7, 3), "LSTM", 4, 2, "conv:5:3,3:2,2:1,1:same:relu",
             "max:2,2:2,2:valid"),
         FrameModels.model(2, 0, new Frame(8, 9, 2), "GRU", 3, 1, "conv:3:2,3:1,1:2,2:valid:tanh:nobias",
-            "avg:3,3:1,1:same", "conv:2:1,1:1,1:1,1:valid:linear"));
+            "avg:3,3:1,1:same", "conv:2:1,1:1,1:1,1:valid:linear"),
+        FrameModels.model(3, 5, new Frame(7, 6, 2), "LSTM", 3, 2, "conv:3:3,3:1,1:1,1:same:relu", "bn",
+            "max:2,2:2,2:valid"));
+  }
+
+  /**
+   * tf.keras writes TimeDistributed(BatchNormalization) over frames with the inner layer's axis, [3] of
+   * (batch, H, W, C): that is the channels (axis 4 of the model's (batch, T, H, W, C)); [2] would be W.
+   */
+  @Test
+  void read_timeDistributedBatchNormalization_innerAxisCountsWithoutTime() throws IOException {
+    RnnModel original = models().get(2);
+    for (String axis : new String[] {"[3]", "3", "-1", "[2]"}) {
+      ObjectNode config = KerasFileWriter.legacyModelConfig(original);
+      ArrayNode layers = (ArrayNode) config.path("config").path("layers");
+      ObjectNode bn = (ObjectNode) layers.get(2).path("config").path("layer").path("config");
+      assertEquals("BatchNormalization", layers.get(2).path("config").path("layer").path("class_name").asText());
+      bn.set("axis", JSON.readTree(axis));
+      Path h5 = dir.resolve("m.h5");
+      KerasFileWriter.writeLegacyH5(h5, original, JSON.writeValueAsString(config));
+      if (axis.equals("[2]")) {
+        ModelFormatException e = assertThrows(ModelFormatException.class,
+            () -> ModelReader.read("m.h5", Files.readAllBytes(h5)));
+        assertTrue(e.getMessage().contains("has axis 3 on the input (None, 5, 7, 6, 3) from layer 'time_distributed',"
+            + " expected -1 or 4 (the feature axis)"), e.getMessage());
+      } else {
+        RnnModel read = ModelReader.read("m.h5", Files.readAllBytes(h5));
+        assertEquals(axis.equals("-1") ? -1 : 4, ((org.rnnscore.model.BatchNormalizationLayer) read.layers().get(1))
+            .axis(), axis);
+        assertEquals(java.util.Arrays.deepToString(score(original)), java.util.Arrays.deepToString(score(read)), axis);
+      }
+    }
+  }
+
+  /** Two rows of 5 and 2 frames through the kernel. */
+  private static float[][] score(RnnModel model) {
+    double[][][] x = FrameModels.rows(41, new int[] {5, 2}, model.inputFrame());
+    int d = model.inputFrame().size();
+    float[] values = new float[7 * d];
+    int at = 0;
+    for (double[][] row : x) {
+      for (double[] step : row) {
+        for (double v : step) {
+          values[at++] = (float) v;
+        }
+      }
+    }
+    return new org.rnnscore.kernel.ForwardPass(model).score(values, new int[] {0, 5 * d}, new int[] {5, 2}, 2);
   }
 
   @Test

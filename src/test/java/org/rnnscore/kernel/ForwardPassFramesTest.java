@@ -50,6 +50,10 @@ class ForwardPassFramesTest {
             new int[] {2, 2, 2, 2}, "conv:2:4,4:2,2:1,1:same:relu:nobias", "max:3,3:2,2:same"),
         c("two convs > avg valid (11x11x1), 1x1 frames out of a stride", 6, new Frame(11, 11, 1), "LSTM",
             new int[] {5, 3}, "conv:4:3,3:2,2:1,1:valid:relu", "conv:3:3,3:2,2:1,1:same:softmax", "avg:2,2:2,2:valid"),
+        c("conv > TimeDistributed(BatchNormalization) > max (7x6x2), ragged", 8, new Frame(7, 6, 2), "LSTM",
+            new int[] {3, 1, 2}, "conv:3:3,3:1,1:1,1:same:relu", "bn", "max:2,2:2,2:valid"),
+        c("TimeDistributed(BatchNormalization without scale) on the input frames (5x5x3)", 9, new Frame(5, 5, 3),
+            "GRU", new int[] {2, 4}, "bn:noscale", "conv:2:3,3:2,2:1,1:valid:tanh"),
         c("1x1 frames, one step", 7, new Frame(1, 1, 3), "SimpleRNN", new int[] {1},
             "conv:2:1,1:1,1:1,1:same:tanh", "max:1,1:1,1:valid"));
   }

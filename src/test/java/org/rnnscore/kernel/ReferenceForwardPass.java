@@ -375,8 +375,9 @@ public final class ReferenceForwardPass {
       perStep(flow, v -> {
         double[] out = new double[v.length];
         for (int j = 0; j < v.length; j++) {
-          out[j] = (gamma == null ? 1 : gamma[j]) * (v[j] - mean[j]) / Math.sqrt(variance[j] + bn.epsilon())
-              + (beta == null ? 0 : beta[j]);
+          int c = j % mean.length; // a frame's values are pixels of mean.length channels each
+          out[j] = (gamma == null ? 1 : gamma[c]) * (v[j] - mean[c]) / Math.sqrt(variance[c] + bn.epsilon())
+              + (beta == null ? 0 : beta[c]);
         }
         return out;
       });

@@ -47,6 +47,17 @@ public final class FrameModels {
         layer = new Conv2DLayer(name, filters, window, RandomModels.array(random, "kernel", kernel[0], kernel[1], c,
             filters), bias ? RandomModels.array(random, "bias", filters) : null,
             Activation.fromKerasName(p[6], 3));
+      } else if (p[0].equals("bn")) {
+        // TimeDistributed(BatchNormalization) over frames: per-channel statistics, variance in [0.05, 2).
+        int c = shape.frame().channels();
+        float[] variance = new float[c];
+        for (int i = 0; i < c; i++) {
+          variance[i] = (float) (0.05 + 1.95 * random.nextDouble());
+        }
+        layer = new org.rnnscore.model.BatchNormalizationLayer(name, -1, 1e-3,
+            p.length > 1 && p[1].equals("noscale") ? null : RandomModels.array(random, "gamma", c),
+            RandomModels.array(random, "beta", c), RandomModels.array(random, "moving_mean", c),
+            new org.rnnscore.model.WeightArray("moving_variance", new int[] {c}, variance));
       } else {
         int[] pool = pair(p[1]);
         int[] strides = pair(p[2]);

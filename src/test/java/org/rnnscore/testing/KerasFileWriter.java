@@ -462,6 +462,10 @@ public final class KerasFileWriter {
     if (layer instanceof FrameFlattenLayer) {
       return "Flatten";
     }
+    if (layer instanceof BatchNormalizationLayer && layer.name().startsWith("time_distributed")) {
+      // The writer's convention (FrameModels names per-frame layers so): TimeDistributed(BatchNormalization).
+      return "BatchNormalization";
+    }
     return null;
   }
 
