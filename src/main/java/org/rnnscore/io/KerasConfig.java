@@ -183,13 +183,12 @@ final class KerasConfig {
       case "Functional":
       case "Model":
         entries = list(config.path("layers"));
-        // The one rule that keeps graphs to chains until merges, several inputs and outputs are supported.
-        checkChain(config, entries);
+        checkGraph(config, entries);
         functional = true;
         break;
       default:
         throw new ModelFormatException(what + " describes a " + modelClass
-            + " model; rnnscore reads Sequential models and Functional models that are a single chain");
+            + " model; rnnscore reads Sequential and Functional models");
     }
     if (entries.isEmpty()) {
       throw new ModelFormatException(what + " lists no layers; expected at least one recurrent layer (SimpleRNN, LSTM,"
@@ -307,45 +306,46 @@ final class KerasConfig {
     }
     return value.asInt();
   }
-  /** A functional model is accepted only as InputLayer → layer → ... → output, each layer called once. */
-  private static void checkChain(JsonNode config, List<JsonNode> entries) {
-    String model = "functional model '" + config.path("name").asText("?") + "' is not a straight chain: ";
-    String rule = "; rnnscore reads Functional models only when they are a single chain from one input to one"
-        + " output";
+  /**
+   * A functional model is accepted as a graph from one input to one output in which each layer is
+   * called once and reads main outputs only (no return_state states); branches and merges are
+   * fine. Unused layers are refused by the model ({@link RnnModel#graph}).
+   */
+  private static void checkGraph(JsonNode config, List<JsonNode> entries) {
+    String model = "functional model '" + config.path("name").asText("?") + "': ";
     List<String> inputs = tensorNames(config.get("input_layers"));
     List<String> outputs = tensorNames(config.get("output_layers"));
     if (inputs.size() != 1) {
-      throw new ModelFormatException(model + "it has " + inputs.size() + " inputs (" + quoted(inputs) + ")" + rule);
+      throw new ModelFormatException(model + "it has " + inputs.size() + " inputs (" + quoted(inputs) + "); rnnscore"
+          + " reads Functional models with one input");
     }
     if (outputs.size() != 1) {
-      throw new ModelFormatException(model + "it has " + outputs.size() + " outputs (" + quoted(outputs) + ")" + rule);
+      throw new ModelFormatException(model + "it has " + outputs.size() + " outputs (" + quoted(outputs) + "); rnnscore"
+          + " reads Functional models with one output");
     }
-    String previous = null;
+    boolean first = true;
     for (JsonNode entry : entries) {
       String name = entry.path("name").asText(entry.path("config").path("name").asText("?"));
       List<List<Tensor>> nodes = inboundNodes(entry.get("inbound_nodes"));
-      if (previous == null) {
+      if (first) {
         if (!name.equals(inputs.get(0)) || !nodes.isEmpty()) {
-          throw new ModelFormatException(model + "its first layer is '" + name + "', not its input '" + inputs.get(0) + "'"
-              + rule);
+          throw new ModelFormatException(model + "its first layer is '" + name + "', not its input '" + inputs.get(0)
+              + "'; rnnscore reads Functional models whose input is listed first");
         }
-      } else if (nodes.size() != 1) {
-        throw new ModelFormatException(model + "layer '" + name + "' is called " + nodes.size() + " times" + rule);
-      } else if (nodes.get(0).size() != 1) {
-        throw new ModelFormatException(model + "layer '" + name + "' takes " + nodes.get(0).size() + " inputs ("
-            + quoted(nodes.get(0).stream().map(Tensor::layer).collect(Collectors.toList())) + ")" + rule);
-      } else if (!nodes.get(0).get(0).layer().equals(previous)) {
-        throw new ModelFormatException(model + "layer '" + name + "' takes its input from '" + nodes.get(0).get(0).layer()
-            + "', not from the layer listed before it ('" + previous + "')" + rule);
-      } else if (nodes.get(0).get(0).index() != 0) {
-        throw new ModelFormatException(model + "layer '" + name + "' takes output " + nodes.get(0).get(0).index()
-            + " of layer '" + previous + "' (a state, from return_state=True), not its main output" + rule);
+        first = false;
+        continue;
       }
-      previous = name;
-    }
-    if (!outputs.get(0).equals(previous)) {
-      throw new ModelFormatException(model + "its output is layer '" + outputs.get(0) + "', not the last layer '" + previous
-          + "'" + rule);
+      if (nodes.size() != 1) {
+        throw new ModelFormatException(model + "layer '" + name + "' is called " + nodes.size() + " times; rnnscore"
+            + " reads Functional models in which each layer is called once (no shared layers)");
+      }
+      for (Tensor tensor : nodes.get(0)) {
+        if (tensor.index() != 0) {
+          throw new ModelFormatException(model + "layer '" + name + "' takes output " + tensor.index() + " of layer '"
+              + tensor.layer() + "' (a state, from return_state=True), not its main output; rnnscore reads"
+              + " only layers' main outputs");
+        }
+      }
     }
   }
 

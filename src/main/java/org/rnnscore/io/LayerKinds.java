@@ -23,6 +23,7 @@ final class LayerKinds {
       new RepeatVectorKind(),
       new ReshapeKind(),
       new ActivationKind(),
+      new MergeKind(),
       new InferenceIdentityKind(),
       new RefusedKind("Lambda", LayerConfigs.NEVER_RUN),
       new RefusedKind("Attention", LayerConfigs.ATTENTION),

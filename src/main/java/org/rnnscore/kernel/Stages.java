@@ -10,6 +10,7 @@ import org.rnnscore.model.EmbeddingLayer;
 import org.rnnscore.model.FlattenLayer;
 import org.rnnscore.model.Layer;
 import org.rnnscore.model.MaskingLayer;
+import org.rnnscore.model.MergeLayer;
 import org.rnnscore.model.PermuteLayer;
 import org.rnnscore.model.RecurrentLayer;
 import org.rnnscore.model.RepeatVectorLayer;
@@ -35,6 +36,7 @@ final class Stages {
     register(RepeatVectorLayer.class, RepeatVectorStage::new);
     register(ReshapeLayer.class, ReshapeStage::new);
     register(PermuteLayer.class, PermuteStage::new);
+    register(MergeLayer.class, MergeStage::new);
   }
 
   private Stages() {}

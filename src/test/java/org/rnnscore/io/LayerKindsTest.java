@@ -15,6 +15,7 @@ class LayerKindsTest {
   void supported_listsTheKindsInRegistryOrder() {
     assertEquals("supported: InputLayer, SimpleRNN, LSTM, GRU, Bidirectional (around SimpleRNN, LSTM or GRU), Dense,"
         + " TimeDistributed (around Dense), Embedding, Masking, Flatten, RepeatVector, Reshape, Permute, Activation,"
+        + " Concatenate, Add, Subtract, Multiply, Average, Maximum, Minimum, Dot,"
         + " and layers that do nothing at inference (Dropout, SpatialDropout1D, GaussianNoise, GaussianDropout,"
         + " AlphaDropout, ActivityRegularization)",
         LayerKinds.SUPPORTED);

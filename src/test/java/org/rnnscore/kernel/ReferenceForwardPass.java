@@ -11,6 +11,7 @@ import org.rnnscore.model.GruLayer;
 import org.rnnscore.model.Layer;
 import org.rnnscore.model.LstmLayer;
 import org.rnnscore.model.MaskingLayer;
+import org.rnnscore.model.MergeLayer;
 import org.rnnscore.model.Node;
 import org.rnnscore.model.PermuteLayer;
 import org.rnnscore.model.RecurrentLayer;
@@ -106,6 +107,14 @@ public final class ReferenceForwardPass {
     Flow[] outputs = new Flow[nodes.size()];
     for (int i = 0; i < nodes.size(); i++) {
       List<Integer> inputs = nodes.get(i).inputs();
+      if (nodes.get(i).layer() instanceof MergeLayer) {
+        List<Flow> in = new java.util.ArrayList<>();
+        for (int from : inputs) {
+          in.add((from == Node.MODEL_INPUT ? input : outputs[from]).copy());
+        }
+        outputs[i] = mergeFlows((MergeLayer) nodes.get(i).layer(), in);
+        continue;
+      }
       if (inputs.size() != 1) {
         throw new IllegalArgumentException("no reference for layer " + nodes.get(i).layer().name() + " reading "
             + inputs.size() + " inputs");
@@ -155,6 +164,107 @@ public final class ReferenceForwardPass {
     }
     flow.seq = seq;
     flow.vec = null;
+  }
+
+  /**
+   * A merge of two or more flows of one row. Concatenate joins each step's (or the vector's)
+   * features in input order; Add/Subtract/Multiply/Average/Maximum/Minimum act per value; Dot
+   * gives Σ a·b of two vectors (over ‖a‖·‖b‖ with normalize, each squared norm at least 1e-12 as
+   * in l2_normalize). The mask is the AND of the inputs' masks, an input without one counting as
+   * all-true (Keras' Merge.compute_mask); Dot's output has none.
+   */
+  private static Flow mergeFlows(MergeLayer layer, List<Flow> in) {
+    Flow out = in.get(0).copy();
+    MergeLayer.Op op = layer.op();
+    if (op == MergeLayer.Op.DOT) {
+      double[] a = in.get(0).vec;
+      double[] b = in.get(1).vec;
+      double dot = 0;
+      double na = 0;
+      double nb = 0;
+      for (int j = 0; j < a.length; j++) {
+        dot += a[j] * b[j];
+        na += a[j] * a[j];
+        nb += b[j] * b[j];
+      }
+      if (layer.normalize()) {
+        dot = dot / Math.sqrt(Math.max(na, 1e-12)) / Math.sqrt(Math.max(nb, 1e-12));
+      }
+      out.vec = new double[] {dot};
+      out.seq = null;
+      out.dropMask();
+      return out;
+    }
+    int steps = out.seq == null ? 1 : out.seq.length;
+    double[][] merged = new double[steps][];
+    for (int t = 0; t < steps; t++) {
+      List<double[]> values = new java.util.ArrayList<>();
+      for (Flow f : in) {
+        values.add(f.seq == null ? f.vec : f.seq[t]);
+      }
+      merged[t] = mergeValues(op, values);
+    }
+    if (out.seq == null) {
+      out.vec = merged[0];
+      return out;
+    }
+    out.seq = merged;
+    boolean[] mask = null;
+    for (Flow f : in) {
+      boolean[] m = f.mask();
+      if (m == null) {
+        continue;
+      }
+      if (mask == null) {
+        mask = m.clone();
+      } else {
+        for (int t = 0; t < mask.length; t++) {
+          mask[t] = mask[t] && m[t];
+        }
+      }
+      if (out.explicit == null) {
+        out.explicit = f.explicit; // one model input: every branch's explicit mask is the row's
+      }
+    }
+    out.layerMask = mask;
+    out.masked = mask != null;
+    return out;
+  }
+
+  private static double[] mergeValues(MergeLayer.Op op, List<double[]> values) {
+    if (op == MergeLayer.Op.CONCATENATE) {
+      int width = 0;
+      for (double[] v : values) {
+        width += v.length;
+      }
+      double[] out = new double[width];
+      int at = 0;
+      for (double[] v : values) {
+        System.arraycopy(v, 0, out, at, v.length);
+        at += v.length;
+      }
+      return out;
+    }
+    double[] out = values.get(0).clone();
+    for (int i = 1; i < values.size(); i++) {
+      double[] v = values.get(i);
+      for (int j = 0; j < out.length; j++) {
+        switch (op) {
+          case ADD, AVERAGE -> out[j] += v[j];
+          case SUBTRACT -> out[j] -= v[j];
+          case MULTIPLY -> out[j] *= v[j];
+          case MAXIMUM -> out[j] = Math.max(out[j], v[j]);
+          case MINIMUM -> out[j] = Math.min(out[j], v[j]);
+          default -> throw new IllegalArgumentException(op.name());
+        }
+      }
+    }
+    if (op == MergeLayer.Op.AVERAGE) {
+      for (int j = 0; j < out.length; j++) {
+        out[j] /= values.size();
+      }
+    }
+    return out;
   }
 
   /** What flows between layers for one row. */

@@ -14,6 +14,8 @@ import org.rnnscore.model.GruLayer;
 import org.rnnscore.model.Layer;
 import org.rnnscore.model.LstmLayer;
 import org.rnnscore.model.MaskingLayer;
+import org.rnnscore.model.MergeLayer;
+import org.rnnscore.model.Node;
 import org.rnnscore.model.RecurrentLayer;
 import org.rnnscore.model.RnnModel;
 import org.rnnscore.model.Sequencing;
@@ -187,6 +189,78 @@ public final class RandomModels {
           Activation.RELU))));
     }
     return new RnnModel(random.nextBoolean() ? "input_layer" : null, timesteps, layers);
+  }
+
+  /**
+   * A random graph that is not a chain: optionally a Masking first, then two or three branches
+   * from it (a recurrent layer, any kind, sometimes go_backwards, then sometimes a Dense; under
+   * Concatenate one branch may be the input itself), joined by a random merge (Concatenate, Add,
+   * Subtract, Multiply, Average, Maximum, Minimum, or Dot of two vectors), then sometimes a
+   * recurrent layer on the merged sequence and a Dense head. Widths include 1 and odd sizes.
+   * Activations are ones every Keras generation writes.
+   */
+  public static RnnModel randomGraph(long seed) {
+    Random random = new Random(seed);
+    int timesteps = random.nextInt(3) == 0 ? 0 : 1 + random.nextInt(5);
+    int d = 1 + random.nextInt(5);
+    List<Node> nodes = new ArrayList<>();
+    int source = Node.MODEL_INPUT;
+    int sourceWidth = d;
+    if (random.nextBoolean()) {
+      nodes.add(Node.of(new MaskingLayer("masking", new float[] {0f, -1f, 0.5f}[random.nextInt(3)]), source));
+      source = 0;
+    }
+    boolean sequence = random.nextBoolean();
+    List<MergeLayer.Op> ops = new ArrayList<>(List.of(MergeLayer.Op.CONCATENATE, MergeLayer.Op.ADD,
+        MergeLayer.Op.SUBTRACT, MergeLayer.Op.MULTIPLY, MergeLayer.Op.AVERAGE, MergeLayer.Op.MAXIMUM,
+        MergeLayer.Op.MINIMUM));
+    if (!sequence) {
+      ops.add(MergeLayer.Op.DOT);
+    }
+    MergeLayer.Op op = pick(random, ops);
+    int branches = op == MergeLayer.Op.SUBTRACT || op == MergeLayer.Op.DOT ? 2 : 2 + random.nextInt(2);
+    int common = 1 + random.nextInt(5);
+    List<Integer> ends = new ArrayList<>();
+    int merged = 0;
+    for (int b = 0; b < branches; b++) {
+      if (op == MergeLayer.Op.CONCATENATE && sequence && b == branches - 1 && random.nextInt(3) == 0) {
+        ends.add(source); // the (masked) input itself, beside the recurrent branches
+        merged += sourceWidth;
+        continue;
+      }
+      String kind = pick(random, RECURRENT_KINDS);
+      int m = op == MergeLayer.Op.CONCATENATE || random.nextBoolean() ? 1 + random.nextInt(5) : common;
+      Sequencing sequencing = new Sequencing(sequence, random.nextBoolean(), random.nextBoolean());
+      nodes.add(Node.of(recurrent(random, kind, "rnn_" + b, sourceWidth, m, random.nextInt(4) != 0,
+          pick(random, PORTABLE), pick(random, PORTABLE), random.nextBoolean(), sequencing), source));
+      int width = m;
+      if (op != MergeLayer.Op.CONCATENATE && m != common || random.nextInt(3) == 0) {
+        int k = op == MergeLayer.Op.CONCATENATE ? 1 + random.nextInt(5) : common;
+        nodes.add(Node.of(dense(random, "branch_dense_" + b, m, k, random.nextBoolean(), pick(random, PORTABLE)),
+            nodes.size() - 1));
+        width = k;
+      }
+      ends.add(nodes.size() - 1);
+      merged += width;
+    }
+    MergeLayer merge = op == MergeLayer.Op.DOT
+        ? new MergeLayer("merge", op, new int[] {-1, 1}, random.nextBoolean())
+        : op == MergeLayer.Op.CONCATENATE ? new MergeLayer("merge", op, new int[] {random.nextBoolean() ? -1
+            : sequence ? 2 : 1}, false) : MergeLayer.of("merge", op);
+    nodes.add(new Node(merge, ends));
+    int width = op == MergeLayer.Op.CONCATENATE ? merged : op == MergeLayer.Op.DOT ? 1 : common;
+    if (sequence && random.nextBoolean()) {
+      int m = 1 + random.nextInt(4);
+      nodes.add(Node.of(recurrent(random, pick(random, RECURRENT_KINDS), "after_merge", width, m, true,
+          pick(random, PORTABLE), pick(random, PORTABLE), random.nextBoolean(),
+          new Sequencing(random.nextBoolean(), random.nextBoolean(), false)), nodes.size() - 1));
+      width = m;
+    }
+    if (random.nextBoolean()) {
+      nodes.add(Node.of(dense(random, "head", width, 1 + random.nextInt(3), true, pick(random, PORTABLE)),
+          nodes.size() - 1));
+    }
+    return RnnModel.graph("input_layer", timesteps, nodes, nodes.size() - 1);
   }
 
   private static String numbered(String base, int index) {

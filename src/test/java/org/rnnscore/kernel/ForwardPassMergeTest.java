@@ -1,0 +1,136 @@
+package org.rnnscore.kernel;
+
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.rnnscore.model.MaskingLayer;
+import org.rnnscore.model.Node;
+import org.rnnscore.model.RnnModel;
+import org.rnnscore.testing.RandomModels;
+
+/**
+ * ForwardPass against {@link ReferenceForwardPass} on seeded random graphs that are not chains
+ * ({@link RandomModels#randomGraph}: two or three recurrent branches, some go_backwards, joined by
+ * every merge kind, widths 1 to 5), over ragged rows with masked steps (the Masking layer's value)
+ * and explicit step masks. Tolerance as {@link ForwardPassLayersTest}.
+ */
+class ForwardPassMergeTest {
+  private static final int SEEDS = 60;
+
+  @Test
+  void randomGraphs_matchTheReference() {
+    for (long seed = 0; seed < SEEDS; seed++) {
+      RnnModel model = RandomModels.randomGraph(seed);
+      Random random = new Random(seed * 31 + 7);
+      int d = model.inputWidth();
+      int batch = 1 + random.nextInt(6);
+      float maskValue = Float.NaN;
+      for (Node node : model.nodes()) {
+        if (node.layer() instanceof MaskingLayer masking) {
+          maskValue = masking.maskValue();
+        }
+      }
+      double[][][] x = new double[batch][][];
+      boolean[][] explicit = seed % 3 == 0 ? new boolean[batch][] : null;
+      int[] lengths = new int[batch];
+      int[] offsets = new int[batch];
+      int total = 0;
+      for (int b = 0; b < batch; b++) {
+        lengths[b] = 1 + random.nextInt(7);
+        offsets[b] = total;
+        total += lengths[b] * d;
+        x[b] = new double[lengths[b]][d];
+        for (int t = 0; t < lengths[b]; t++) {
+          boolean masked = !Float.isNaN(maskValue) && random.nextInt(4) == 0;
+          for (int j = 0; j < d; j++) {
+            x[b][t][j] = masked ? maskValue : random.nextGaussian();
+          }
+        }
+        if (explicit != null && b % 2 == 0) {
+          explicit[b] = new boolean[lengths[b]];
+          for (int t = 0; t < lengths[b]; t++) {
+            explicit[b][t] = random.nextInt(3) != 0;
+          }
+        }
+      }
+      float[] values = new float[total];
+      for (int b = 0; b < batch; b++) {
+        for (int t = 0; t < lengths[b]; t++) {
+          for (int j = 0; j < d; j++) {
+            values[offsets[b] + t * d + j] = (float) x[b][t][j];
+          }
+        }
+      }
+      float[][] got = new ForwardPass(model).score(values, offsets, lengths, batch, explicit);
+      for (int b = 0; b < batch; b++) {
+        double[] expected = ReferenceForwardPass.forwardRow(model, x[b], explicit == null ? null : explicit[b]);
+        ForwardPassLayersTest.assertClose(expected, got[b], model.outputWidth(), "seed " + seed + " "
+            + describe(model) + ", row " + b + " (length " + lengths[b] + ")");
+      }
+    }
+  }
+
+  /**
+   * A go_backwards LSTM with return_sequences on one branch: its sequence stays in processing
+   * order (last step first), as Keras returns it, so Concatenate pairs step s of the forward
+   * branch with the backward branch's output after it has read the row's last s + 1 steps. The
+   * backward columns equal a forward LSTM of the same weights run on the reversed row.
+   */
+  @Test
+  void goBackwardsBranch_keepsItsSequenceReversed() {
+    RnnModel graph = ReferenceMergeTest.backwardsBeside(5);
+    RnnModel reversedChain = ReferenceMergeTest.forwardCopyOfBackwardBranch(graph);
+    int d = graph.inputWidth();
+    int[] lengths = {5, 2, 7, 1};
+    int[] offsets = new int[lengths.length];
+    Random random = new Random(5);
+    int total = 0;
+    for (int b = 0; b < lengths.length; b++) {
+      offsets[b] = total;
+      total += lengths[b] * d;
+    }
+    float[] values = new float[total];
+    for (int i = 0; i < total; i++) {
+      values[i] = (float) random.nextGaussian();
+    }
+    float[][] got = new ForwardPass(graph).score(values, offsets, lengths, lengths.length);
+    int width = graph.outputWidth();
+    int backWidth = reversedChain.outputWidth();
+    for (int b = 0; b < lengths.length; b++) {
+      float[] reversed = new float[lengths[b] * d];
+      for (int t = 0; t < lengths[b]; t++) {
+        System.arraycopy(values, offsets[b] + (lengths[b] - 1 - t) * d, reversed, t * d, d);
+      }
+      float[] onReversed = new ForwardPass(reversedChain).score(reversed, new int[] {0}, new int[] {lengths[b]}, 1)[0];
+      float[] backColumns = new float[lengths[b] * backWidth];
+      for (int t = 0; t < lengths[b]; t++) {
+        System.arraycopy(got[b], t * width + width - backWidth, backColumns, t * backWidth, backWidth);
+      }
+      ForwardPassLayersTest.assertClose(toDouble(onReversed), backColumns, backWidth, "row " + b);
+    }
+  }
+
+  /** The kernel keeps a masked branch's mask through a merge with an unmasked one (see ReferenceMergeTest). */
+  @Test
+  void mergeOfMaskedAndUnmasked_keepsTheMask() {
+    float[][] got = new ForwardPass(ReferenceMergeTest.maskedBesideUnmasked()).score(new float[] {1, 0, 2, 5},
+        new int[] {0, 3}, new int[] {3, 1}, 2);
+    ForwardPassLayersTest.assertClose(new double[] {6}, got[0], 1, "row [1, 0, 2]");
+    ForwardPassLayersTest.assertClose(new double[] {10}, got[1], 1, "row [5]: 5 + 5");
+  }
+
+  private static double[] toDouble(float[] v) {
+    double[] out = new double[v.length];
+    for (int i = 0; i < v.length; i++) {
+      out[i] = v[i];
+    }
+    return out;
+  }
+
+  private static String describe(RnnModel model) {
+    StringBuilder text = new StringBuilder();
+    for (Node node : model.nodes()) {
+      text.append(node.layer().kerasClass()).append(node.inputs()).append(' ');
+    }
+    return text.toString().trim();
+  }
+}
