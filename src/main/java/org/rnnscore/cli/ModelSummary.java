@@ -4,10 +4,15 @@ import java.util.List;
 import java.util.Locale;
 import java.util.StringJoiner;
 import org.rnnscore.model.Layer;
+import org.rnnscore.model.Node;
 import org.rnnscore.model.RnnModel;
 import org.rnnscore.model.Shape;
 
-/** The text of {@code rnnscore inspect}: the table Keras' model.summary() prints, then D, T, M, K. */
+/**
+ * The text of {@code rnnscore inspect}: the table Keras' model.summary() prints, then D, T, M, K.
+ * A model that is not one chain (branches, merges) gets Keras' "Connected to" column: each
+ * layer's inputs, as {@code name[0][0]}.
+ */
 final class ModelSummary {
   private static final String RULE = "_".repeat(65);
   private static final String DOUBLE_RULE = "=".repeat(65);
@@ -19,18 +24,28 @@ final class ModelSummary {
     String t = model.declaredTimesteps().isPresent() ? String.valueOf(model.declaredTimesteps().getAsInt()) : "None";
     text.append("Model: ").append(source).append('\n');
     text.append(RULE).append('\n');
-    row(text, "Layer (type)", "Output Shape", "Param #");
+    boolean graph = !isChain(model);
+    row(text, "Layer (type)", "Output Shape", "Param #", graph ? "Connected to" : null);
     text.append(DOUBLE_RULE).append('\n');
-    if (model.inputName() != null) {
+    String inputName = model.inputName() != null ? model.inputName() : "input";
+    if (model.inputName() != null || graph) {
       String width = model.tokenInput() ? "" : ", " + model.inputWidth();
-      row(text, model.inputName() + " (InputLayer)", "[(None, " + t + width + ")]", "0");
+      row(text, inputName + " (InputLayer)", "[(None, " + t + width + ")]", "0", graph ? "" : null);
     }
     List<Layer> layers = model.layers();
     List<Shape> shapes = model.outputShapes();
     for (int i = 0; i < layers.size(); i++) {
       Layer layer = layers.get(i);
+      String connected = null;
+      if (graph) {
+        StringJoiner inputs = new StringJoiner(", ");
+        for (int from : model.nodes().get(i).inputs()) {
+          inputs.add((from == Node.MODEL_INPUT ? inputName : layers.get(from).name()) + "[0][0]");
+        }
+        connected = inputs.toString();
+      }
       row(text, layer.name() + " (" + layer.kerasClass() + ")", shapes.get(i).kerasText(),
-          String.valueOf(layer.paramCount()));
+          String.valueOf(layer.paramCount()), connected);
     }
     text.append(DOUBLE_RULE).append('\n');
     text.append("Total params: ").append(model.paramCount()).append('\n');
@@ -56,7 +71,24 @@ final class ModelSummary {
     return text.toString();
   }
 
-  private static void row(StringBuilder text, String layer, String shape, String params) {
-    text.append(String.format(Locale.ROOT, " %-28s%-26s%s%n", layer, shape, params));
+  /** True when node i reads node i − 1 only (the first the model input) and the last gives the output. */
+  private static boolean isChain(RnnModel model) {
+    List<Node> nodes = model.nodes();
+    for (int i = 0; i < nodes.size(); i++) {
+      if (!nodes.get(i).inputs().equals(List.of(i - 1))) {
+        return false;
+      }
+    }
+    return model.outputNode() == nodes.size() - 1;
+  }
+
+  /** One table row; {@code connected} null for a chain's three columns. */
+  private static void row(StringBuilder text, String layer, String shape, String params, String connected) {
+    if (connected == null) {
+      text.append(String.format(Locale.ROOT, " %-28s%-26s%s%n", layer, shape, params));
+    } else {
+      text.append(String.format(Locale.ROOT, " %-28s%-26s%-10s%s", layer, shape, params, connected).stripTrailing())
+          .append('\n');
+    }
   }
 }

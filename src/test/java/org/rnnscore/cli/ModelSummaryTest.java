@@ -1,11 +1,15 @@
 package org.rnnscore.cli;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.rnnscore.model.Activation;
+import org.rnnscore.model.MergeLayer;
+import org.rnnscore.model.Node;
 import org.rnnscore.model.RnnModel;
 import org.rnnscore.model.Sequencing;
 import org.rnnscore.testing.RandomModels;
@@ -21,5 +25,31 @@ class ModelSummaryTest {
     String text = ModelSummary.render("m.h5", model);
     assertTrue(text.contains("Activations: gru tanh/sigmoid reset_after, stateful=True: scored from the zero state per"
         + " row, dense linear\n"), text);
+  }
+
+  /** A graph (two branches, a merge) gets Keras' "Connected to" column; a chain keeps the three columns. */
+  @Test
+  void render_graph_showsEachLayersInputs() {
+    Random random = new Random(2);
+    RnnModel graph = RnnModel.graph("in", 0, List.of(
+        Node.of(RandomModels.recurrent(random, "LSTM", "lstm", 3, 4, true, Activation.TANH, Activation.SIGMOID, false,
+            new Sequencing(true, false, false)), Node.MODEL_INPUT),
+        Node.of(RandomModels.recurrent(random, "GRU", "gru", 3, 2, true, Activation.TANH, Activation.SIGMOID, false,
+            new Sequencing(true, true, false)), Node.MODEL_INPUT),
+        new Node(MergeLayer.of("concatenate", MergeLayer.Op.CONCATENATE), List.of(0, 1, Node.MODEL_INPUT)),
+        Node.of(RandomModels.dense(random, "dense", 9, 1, true, Activation.LINEAR), 2)), 3);
+    String text = ModelSummary.render("m.h5", graph);
+    String[] lines = text.split("\n");
+    assertEquals(" Layer (type)                Output Shape              Param #   Connected to", lines[2]);
+    assertEquals(" in (InputLayer)             [(None, None, 3)]         0", lines[4]);
+    assertEquals(" lstm (LSTM)                 (None, None, 4)           128       in[0][0]", lines[5]);
+    assertEquals(" gru (GRU)                   (None, None, 2)           36        in[0][0]", lines[6]);
+    assertEquals(" concatenate (Concatenate)   (None, None, 9)           0         lstm[0][0], gru[0][0], in[0][0]",
+        lines[7]);
+    assertEquals(" dense (Dense)               (None, None, 1)           10        concatenate[0][0]", lines[8]);
+
+    RnnModel chain = new RnnModel(null, 4, List.of(RandomModels.recurrent(random, "GRU", "gru", 2, 3, true,
+        Activation.TANH, Activation.SIGMOID, true, Sequencing.LAST)));
+    assertFalse(ModelSummary.render("m.h5", chain).contains("Connected to"));
   }
 }
