@@ -104,17 +104,21 @@ final class KerasConfig {
   private final List<LayerSpec> layers;
   /** Per layer, the layers it reads (indices into {@link #layers}; {@link Node#MODEL_INPUT} for the input). */
   private final List<List<Integer>> inputs;
+  /** Per layer, where its initial_state comes from (empty for none). */
+  private final List<List<Node.Output>> states;
   private final int output;
   private final Generation generation;
 
   private KerasConfig(String inputName, String inputDescription, int declaredTimesteps, int declaredFeatures,
-      List<LayerSpec> layers, List<List<Integer>> inputs, int output, Generation generation) {
+      List<LayerSpec> layers, List<List<Integer>> inputs, List<List<Node.Output>> states, int output,
+      Generation generation) {
     this.inputName = inputName;
     this.inputDescription = inputDescription;
     this.declaredTimesteps = declaredTimesteps;
     this.declaredFeatures = declaredFeatures;
     this.layers = layers;
     this.inputs = inputs;
+    this.states = states;
     this.output = output;
     this.generation = generation;
   }
@@ -248,13 +252,15 @@ final class KerasConfig {
       LayerSpec spec = kind.parse(className, name, config, ordinal);
       int checkpointOrdinal = checkpointCounts.getOrDefault(className, 0);
       checkpointCounts.put(className, checkpointOrdinal + (spec != null && spec.hasWeights() ? 2 : 1));
-      List<Integer> from = functional ? wiring.inbound(entry) : wiring.previous();
+      List<Tensor> tensors = functional ? wiring.mainTensors(entry, spec, name) : null;
+      List<Integer> from = functional ? wiring.resolveAll(tensors) : wiring.previous();
+      List<Node.Output> states = functional ? wiring.initialState(entry, spec, name) : List.of();
       if (spec != null) {
         spec.checkpointOrdinal = checkpointOrdinal;
-        wiring.node(entry, name, kept.size(), from);
+        wiring.node(entry, name, kept.size(), from, states);
         kept.add(spec);
       } else {
-        wiring.alias(entry, name, from);
+        wiring.alias(entry, name, from, tensors == null || tensors.isEmpty() ? 0 : wiring.index(tensors.get(0)));
       }
     }
     if (kept.stream().noneMatch(spec -> spec.kind.recurrent())) {
@@ -293,7 +299,7 @@ final class KerasConfig {
       }
     }
     String description = batchShape == null || batchShape.isNull() ? null : shapeOwner + " (input shape " + batchShape + ")";
-    return new KerasConfig(inputName, description, timesteps, features, kept, wiring.inputs, output,
+    return new KerasConfig(inputName, description, timesteps, features, kept, wiring.inputs, wiring.states, output,
         generation);
   }
 
@@ -308,8 +314,8 @@ final class KerasConfig {
   }
   /**
    * A functional model is accepted as a graph from one input to one output in which each layer is
-   * called once and reads main outputs only (no return_state states); branches and merges are
-   * fine. Unused layers are refused by the model ({@link RnnModel#graph}).
+   * called once; branches and merges are fine. Which tensors a layer may read (states only as a
+   * recurrent layer's initial_state) the walk checks; unused layers the model ({@link RnnModel#graph}).
    */
   private static void checkGraph(JsonNode config, List<JsonNode> entries) {
     String model = "functional model '" + config.path("name").asText("?") + "': ";
@@ -339,13 +345,6 @@ final class KerasConfig {
         throw new ModelFormatException(model + "layer '" + name + "' is called " + nodes.size() + " times; rnnscore"
             + " reads Functional models in which each layer is called once (no shared layers)");
       }
-      for (Tensor tensor : nodes.get(0)) {
-        if (tensor.index() != 0) {
-          throw new ModelFormatException(model + "layer '" + name + "' takes output " + tensor.index() + " of layer '"
-              + tensor.layer() + "' (a state, from return_state=True), not its main output; rnnscore reads"
-              + " only layers' main outputs");
-        }
-      }
     }
   }
 
@@ -355,7 +354,10 @@ final class KerasConfig {
    */
   private static final class Wiring {
     private final Map<String, Integer> byName = new HashMap<>();
+    /** A left-out layer (Dropout) reading output k > 0 of a layer stands for that output. */
+    private final Map<String, Integer> aliasIndex = new HashMap<>();
     final List<List<Integer>> inputs = new ArrayList<>();
+    final List<List<Node.Output>> states = new ArrayList<>();
     /** The last tensor named (a Sequential model's output). */
     int last = Node.MODEL_INPUT;
 
@@ -363,13 +365,17 @@ final class KerasConfig {
       name(entry, name, Node.MODEL_INPUT);
     }
 
-    void node(JsonNode entry, String name, int index, List<Integer> from) {
+    void node(JsonNode entry, String name, int index, List<Integer> from, List<Node.Output> initialState) {
       inputs.add(from);
+      states.add(initialState);
       name(entry, name, index);
     }
 
-    void alias(JsonNode entry, String name, List<Integer> from) {
+    void alias(JsonNode entry, String name, List<Integer> from, int index) {
       name(entry, name, from.isEmpty() ? Node.MODEL_INPUT : from.get(0));
+      if (index != 0) {
+        aliasIndex.put(name, index);
+      }
     }
 
     /** Sequential: the layer reads the one before it. */
@@ -377,14 +383,70 @@ final class KerasConfig {
       return List.of(last);
     }
 
-    /** Functional: the tensors of the layer's (first) call. */
-    List<Integer> inbound(JsonNode entry) {
-      List<List<Tensor>> calls = inboundNodes(entry.get("inbound_nodes"));
+    /**
+     * Functional: the tensors a layer's (first) call reads as its inputs; main outputs only. A
+     * Keras 2 recurrent layer's call lists its initial states after its input (RNN.__call__
+     * appends them), so for one only the first tensor is its input.
+     */
+    List<Tensor> mainTensors(JsonNode entry, LayerSpec spec, String name) {
+      Call call = firstCall(entry);
+      List<Tensor> main = call.args;
+      if (call.initialState.isEmpty() && spec != null && spec.isRecurrent() && main.size() > 1) {
+        main = main.subList(0, 1);
+      }
+      for (Tensor tensor : main) {
+        if (index(tensor) != 0 && spec != null) {
+          throw new ModelFormatException("layer '" + name + "' takes output " + index(tensor) + " of layer '"
+              + tensor.layer() + "' (a state, from return_state=True) as its input; rnnscore passes states only to"
+              + " a recurrent layer's initial_state");
+        }
+      }
+      return main;
+    }
+
+    /** Functional: where a recurrent layer's initial_state comes from (Keras 2: the tensors after its input). */
+    List<Node.Output> initialState(JsonNode entry, LayerSpec spec, String name) {
+      Call call = firstCall(entry);
+      List<Tensor> given = call.initialState;
+      if (given.isEmpty() && spec != null && spec.isRecurrent() && call.args.size() > 1) {
+        given = call.args.subList(1, call.args.size());
+      }
+      if (given.isEmpty()) {
+        return List.of();
+      }
+      if (spec == null || !spec.isRecurrent()) {
+        throw new ModelFormatException("layer '" + name + "' is given an initial_state; rnnscore passes one only to a"
+            + " SimpleRNN, LSTM or GRU (not wrapped)");
+      }
+      List<Node.Output> states = new ArrayList<>();
+      for (Tensor tensor : given) {
+        int node = resolve(tensor.layer());
+        if (node == Node.MODEL_INPUT) {
+          throw new ModelFormatException("layer '" + name + "' takes its initial_state from the model input '"
+              + tensor.layer() + "'; rnnscore takes initial states only from a recurrent layer's return_state outputs"
+              + " (or --initial-state-from)");
+        }
+        states.add(new Node.Output(node, index(tensor)));
+      }
+      return states;
+    }
+
+    /** Which output of its node a tensor is (through a left-out layer such as Dropout). */
+    int index(Tensor tensor) {
+      return tensor.index() != 0 ? tensor.index() : aliasIndex.getOrDefault(tensor.layer(), 0);
+    }
+
+    List<Integer> resolveAll(List<Tensor> tensors) {
       List<Integer> from = new ArrayList<>();
-      for (Tensor tensor : calls.isEmpty() ? List.<Tensor>of() : calls.get(0)) {
+      for (Tensor tensor : tensors) {
         from.add(resolve(tensor.layer()));
       }
       return from.isEmpty() ? previous() : from;
+    }
+
+    private static Call firstCall(JsonNode entry) {
+      List<Call> calls = calls(entry.get("inbound_nodes"));
+      return calls.isEmpty() ? new Call(List.of(), List.of()) : calls.get(0);
     }
 
     int resolve(String layer) {
@@ -403,6 +465,41 @@ final class KerasConfig {
       }
       last = id;
     }
+  }
+
+  /** One call of a layer: the tensors it takes as inputs, and (Keras 3) those of its initial_state kwarg. */
+  private record Call(List<Tensor> args, List<Tensor> initialState) {}
+
+  /** Each call of a layer, its tensors split as {@link Call} (Keras 2 keeps them in one list). */
+  private static List<Call> calls(JsonNode value) {
+    List<Call> calls = new ArrayList<>();
+    if (value == null || !value.isArray()) {
+      return calls;
+    }
+    for (JsonNode node : value) {
+      if (node.isObject()) {
+        List<Tensor> args = new ArrayList<>();
+        List<Tensor> states = new ArrayList<>();
+        node.fields().forEachRemaining(field -> {
+          if (field.getKey().equals("kwargs") && field.getValue().isObject()) {
+            field.getValue().fields().forEachRemaining(kwarg -> collectKerasTensors(kwarg.getValue(),
+                kwarg.getKey().equals("initial_state") ? states : args));
+          } else {
+            collectKerasTensors(field.getValue(), args);
+          }
+        });
+        calls.add(new Call(args, states));
+      } else {
+        List<Tensor> args = new ArrayList<>();
+        if (node.isArray()) {
+          for (JsonNode tensor : node) {
+            args.add(new Tensor(tensor.path(0).asText("?"), tensor.path(2).asInt(0)));
+          }
+        }
+        calls.add(new Call(args, List.of()));
+      }
+    }
+    return calls;
   }
 
   /** One tensor a layer takes: the layer that made it and which of its outputs it is. */
@@ -499,7 +596,7 @@ final class KerasConfig {
     }
     List<Node> nodes = new ArrayList<>();
     for (int i = 0; i < built.size(); i++) {
-      nodes.add(new Node(built.get(i), inputs.get(i)));
+      nodes.add(new Node(built.get(i), inputs.get(i), states.get(i)));
     }
     RnnModel model = RnnModel.graph(inputName, declaredTimesteps, nodes, output);
     LayerConfigs.refuseUnsupportedMask(model, generation);

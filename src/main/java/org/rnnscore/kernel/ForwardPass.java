@@ -35,6 +35,10 @@ public final class ForwardPass {
   private final List<Stage> stages = new ArrayList<>();
   /** Per node: the index of the last node that reads its output (its own index when none does). */
   private final int[] lastUse;
+  /** Per node: a later node starts from its final states (initial_state wiring, outputs 1 and 2). */
+  private final boolean[] keepsStates;
+  /** The first node started from another's states, or -1: such a model cannot be continued from given states. */
+  private final int firstWired;
   private final int inputWidth;
   private float[] staging;
 
@@ -43,6 +47,8 @@ public final class ForwardPass {
     this.inputWidth = model.inputWidth();
     List<Node> nodes = model.nodes();
     this.lastUse = new int[nodes.size()];
+    this.keepsStates = new boolean[nodes.size()];
+    int wired = -1;
     for (int i = 0; i < nodes.size(); i++) {
       stages.add(Stages.of(nodes.get(i).layer()));
       lastUse[i] = i;
@@ -51,7 +57,13 @@ public final class ForwardPass {
           lastUse[from] = i;
         }
       }
+      for (Node.Output state : nodes.get(i).initialState()) {
+        lastUse[state.node()] = i;
+        keepsStates[state.node()] |= state.index() > 0;
+        wired = wired < 0 ? i : wired;
+      }
     }
+    this.firstWired = wired;
   }
 
   public RnnModel model() {
@@ -138,6 +150,12 @@ public final class ForwardPass {
    */
   public Result scoreWithState(float[] values, int[] offsets, int[] lengths, int count,
       List<float[][]> initialStates) {
+    if (firstWired >= 0) {
+      Node wired = model.nodes().get(firstWired);
+      throw new IllegalArgumentException("layer " + wired.layer().name() + " starts from the states of layer "
+          + model.nodes().get(wired.initialState().get(0).node()).layer().name() + " (initial_state), so the model"
+          + " cannot be continued from given states");
+    }
     List<RecurrentStage> recurrent = new ArrayList<>();
     List<String> names = new ArrayList<>();
     for (int i = 0; i < stages.size(); i++) {
@@ -245,6 +263,7 @@ public final class ForwardPass {
     Tensor input = Tensor.sequence(staging, inputWidth, mask);
     List<Node> nodes = model.nodes();
     Tensor[] outputs = new Tensor[nodes.size()];
+    float[][] finals = new float[nodes.size()][];
     // Each node's output layout: the input batch's, until a stage sets the steps (RepeatVector).
     Batch[] layouts = new Batch[nodes.size()];
     int recurrentIndex = 0;
@@ -256,7 +275,13 @@ public final class ForwardPass {
       }
       int first = nodes.get(i).inputs().get(0);
       Batch layout = first == Node.MODEL_INPUT ? batch : layouts[first];
-      if (initialStates != null && stage instanceof RecurrentStage) {
+      if (keepsStates[i] || !nodes.get(i).initialState().isEmpty()) {
+        RecurrentStage recurrentStage = (RecurrentStage) stage;
+        float[] initial = nodes.get(i).initialState().isEmpty() ? null
+            : wiredState(nodes.get(i), recurrentStage, outputs, finals, layout.size);
+        finals[i] = keepsStates[i] ? new float[layout.size * recurrentStage.stateWidth()] : null;
+        outputs[i] = recurrentStage.run(in.get(0), layout, initial, finals[i]);
+      } else if (initialStates != null && stage instanceof RecurrentStage) {
         outputs[i] = runFromState((RecurrentStage) stage, in.get(0), layout, initialStates.get(recurrentIndex++),
             finalStates);
       } else {
@@ -268,8 +293,39 @@ public final class ForwardPass {
           outputs[from] = null; // its last consumer has run
         }
       }
+      for (Node.Output state : nodes.get(i).initialState()) {
+        if (lastUse[state.node()] == i && state.node() != model.outputNode()) {
+          outputs[state.node()] = null;
+          finals[state.node()] = null;
+        }
+      }
     }
     return layouts[model.outputNode()].unsort(outputs[model.outputNode()]);
+  }
+
+  /**
+   * The initial states of a wired node, per sorted position (the sources ran on the same rows in
+   * the same order): state j (h, then c) from its source's main output (0, a B×M vector) or final
+   * h (1) or c (2), which the source's stage left in {@code finals}.
+   */
+  private static float[] wiredState(Node node, RecurrentStage stage, Tensor[] outputs, float[][] finals, int rows) {
+    int width = stage.stateWidth();
+    int units = width / node.initialState().size();
+    float[] initial = new float[rows * width];
+    for (int j = 0; j < node.initialState().size(); j++) {
+      Node.Output state = node.initialState().get(j);
+      for (int p = 0; p < rows; p++) {
+        if (state.index() == 0) {
+          System.arraycopy(outputs[state.node()].data, p * units, initial, p * width + j * units, units);
+        } else {
+          float[] source = finals[state.node()];
+          int sourceWidth = source.length / rows;
+          System.arraycopy(source, p * sourceWidth + (state.index() - 1) * units, initial, p * width + j * units,
+              units);
+        }
+      }
+    }
+    return initial;
   }
 
   /** A recurrent stage started from the caller's states ({@code given}, per caller's row), its final states added. */

@@ -86,6 +86,7 @@ public final class RnnModel implements Serializable {
         sources.add(from == Node.MODEL_INPUT ? "the model input" : "layer '" + nodes.get(from).layer().name() + "'");
       }
       shapes.add(node.layer().outputShape(in, sources));
+      checkInitialState(nodes, node, shapes);
     }
     this.inputName = inputName;
     this.declaredTimesteps = declaredTimesteps;
@@ -103,6 +104,51 @@ public final class RnnModel implements Serializable {
       }
     }
     return nodes;
+  }
+
+  /**
+   * A node's initial_state wiring: only a plain recurrent layer takes it, one state per state of
+   * its cell (h; LSTM h then c), each of its units, from an earlier recurrent layer's outputs:
+   * 0 its main output when that is a vector, 1 its final h, 2 its final c (LSTM).
+   */
+  private static void checkInitialState(List<Node> nodes, Node node, List<Shape> shapes) {
+    if (node.initialState().isEmpty()) {
+      return;
+    }
+    Layer layer = node.layer();
+    String self = "layer '" + layer.name() + "' (" + layer.kerasClass() + ")";
+    if (!(layer instanceof RecurrentLayer recurrent)) {
+      throw new ModelFormatException(self + " is given an initial_state; only SimpleRNN, LSTM and GRU take one here");
+    }
+    int states = recurrent instanceof LstmLayer ? 2 : 1;
+    if (node.initialState().size() != states) {
+      throw new ModelFormatException(self + " is given " + node.initialState().size() + " initial states, expected "
+          + states + " (" + (states == 2 ? "h and c" : "h") + ")");
+    }
+    for (Node.Output state : node.initialState()) {
+      int from = state.node(); // before the node: checkTopology
+      Layer source = nodes.get(from).layer();
+      String what = "output " + state.index() + " of layer '" + source.name() + "'";
+      int width;
+      if (state.index() == 0) {
+        if (shapes.get(from).sequence()) {
+          throw new ModelFormatException(self + " takes its initial state from " + what + ", a sequence "
+              + shapes.get(from).kerasText() + "; expected a state vector");
+        }
+        width = shapes.get(from).width();
+      } else if (source instanceof RecurrentLayer src && (state.index() == 1 || state.index() == 2
+          && src instanceof LstmLayer)) {
+        width = src.units();
+      } else {
+        throw new ModelFormatException(self + " takes its initial state from " + what + ", which " + source.kerasClass()
+            + " does not give; expected a SimpleRNN, LSTM or GRU with return_state=True (outputs 1 = h, 2 = c of an"
+            + " LSTM)");
+      }
+      if (width != recurrent.units()) {
+        throw new ModelFormatException(self + " has " + recurrent.units() + " units, but its initial state " + what
+            + " has " + width + " values");
+      }
+    }
   }
 
   /** Each node reads only nodes before it (or the model input), and every node leads to the output. */
@@ -125,6 +171,15 @@ public final class RnnModel implements Serializable {
         }
         if (used[i] && from != Node.MODEL_INPUT) {
           used[from] = true;
+        }
+      }
+      for (Node.Output state : node.initialState()) {
+        if (state.node() < 0 || state.node() >= i) {
+          throw new ModelFormatException("layer '" + node.layer().name() + "' takes an initial state from node "
+              + state.node() + ", expected a layer before it");
+        }
+        if (used[i]) {
+          used[state.node()] = true;
         }
       }
     }
@@ -358,7 +413,7 @@ public final class RnnModel implements Serializable {
     }
     List<Node> rewired = new ArrayList<>();
     for (int i = 0; i < nodes.size(); i++) {
-      rewired.add(new Node(changed.get(i), nodes.get(i).inputs()));
+      rewired.add(new Node(changed.get(i), nodes.get(i).inputs(), nodes.get(i).initialState()));
     }
     return new RnnModel(inputName, declaredTimesteps, rewired, output);
   }

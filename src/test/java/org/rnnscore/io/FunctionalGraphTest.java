@@ -47,6 +47,20 @@ class FunctionalGraphTest {
     }
   }
 
+  /** Seq2seq graphs: the decoder's initial_state wiring survives both formats (Keras 2: extra call tensors; 3: kwargs). */
+  @Test
+  void configs_ofRandomSeq2seq_readBackWithTheirInitialStateWiring() {
+    for (long seed = 0; seed < SEEDS; seed++) {
+      RnnModel model = RandomModels.randomSeq2seq(seed);
+      Map<String, Map<String, WeightArray>> weights = KerasFileWriter.legacyWeights(model);
+      KerasConfig.WeightSource source = spec -> new ArrayList<>(weights.get(spec.name).values());
+      assertSameGraph(model, KerasConfig.parse(KerasFileWriter.legacyFunctionalConfig(model), "model_config", 2)
+          .build(source), "keras 2, seed " + seed);
+      assertSameGraph(model, KerasConfig.parse(KerasFileWriter.kerasV3FunctionalConfig(model), "config.json", 3)
+          .build(source), "keras 3, seed " + seed);
+    }
+  }
+
   /** Whole files, weights found by the readers (layer_names in .h5, layers/<class>[_N] in .keras). */
   @Test
   void files_ofRandomGraphs_readBackAsTheSameGraph() throws IOException {
@@ -58,6 +72,11 @@ class FunctionalGraphTest {
       Path keras = dir.resolve("m" + seed + ".keras");
       KerasFileWriter.writeKerasV3Functional(keras, model);
       assertSameGraph(model, ModelReader.read("m.keras", Files.readAllBytes(keras)), "keras, seed " + seed);
+      RnnModel seq2seq = RandomModels.randomSeq2seq(seed);
+      KerasFileWriter.writeLegacyH5Functional(h5, seq2seq);
+      assertSameGraph(seq2seq, ModelReader.read("m.h5", Files.readAllBytes(h5)), "seq2seq h5, seed " + seed);
+      KerasFileWriter.writeKerasV3Functional(keras, seq2seq);
+      assertSameGraph(seq2seq, ModelReader.read("m.keras", Files.readAllBytes(keras)), "seq2seq keras, seed " + seed);
     }
   }
 
@@ -66,6 +85,8 @@ class FunctionalGraphTest {
         got.nodes().stream().map(n -> n.layer().name()).toList(), what);
     assertEquals(expected.nodes().stream().map(Node::inputs).toList(), got.nodes().stream().map(Node::inputs).toList(),
         what);
+    assertEquals(expected.nodes().stream().map(Node::initialState).toList(),
+        got.nodes().stream().map(Node::initialState).toList(), what);
     assertEquals(expected.nodes().stream().map(n -> n.layer().kerasClass()).toList(),
         got.nodes().stream().map(n -> n.layer().kerasClass()).toList(), what);
     assertEquals(expected.outputNode(), got.outputNode(), what);
@@ -179,6 +200,43 @@ class FunctionalGraphTest {
         dense)));
   }
 
+  private static final String ENCODER = layer("LSTM", "{\"name\": \"enc\", \"units\": 4, \"return_state\": true}",
+      "[[[\"in\", 0, 0, {}]]]");
+
+  @Test
+  void initialStateOfTheWrongCount_isRefused() {
+    WeightsFree graph = new WeightsFree();
+    String decoder = layer("LSTM", "{\"name\": \"dec\", \"units\": 4}",
+        "[[[\"in\", 0, 0, {}], [\"enc\", 0, 1, {}]]]");
+    assertEquals("layer 'dec' (LSTM) is given 1 initial states, expected 2 (h and c)",
+        graph.message(functional("dec", ENCODER, decoder)));
+  }
+
+  @Test
+  void initialStateOfAnotherWidth_isRefused() {
+    WeightsFree graph = new WeightsFree();
+    String decoder = layer("GRU", "{\"name\": \"dec\", \"units\": 3}",
+        "[[[\"in\", 0, 0, {}], [\"enc\", 0, 2, {}]]]");
+    assertEquals("layer 'dec' (GRU) has 3 units, but its initial state output 2 of layer 'enc' has 4 values",
+        graph.message(functional("dec", ENCODER, decoder)));
+  }
+
+  @Test
+  void initialStateFromTheModelInput_isRefusedByName() {
+    String decoder = layer("LSTM", "{\"name\": \"dec\", \"units\": 4}",
+        "[[[\"in\", 0, 0, {}], [\"in\", 0, 0, {}], [\"in\", 0, 0, {}]]]");
+    assertEquals("layer 'dec' takes its initial_state from the model input 'in'; rnnscore takes initial states only"
+        + " from a recurrent layer's return_state outputs (or --initial-state-from)",
+        refusal(functional("dec", decoder)));
+  }
+
+  @Test
+  void stateIntoADense_isRefusedByName() {
+    String dense = layer("Dense", "{\"name\": \"d\", \"units\": 2}", "[[[\"enc\", 0, 2, {}]]]");
+    assertEquals("layer 'd' takes output 2 of layer 'enc' (a state, from return_state=True) as its input; rnnscore"
+        + " passes states only to a recurrent layer's initial_state", refusal(functional("d", ENCODER, dense)));
+  }
+
   /** Builds a config with seeded weights of the shapes each layer asks for, and gives the refusal. */
   private static final class WeightsFree {
     String message(String config) {
@@ -187,13 +245,19 @@ class FunctionalGraphTest {
       return assertThrows(ModelFormatException.class, () -> parsed.build(this::weights)).getMessage();
     }
 
-    /** SimpleRNN(units) over 3 features, Dense(units) over 4: what the configs above hold. */
+    /** SimpleRNN, LSTM, GRU (reset_after false) over 3 features, Dense over 4: what the configs above hold. */
     private List<WeightArray> weights(KerasConfig.LayerSpec spec) {
       Random random = new Random(spec.name.hashCode());
       int units = spec.config.path("units").asInt();
-      if (spec.className.equals("SimpleRNN")) {
-        return List.of(RandomModels.array(random, "kernel", 3, units), RandomModels.array(random, "recurrent", units,
-            units), RandomModels.array(random, "bias", units));
+      int gates = switch (spec.className) {
+        case "LSTM" -> 4;
+        case "GRU" -> 3;
+        case "SimpleRNN" -> 1;
+        default -> 0;
+      };
+      if (gates > 0) {
+        return List.of(RandomModels.array(random, "kernel", 3, gates * units), RandomModels.array(random, "recurrent",
+            units, gates * units), RandomModels.array(random, "bias", gates * units));
       }
       return List.of(RandomModels.array(random, "kernel", 4, units), RandomModels.array(random, "bias", units));
     }

@@ -201,9 +201,8 @@ class ModelReaderErrorsTest {
         + "{\"class_name\": \"Dense\", \"config\": {\"name\": \"dense\", \"units\": 2}, \"name\": \"dense\","
         + " \"inbound_nodes\": [[[\"simple_rnn\", 0, 1, {}]]]}],"
         + " \"input_layers\": [[\"in\", 0, 0]], \"output_layers\": [[\"dense\", 0, 0]]}}";
-    assertEquals("m.h5: functional model 'f': layer 'dense' takes output 1 of layer 'simple_rnn' (a state, from"
-        + " return_state=True), not its main output; rnnscore reads only layers' main outputs",
-        message("m.h5", legacyH5(config)));
+    assertEquals("m.h5: layer 'dense' takes output 1 of layer 'simple_rnn' (a state, from return_state=True) as its"
+        + " input; rnnscore passes states only to a recurrent layer's initial_state", message("m.h5", legacyH5(config)));
   }
 
   @Test

@@ -19,7 +19,30 @@ class ForwardPassMergeTest {
   @Test
   void randomGraphs_matchTheReference() {
     for (long seed = 0; seed < SEEDS; seed++) {
-      RnnModel model = RandomModels.randomGraph(seed);
+      check(RandomModels.randomGraph(seed), seed);
+    }
+  }
+
+  /** Seq2seq graphs: a decoder started from its encoder's states (initial_state wiring). */
+  @Test
+  void randomSeq2seq_matchTheReference() {
+    for (long seed = 0; seed < SEEDS; seed++) {
+      check(RandomModels.randomSeq2seq(seed), seed);
+    }
+  }
+
+  @Test
+  void initialState_startsTheDecoderFromTheEncodersState() {
+    for (int index : new int[] {0, 1}) {
+      float[][] got = new ForwardPass(ReferenceMergeTest.summingEncoderDecoder(index)).score(new float[] {1, 2, 4},
+          new int[] {0, 2}, new int[] {2, 1}, 2);
+      ForwardPassLayersTest.assertClose(new double[] {6}, got[0], 1, "row [1, 2], output " + index);
+      ForwardPassLayersTest.assertClose(new double[] {8}, got[1], 1, "row [4], output " + index);
+    }
+  }
+
+  private static void check(RnnModel model, long seed) {
+    {
       Random random = new Random(seed * 31 + 7);
       int d = model.inputWidth();
       int batch = 1 + random.nextInt(6);

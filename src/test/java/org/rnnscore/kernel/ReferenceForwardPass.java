@@ -51,6 +51,8 @@ import org.rnnscore.model.WeightArray;
  *       the row's T×W. Both drop the mask (Keras 3: supports_masking=False).
  *   <li>An explicit per-step mask is combined (AND) with the mask the layers produce, wherever
  *       a mask exists.
+ *   <li>Merges (Concatenate, Add, ...) AND their inputs' masks; initial_state wiring starts a
+ *       recurrent layer from another's final h (and c) — the state after its last unmasked step.
  * </ul>
  *
  * <p>Keras layout, row-major: kernel D×(G·M) at [d*(G·M) + g*M + m], recurrent kernel M×(G·M),
@@ -105,6 +107,7 @@ public final class ReferenceForwardPass {
     // The graph's nodes in order, each on its own copy of what it reads (a chain: one flow passed along).
     List<Node> nodes = model.nodes();
     Flow[] outputs = new Flow[nodes.size()];
+    double[][] nodeStates = new double[nodes.size()][]; // a recurrent node's final h (then c)
     for (int i = 0; i < nodes.size(); i++) {
       List<Integer> inputs = nodes.get(i).inputs();
       if (nodes.get(i).layer() instanceof MergeLayer) {
@@ -120,7 +123,21 @@ public final class ReferenceForwardPass {
             + inputs.size() + " inputs");
       }
       Flow flow = (inputs.get(0) == Node.MODEL_INPUT ? input : outputs[inputs.get(0)]).copy();
+      List<Node.Output> wiring = nodes.get(i).initialState();
+      if (!wiring.isEmpty()) {
+        // Keras' initial_state: state j (h, then c) is the source's output 0 (its vector), 1 (h) or 2 (c).
+        int units = ((RecurrentLayer) nodes.get(i).layer()).units();
+        flow.wired = new double[wiring.size() * units];
+        for (int j = 0; j < wiring.size(); j++) {
+          Node.Output state = wiring.get(j);
+          double[] from = state.index() == 0 ? outputs[state.node()].vec : java.util.Arrays.copyOfRange(
+              nodeStates[state.node()], (state.index() - 1) * units, state.index() * units);
+          System.arraycopy(from, 0, flow.wired, j * units, units);
+        }
+      }
       apply(nodes.get(i).layer(), flow);
+      nodeStates[i] = flow.lastState;
+      flow.wired = null;
       outputs[i] = flow;
     }
     Flow flow = outputs[model.outputNode()];
@@ -277,6 +294,8 @@ public final class ReferenceForwardPass {
     double[][] initialStates; // per recurrent layer, or null
     java.util.List<double[]> finalStates; // receives per recurrent layer, or null
     int[] recurrentIndex = {0}; // shared by every copy: recurrent layers count in node order
+    double[] wired; // this node's initial state from other nodes (initial_state wiring), or null
+    double[] lastState; // a recurrent node's final state, h then c
 
     /** What a node reads: the same values, rows and masks replaced (never written in place) by the layers. */
     Flow copy() {
@@ -402,9 +421,11 @@ public final class ReferenceForwardPass {
     } else if (layer instanceof RecurrentLayer) {
       RecurrentLayer r = (RecurrentLayer) layer;
       int index = flow.recurrentIndex[0]++;
-      double[] initial = flow.initialStates == null ? null : flow.initialStates[index];
+      double[] initial = flow.wired != null ? flow.wired : flow.initialStates == null ? null
+          : flow.initialStates[index];
       double[] last = new double[r instanceof LstmLayer ? 2 * r.units() : r.units()];
       double[][] outputs = run(r, flow.seq, flow.mask(), initial, last);
+      flow.lastState = last;
       if (flow.finalStates != null) {
         flow.finalStates.add(last);
       }

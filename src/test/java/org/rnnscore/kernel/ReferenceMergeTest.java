@@ -70,6 +70,25 @@ class ReferenceMergeTest {
         new double[][] {{1}, {0}, {2}}, null), 1e-12);
   }
 
+  /**
+   * initial_state wiring by hand: a summing encoder (a = u = 1) over x = [1, 2] ends with h = 3; a
+   * summing decoder over the same row started from it gives 3 + 1 + 2 = 6 (3 from zeros). Output 0
+   * of the encoder (its last output, which is h) wires the same way.
+   */
+  static RnnModel summingEncoderDecoder(int outputIndex) {
+    return RnnModel.graph("in", 0, List.of(Node.of(scalarRnn("encoder", 1, 1, false), Node.MODEL_INPUT),
+        new Node(scalarRnn("decoder", 1, 1, false), List.of(Node.MODEL_INPUT), List.of(new Node.Output(0,
+            outputIndex)))), 1);
+  }
+
+  @Test
+  void initialState_startsTheDecoderFromTheEncodersState() {
+    assertArrayEquals(new double[] {6}, ReferenceForwardPass.forwardRow(summingEncoderDecoder(1),
+        new double[][] {{1}, {2}}, null), 1e-12);
+    assertArrayEquals(new double[] {6}, ReferenceForwardPass.forwardRow(summingEncoderDecoder(0),
+        new double[][] {{1}, {2}}, null), 1e-12);
+  }
+
   /** input → LSTM(go_backwards, return_sequences) and LSTM(return_sequences), concatenated [forward, backward]. */
   static RnnModel backwardsBeside(long seed) {
     Random random = new Random(seed);

@@ -240,9 +240,14 @@ public final class KerasFileWriter {
     for (org.rnnscore.model.Node node : nodes) {
       ObjectNode entry = entry(node.layer(), 2, false, null);
       entry.put("name", node.layer().name());
+      returnState(model, node, entry);
       ArrayNode call = entry.putArray("inbound_nodes").addArray();
       for (int from : node.inputs()) {
         call.addArray().add(sourceName(model, inputName, from)).add(0).add(0).addObject();
+      }
+      // tf.keras' RNN.__call__ appends the initial states to the call's inputs.
+      for (org.rnnscore.model.Node.Output state : node.initialState()) {
+        call.addArray().add(sourceName(model, inputName, state.node())).add(0).add(state.index()).addObject();
       }
       layers.add(entry);
     }
@@ -290,6 +295,7 @@ public final class KerasFileWriter {
         entry.putObject("build_config").set("input_shape", shapes);
       }
       entry.put("name", node.layer().name());
+      returnState(model, node, entry);
       ObjectNode call = entry.putArray("inbound_nodes").addObject();
       ArrayNode args = call.putArray("args");
       ArrayNode tensors = node.inputs().size() > 1 ? args.addArray() : args;
@@ -302,7 +308,19 @@ public final class KerasFileWriter {
         tensorConfig.put("dtype", "float32");
         tensorConfig.putArray("keras_history").add(sourceName(model, inputName, from)).add(0).add(0);
       }
-      call.putObject("kwargs");
+      ObjectNode kwargs = call.putObject("kwargs");
+      if (!node.initialState().isEmpty()) {
+        ArrayNode states = kwargs.putArray("initial_state");
+        for (org.rnnscore.model.Node.Output state : node.initialState()) {
+          ObjectNode tensor = states.addObject();
+          tensor.put("class_name", "__keras_tensor__");
+          ObjectNode tensorConfig = tensor.putObject("config");
+          tensorConfig.set("shape", NODES.arrayNode().addNull().add(((RecurrentLayer) node.layer()).units()));
+          tensorConfig.put("dtype", "float32");
+          tensorConfig.putArray("keras_history").add(sourceName(model, inputName, state.node())).add(0)
+              .add(state.index());
+        }
+      }
       layers.add(entry);
     }
     config.putArray("input_layers").addArray().add(inputName).add(0).add(0);
@@ -311,6 +329,18 @@ public final class KerasFileWriter {
     root.putObject("build_config").putNull("input_shape");
     root.putNull("compile_config");
     return root;
+  }
+
+  /** A layer whose states another reads (outputs 1, 2) was built with return_state=True. */
+  private static void returnState(RnnModel model, org.rnnscore.model.Node node, ObjectNode entry) {
+    int self = model.nodes().indexOf(node);
+    for (org.rnnscore.model.Node other : model.nodes()) {
+      for (org.rnnscore.model.Node.Output state : other.initialState()) {
+        if (state.node() == self && state.index() > 0) {
+          ((ObjectNode) entry.get("config")).put("return_state", true);
+        }
+      }
+    }
   }
 
   private static String sourceName(RnnModel model, String inputName, int from) {

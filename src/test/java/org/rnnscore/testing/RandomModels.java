@@ -17,6 +17,7 @@ import org.rnnscore.model.MaskingLayer;
 import org.rnnscore.model.MergeLayer;
 import org.rnnscore.model.Node;
 import org.rnnscore.model.RecurrentLayer;
+import org.rnnscore.model.RepeatVectorLayer;
 import org.rnnscore.model.RnnModel;
 import org.rnnscore.model.Sequencing;
 import org.rnnscore.model.SimpleRnnLayer;
@@ -31,6 +32,12 @@ public final class RandomModels {
   /** Element-wise activations every Keras generation writes under the same meaning. */
   public static final List<Activation> PORTABLE = List.of(Activation.LINEAR, Activation.TANH, Activation.SIGMOID,
       Activation.RELU, Activation.ELU, Activation.SELU, Activation.SOFTPLUS, Activation.SOFTSIGN, Activation.SWISH);
+
+  /**
+   * Bounded activations for the recurrent layers of the random graphs: with weights of ±1 an
+   * unbounded recurrence (linear, relu) overflows float32 within a few steps.
+   */
+  public static final List<Activation> BOUNDED = List.of(Activation.TANH, Activation.SIGMOID, Activation.SOFTSIGN);
 
   /** The recurrent layer kinds, by Keras class. */
   public static final List<String> RECURRENT_KINDS = List.of("SimpleRNN", "LSTM", "GRU");
@@ -232,7 +239,7 @@ public final class RandomModels {
       int m = op == MergeLayer.Op.CONCATENATE || random.nextBoolean() ? 1 + random.nextInt(5) : common;
       Sequencing sequencing = new Sequencing(sequence, random.nextBoolean(), random.nextBoolean());
       nodes.add(Node.of(recurrent(random, kind, "rnn_" + b, sourceWidth, m, random.nextInt(4) != 0,
-          pick(random, PORTABLE), pick(random, PORTABLE), random.nextBoolean(), sequencing), source));
+          pick(random, BOUNDED), pick(random, BOUNDED), random.nextBoolean(), sequencing), source));
       int width = m;
       if (op != MergeLayer.Op.CONCATENATE && m != common || random.nextInt(3) == 0) {
         int k = op == MergeLayer.Op.CONCATENATE ? 1 + random.nextInt(5) : common;
@@ -252,12 +259,69 @@ public final class RandomModels {
     if (sequence && random.nextBoolean()) {
       int m = 1 + random.nextInt(4);
       nodes.add(Node.of(recurrent(random, pick(random, RECURRENT_KINDS), "after_merge", width, m, true,
-          pick(random, PORTABLE), pick(random, PORTABLE), random.nextBoolean(),
+          pick(random, BOUNDED), pick(random, BOUNDED), random.nextBoolean(),
           new Sequencing(random.nextBoolean(), random.nextBoolean(), false)), nodes.size() - 1));
       width = m;
     }
     if (random.nextBoolean()) {
       nodes.add(Node.of(dense(random, "head", width, 1 + random.nextInt(3), true, pick(random, PORTABLE)),
+          nodes.size() - 1));
+    }
+    return RnnModel.graph("input_layer", timesteps, nodes, nodes.size() - 1);
+  }
+
+  /**
+   * A random seq2seq graph as Keras saves one: an encoder (SimpleRNN, LSTM or GRU, sometimes
+   * go_backwards, sometimes after a Masking) with return_state whose states start a decoder
+   * (Keras' initial_state: outputs 1 = h, 2 = c, or the encoder's output 0, which is h) reading
+   * the input itself, a Dense of it, or a RepeatVector of the encoder's output; then sometimes a
+   * Dense head. Widths include 1 and odd sizes.
+   */
+  public static RnnModel randomSeq2seq(long seed) {
+    Random random = new Random(seed);
+    int timesteps = random.nextInt(3) == 0 ? 0 : 1 + random.nextInt(5);
+    int d = 1 + random.nextInt(5);
+    List<Node> nodes = new ArrayList<>();
+    int source = Node.MODEL_INPUT;
+    if (random.nextBoolean()) {
+      nodes.add(Node.of(new MaskingLayer("masking", new float[] {0f, -1f, 0.5f}[random.nextInt(3)]), source));
+      source = 0;
+    }
+    int m = 1 + random.nextInt(5);
+    String encoderKind = pick(random, RECURRENT_KINDS);
+    nodes.add(Node.of(recurrent(random, encoderKind, "encoder", d, m, random.nextInt(4) != 0, pick(random, BOUNDED),
+        pick(random, BOUNDED), random.nextBoolean(), new Sequencing(false, random.nextBoolean(), false)), source));
+    int encoder = nodes.size() - 1;
+    int decoderInput;
+    int width;
+    switch (random.nextInt(3)) {
+      case 0 -> {
+        decoderInput = source;
+        width = d;
+      }
+      case 1 -> {
+        width = 1 + random.nextInt(4);
+        nodes.add(Node.of(dense(random, "decoder_in", d, width, true, pick(random, PORTABLE)), source));
+        decoderInput = nodes.size() - 1;
+      }
+      default -> {
+        nodes.add(Node.of(new RepeatVectorLayer("repeat", 1 + random.nextInt(4)), encoder));
+        decoderInput = nodes.size() - 1;
+        width = m;
+      }
+    }
+    String decoderKind = encoderKind.equals("LSTM") ? pick(random, RECURRENT_KINDS) : pick(random, List.of("SimpleRNN",
+        "GRU"));
+    List<Node.Output> states = new ArrayList<>();
+    states.add(new Node.Output(encoder, random.nextBoolean() ? 1 : 0));
+    if (decoderKind.equals("LSTM")) {
+      states.add(new Node.Output(encoder, 2));
+    }
+    nodes.add(new Node(recurrent(random, decoderKind, "decoder", width, m, random.nextInt(4) != 0,
+        pick(random, BOUNDED), pick(random, BOUNDED), random.nextBoolean(),
+        new Sequencing(random.nextBoolean(), false, false)), List.of(decoderInput), states));
+    if (random.nextBoolean()) {
+      nodes.add(Node.of(dense(random, "head", m, 1 + random.nextInt(3), true, pick(random, PORTABLE)),
           nodes.size() - 1));
     }
     return RnnModel.graph("input_layer", timesteps, nodes, nodes.size() - 1);
