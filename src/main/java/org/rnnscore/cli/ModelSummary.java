@@ -28,7 +28,12 @@ final class ModelSummary {
     row(text, "Layer (type)", "Output Shape", "Param #", graph ? "Connected to" : null);
     text.append(DOUBLE_RULE).append('\n');
     String inputName = model.inputName() != null ? model.inputName() : "input";
-    if (model.inputName() != null || graph) {
+    if (model.inputs().size() > 1) {
+      for (RnnModel.Input input : model.inputs()) {
+        String steps = input.declaredTimesteps() == 0 ? "None" : String.valueOf(input.declaredTimesteps());
+        row(text, input.name() + " (InputLayer)", "[(None, " + steps + ", " + input.width() + ")]", "0", "");
+      }
+    } else if (model.inputName() != null || graph) {
       String width = model.tokenInput() ? "" : ", " + model.inputWidth();
       row(text, inputName + " (InputLayer)", "[(None, " + t + width + ")]", "0", graph ? "" : null);
     }
@@ -40,7 +45,11 @@ final class ModelSummary {
       if (graph) {
         StringJoiner inputs = new StringJoiner(", ");
         for (int from : model.nodes().get(i).inputs()) {
-          inputs.add((from == Node.MODEL_INPUT ? inputName : layers.get(from).name()) + "[0][0]");
+          inputs.add((from < 0 ? model.inputs().get(Node.inputOf(from)).name() == null ? inputName
+              : model.inputs().get(Node.inputOf(from)).name() : layers.get(from).name()) + "[0][0]");
+        }
+        for (Node.Output state : model.nodes().get(i).initialState()) {
+          inputs.add(layers.get(state.node()).name() + "[0][" + state.index() + "]"); // initial_state, as Keras lists it
         }
         connected = inputs.toString();
       }

@@ -108,6 +108,8 @@ final class KerasConfig {
   private final List<List<Node.Output>> states;
   private final int output;
   private final Generation generation;
+  /** The inputs of a model of several (null for one). */
+  private List<RnnModel.Input> multiInputs;
 
   private KerasConfig(String inputName, String inputDescription, int declaredTimesteps, int declaredFeatures,
       List<LayerSpec> layers, List<List<Integer>> inputs, List<List<Node.Output>> states, int output,
@@ -215,6 +217,8 @@ final class KerasConfig {
     Map<String, Integer> classCounts = new HashMap<>();
     Map<String, Integer> checkpointCounts = new HashMap<>();
     List<LayerSpec> kept = new ArrayList<>();
+    List<String> multiInput = functional ? tensorNames(modelConfig.get("input_layers")) : List.of();
+    Map<Integer, JsonNode> multiShapes = new HashMap<>();
     for (int i = 0; i < entries.size(); i++) {
       JsonNode entry = entries.get(i);
       String className = entry.path("class_name").asText("");
@@ -228,6 +232,17 @@ final class KerasConfig {
           batchShape = shape;
           shapeOwner = (className.equals("InputLayer") ? "InputLayer" : "layer") + " '" + name + "'";
         }
+      }
+      if (className.equals("InputLayer") && multiInput.size() > 1) {
+        // A model of several inputs: each InputLayer is input k of input_layers, with its own shape.
+        int k = multiInput.indexOf(name);
+        if (k < 0) {
+          throw new ModelFormatException("InputLayer '" + name + "' is not one of the model's inputs ("
+              + quoted(multiInput) + ")");
+        }
+        multiShapes.put(k, config);
+        wiring.inputNumber(entry, name, k);
+        continue;
       }
       if (className.equals("InputLayer")) {
         if (i != 0) {
@@ -275,6 +290,9 @@ final class KerasConfig {
           + " returns its states as extra outputs, and rnnscore writes one prediction per row (or per step); re-create"
           + " it with return_state=False");
     }
+    if (multiInput.size() > 1) {
+      return multiInputConfig(multiInput, multiShapes, kept, wiring, output, generation);
+    }
     boolean tokens = kept.get(0).kind.readsTokens();
     if (batchShape == null) {
       batchShape = modelConfig.isObject() ? modelConfig.get("build_input_shape") : null;
@@ -303,6 +321,37 @@ final class KerasConfig {
         generation);
   }
 
+  /** A model of several inputs: each InputLayer's [batch, timesteps, features]; no token inputs. */
+  private static KerasConfig multiInputConfig(List<String> names, Map<Integer, JsonNode> shapes, List<LayerSpec> kept,
+      Wiring wiring, int output, Generation generation) {
+    List<RnnModel.Input> inputs = new ArrayList<>();
+    for (int k = 0; k < names.size(); k++) {
+      JsonNode config = shapes.get(k);
+      String owner = "InputLayer '" + names.get(k) + "'";
+      if (config == null) {
+        throw new ModelFormatException("the model's input '" + names.get(k) + "' is not an InputLayer of its layers");
+      }
+      JsonNode shape = firstPresent(config, "batch_input_shape", "batch_shape");
+      if (shape == null || !shape.isArray() || shape.size() != 3) {
+        throw new ModelFormatException(owner + " has input shape " + shape + ", expected 3 dimensions [batch,"
+            + " timesteps, features]; rnnscore reads models of several inputs only when each is a sequence of"
+            + " feature vectors");
+      }
+      inputs.add(new RnnModel.Input(names.get(k), dimension(shape.get(1), owner, "timesteps"),
+          dimension(shape.get(2), owner, "features")));
+    }
+    for (LayerSpec spec : kept) {
+      if (spec.kind.readsTokens()) {
+        throw new ModelFormatException("layer '" + spec.name + "' (" + spec.className + ") reads token ids in a model"
+            + " of " + names.size() + " inputs; rnnscore reads token inputs only in one-input models");
+      }
+    }
+    KerasConfig config = new KerasConfig(names.get(0), null, inputs.get(0).declaredTimesteps(),
+        inputs.get(0).width(), kept, wiring.inputs, wiring.states, output, generation);
+    config.multiInputs = List.copyOf(inputs);
+    return config;
+  }
+
   private static int dimension(JsonNode value, String owner, String what) {
     if (value == null || value.isNull()) {
       return 0;
@@ -321,9 +370,8 @@ final class KerasConfig {
     String model = "functional model '" + config.path("name").asText("?") + "': ";
     List<String> inputs = tensorNames(config.get("input_layers"));
     List<String> outputs = tensorNames(config.get("output_layers"));
-    if (inputs.size() != 1) {
-      throw new ModelFormatException(model + "it has " + inputs.size() + " inputs (" + quoted(inputs) + "); rnnscore"
-          + " reads Functional models with one input");
+    if (inputs.isEmpty()) {
+      throw new ModelFormatException(model + "it lists no inputs (input_layers)");
     }
     if (outputs.size() != 1) {
       throw new ModelFormatException(model + "it has " + outputs.size() + " outputs (" + quoted(outputs) + "); rnnscore"
@@ -333,7 +381,10 @@ final class KerasConfig {
     for (JsonNode entry : entries) {
       String name = entry.path("name").asText(entry.path("config").path("name").asText("?"));
       List<List<Tensor>> nodes = inboundNodes(entry.get("inbound_nodes"));
-      if (first) {
+      if (inputs.size() > 1 && entry.path("class_name").asText("").equals("InputLayer")) {
+        continue; // one of several inputs, wherever the layer list puts it
+      }
+      if (first && inputs.size() == 1) {
         if (!name.equals(inputs.get(0)) || !nodes.isEmpty()) {
           throw new ModelFormatException(model + "its first layer is '" + name + "', not its input '" + inputs.get(0)
               + "'; rnnscore reads Functional models whose input is listed first");
@@ -363,6 +414,10 @@ final class KerasConfig {
 
     void input(JsonNode entry, String name) {
       name(entry, name, Node.MODEL_INPUT);
+    }
+
+    void inputNumber(JsonNode entry, String name, int k) {
+      name(entry, name, Node.input(k));
     }
 
     void node(JsonNode entry, String name, int index, List<Integer> from, List<Node.Output> initialState) {
@@ -421,7 +476,7 @@ final class KerasConfig {
       List<Node.Output> states = new ArrayList<>();
       for (Tensor tensor : given) {
         int node = resolve(tensor.layer());
-        if (node == Node.MODEL_INPUT) {
+        if (node < 0) {
           throw new ModelFormatException("layer '" + name + "' takes its initial_state from the model input '"
               + tensor.layer() + "'; rnnscore takes initial states only from a recurrent layer's return_state outputs"
               + " (or --initial-state-from)");
@@ -585,7 +640,7 @@ final class KerasConfig {
     for (LayerSpec spec : layers) {
       built.add(spec.kind.build(spec, spec.hasWeights() ? source.weights(spec) : List.of(), generation));
     }
-    if (declaredFeatures != 0 && !built.get(0).readsTokens()) {
+    if (declaredFeatures != 0 && !built.get(0).readsTokens() && multiInputs == null) {
       Layer owner = built.stream().filter(layer -> layer.inputKernel() != null).findFirst().orElse(null);
       WeightArray kernel = owner == null ? null : owner.inputKernel();
       if (kernel != null && kernel.dim(0) != declaredFeatures) {
@@ -598,7 +653,8 @@ final class KerasConfig {
     for (int i = 0; i < built.size(); i++) {
       nodes.add(new Node(built.get(i), inputs.get(i), states.get(i)));
     }
-    RnnModel model = RnnModel.graph(inputName, declaredTimesteps, nodes, output);
+    RnnModel model = multiInputs != null ? RnnModel.graph(multiInputs, nodes, output)
+        : RnnModel.graph(inputName, declaredTimesteps, nodes, output);
     LayerConfigs.refuseUnsupportedMask(model, generation);
     return model;
   }

@@ -79,6 +79,19 @@ public final class ScoreJob {
     public void finished() {}
   };
 
+  /**
+   * A model of several inputs loads, inspects and scores through the kernel's API, but the job
+   * reads one features column per row: refused by name until a column per input is wired.
+   */
+  static void refuseSeveralInputs(RnnModel model) {
+    if (model.inputs().size() > 1) {
+      throw new UsageException("the model has " + model.inputs().size() + " inputs ("
+          + model.inputs().stream().map(in -> "'" + in.name() + "'").collect(java.util.stream.Collectors.joining(", "))
+          + "); this version scores models of one input from one features column (one column per input,"
+          + " --features-col INPUT=COL, is not supported yet)");
+    }
+  }
+
   public static Result run(SparkSession spark, RnnModel model, ScoreOptions options) {
     return run(spark, model, options, BadRowPolicy.FAIL);
   }
@@ -106,6 +119,7 @@ public final class ScoreJob {
   /** @param grouping null, or how to build sequences from one-row-per-event input */
   public static Result run(SparkSession spark, RnnModel model, ScoreOptions options, BadRowPolicy policy,
       Provenance provenance, Progress progress, StateOptions state, EventGrouping grouping) {
+    refuseSeveralInputs(model);
     try {
       return runChecked(spark, model, options, policy, provenance, progress, state, grouping);
     } catch (Exception e) { // Spark's checked exceptions too, undeclared by Scala: none may escape unclassified

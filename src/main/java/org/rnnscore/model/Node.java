@@ -13,8 +13,18 @@ import java.util.List;
  * outputs): one {@link Output} per state of the layer (h; for LSTM h then c).
  */
 public record Node(Layer layer, List<Integer> inputs, List<Output> initialState) implements Serializable {
-  /** The input index that stands for the model's input sequence. */
+  /** The input index that stands for the model's input sequence (its first input, in a model of several). */
   public static final int MODEL_INPUT = -1;
+
+  /** The input index that stands for the model's input {@code k} (0 is {@link #MODEL_INPUT}). */
+  public static int input(int k) {
+    return -1 - k;
+  }
+
+  /** Which model input an input index names, for {@code from < 0}. */
+  public static int inputOf(int from) {
+    return -1 - from;
+  }
 
   /**
    * One output of a node: {@code index} 0 its main output, and for a recurrent layer with

@@ -21,6 +21,8 @@ public final class RnnModel implements Serializable {
 
   private final String inputName;
   private final int declaredTimesteps;
+  /** The model's inputs, each with its resolved width (input 0 is also inputName, declaredTimesteps). */
+  private final List<Input> inputs;
   private final List<Node> nodes;
   private final int output;
   private final List<Layer> layers;
@@ -48,23 +50,49 @@ public final class RnnModel implements Serializable {
    *     node that is not before it, or a node does not lead to the output
    */
   public static RnnModel graph(String inputName, int declaredTimesteps, List<Node> nodes, int output) {
-    return new RnnModel(inputName, declaredTimesteps, nodes, output);
+    return new RnnModel(List.of(new Input(inputName, declaredTimesteps, 0)), nodes, output);
+  }
+
+  /**
+   * One input of a model of several (Keras' InputLayers, in the model's input_layers order).
+   *
+   * @param width D, or 0 to read it off the first layer with a kernel that reads this input
+   */
+  public record Input(String name, int declaredTimesteps, int width) implements Serializable {}
+
+  /**
+   * A graph of several inputs: node inputs name input k as {@link Node#input(int)}; each input
+   * has its own rows, lengths and masks.
+   */
+  public static RnnModel graph(List<Input> inputs, List<Node> nodes, int output) {
+    return new RnnModel(inputs, nodes, output);
   }
 
   private RnnModel(String inputName, int declaredTimesteps, List<Node> nodes, int output) {
+    this(List.of(new Input(inputName, declaredTimesteps, 0)), nodes, output);
+  }
+
+  private RnnModel(List<Input> givenInputs, List<Node> nodes, int output) {
+    if (givenInputs == null || givenInputs.isEmpty()) {
+      throw new ModelFormatException("the model has no inputs");
+    }
+    String inputName = givenInputs.get(0).name();
+    int declaredTimesteps = givenInputs.get(0).declaredTimesteps();
     if (nodes == null || nodes.isEmpty()) {
       throw new ModelFormatException("the model has no layers; expected at least one recurrent layer"
           + " (SimpleRNN, LSTM, GRU)");
     }
-    if (declaredTimesteps < 0) {
-      throw new ModelFormatException("the model declares " + declaredTimesteps
-          + " timesteps, expected at least 1 (or None)");
+    for (Input in : givenInputs) {
+      if (in.declaredTimesteps() < 0) {
+        throw new ModelFormatException("the model declares " + in.declaredTimesteps()
+            + " timesteps, expected at least 1 (or None)");
+      }
     }
-    checkTopology(nodes, output);
+    checkTopology(nodes, output, givenInputs);
     boolean recurrent = false;
     for (Node node : nodes) {
       Layer layer = node.layer();
-      if (layer.readsTokens() && !node.inputs().equals(List.of(Node.MODEL_INPUT))) {
+      if (layer.readsTokens() && (node.inputs().size() != 1 || node.inputs().get(0) >= 0)) {
         throw new ModelFormatException("layer '" + layer.name() + "' (" + layer.kerasClass() + ") follows layer '"
             + nodes.get(node.inputs().get(0)).layer().name() + "'; an " + layer.kerasClass()
             + " reads the token column, so it must come first");
@@ -75,15 +103,27 @@ public final class RnnModel implements Serializable {
       throw new ModelFormatException("the model has no recurrent layer; expected at least one of SimpleRNN, LSTM, GRU"
           + " (alone or in Bidirectional)");
     }
-    this.inputWidth = inputWidthOf(nodes);
-    Shape input = Shape.sequence(declaredTimesteps, inputWidth);
+    List<Input> resolved = new ArrayList<>();
+    if (givenInputs.size() == 1) {
+      resolved.add(new Input(inputName, declaredTimesteps, givenInputs.get(0).width() > 0 ? givenInputs.get(0).width()
+          : inputWidthOf(nodes)));
+    } else {
+      for (int k = 0; k < givenInputs.size(); k++) {
+        resolved.add(new Input(givenInputs.get(k).name(), givenInputs.get(k).declaredTimesteps(),
+            inputWidthOf(nodes, k, givenInputs.get(k))));
+      }
+    }
+    this.inputs = List.copyOf(resolved);
+    this.inputWidth = resolved.get(0).width();
     List<Shape> shapes = new ArrayList<>();
     for (Node node : nodes) {
       List<Shape> in = new ArrayList<>();
       List<String> sources = new ArrayList<>();
       for (int from : node.inputs()) {
-        in.add(from == Node.MODEL_INPUT ? input : shapes.get(from));
-        sources.add(from == Node.MODEL_INPUT ? "the model input" : "layer '" + nodes.get(from).layer().name() + "'");
+        Input input = from < 0 ? resolved.get(Node.inputOf(from)) : null;
+        in.add(from < 0 ? Shape.sequence(input.declaredTimesteps(), input.width()) : shapes.get(from));
+        sources.add(from < 0 ? (resolved.size() == 1 ? "the model input" : "input '" + input.name() + "'")
+            : "layer '" + nodes.get(from).layer().name() + "'");
       }
       shapes.add(node.layer().outputShape(in, sources));
       checkInitialState(nodes, node, shapes);
@@ -152,12 +192,13 @@ public final class RnnModel implements Serializable {
   }
 
   /** Each node reads only nodes before it (or the model input), and every node leads to the output. */
-  private static void checkTopology(List<Node> nodes, int output) {
+  private static void checkTopology(List<Node> nodes, int output, List<Input> inputs) {
     if (output < 0 || output >= nodes.size()) {
       throw new ModelFormatException("the model's output is node " + output + ", expected one of its " + nodes.size()
           + " layers");
     }
     boolean[] used = new boolean[nodes.size()];
+    boolean[] inputUsed = new boolean[inputs.size()];
     used[output] = true;
     for (int i = nodes.size() - 1; i >= 0; i--) {
       Node node = nodes.get(i);
@@ -165,12 +206,15 @@ public final class RnnModel implements Serializable {
         throw new ModelFormatException("layer '" + node.layer().name() + "' reads no tensor");
       }
       for (int from : node.inputs()) {
-        if (from < Node.MODEL_INPUT || from >= i) {
+        if (from < Node.input(inputs.size() - 1) || from >= i) {
           throw new ModelFormatException("layer '" + node.layer().name() + "' reads node " + from
               + ", expected the model input or a layer before it");
         }
-        if (used[i] && from != Node.MODEL_INPUT) {
+        if (used[i] && from >= 0) {
           used[from] = true;
+        }
+        if (used[i] && from < 0) {
+          inputUsed[Node.inputOf(from)] = true;
         }
       }
       for (Node.Output state : node.initialState()) {
@@ -183,12 +227,51 @@ public final class RnnModel implements Serializable {
         }
       }
     }
+    for (int k = 0; k < inputs.size() && inputs.size() > 1; k++) {
+      if (!inputUsed[k]) {
+        throw new ModelFormatException("input '" + inputs.get(k).name() + "' does not lead to the model's output '"
+            + nodes.get(output).layer().name() + "'");
+      }
+    }
     for (int i = 0; i < used.length; i++) {
       if (!used[i]) {
         throw new ModelFormatException("layer '" + nodes.get(i).layer().name() + "' does not lead to the model's"
             + " output '" + nodes.get(output).layer().name() + "'");
       }
     }
+  }
+
+  /**
+   * D of input k of a model of several: the width the file declares, else read off the first
+   * layer that reads the input directly and has a kernel.
+   */
+  private static int inputWidthOf(List<Node> nodes, int k, Input input) {
+    int found = 0;
+    for (Node node : nodes) {
+      if (node.inputs().contains(Node.input(k))) {
+        Layer layer = node.layer();
+        if (layer.readsTokens()) {
+          found = 1;
+        } else if (layer.inputKernel() != null && node.inputs().size() == 1) {
+          found = layer.inputKernel().dim(0);
+        }
+        if (found > 0) {
+          break;
+        }
+      }
+    }
+    if (input.width() > 0) {
+      if (found > 0 && found != input.width()) {
+        throw new ModelFormatException("input '" + input.name() + "' declares " + input.width() + " features per"
+            + " timestep, but the layers reading it take " + found);
+      }
+      return input.width();
+    }
+    if (found == 0) {
+      throw new ModelFormatException("input '" + input.name() + "' has no declared width and no layer with weights"
+          + " reads it directly");
+    }
+    return found;
   }
 
   /** D, read off the first layer that fixes it (a kernel's rows; 1 for a token column feeding an Embedding). */
@@ -217,7 +300,16 @@ public final class RnnModel implements Serializable {
 
   /** The shape of what node {@code from} gives ({@link Node#MODEL_INPUT}: the model input). */
   public Shape shapeOf(int from) {
-    return from == Node.MODEL_INPUT ? Shape.sequence(declaredTimesteps, inputWidth) : outputShapes.get(from);
+    if (from < 0) {
+      Input input = inputs.get(Node.inputOf(from));
+      return Shape.sequence(input.declaredTimesteps(), input.width());
+    }
+    return outputShapes.get(from);
+  }
+
+  /** The model's inputs in order, each with its width (one for a model read from a single input). */
+  public List<Input> inputs() {
+    return inputs;
   }
 
   public List<Layer> layers() {
@@ -254,7 +346,7 @@ public final class RnnModel implements Serializable {
       Node node = nodes.get(i);
       boolean fromRow = false;
       for (int from : node.inputs()) {
-        boolean inputFromRow = from == Node.MODEL_INPUT || rowSteps[from];
+        boolean inputFromRow = from < 0 || rowSteps[from];
         fromRow |= inputFromRow;
         if (inputFromRow && node.layer().needsDeclaredTimesteps(shapeOf(from))) {
           return node.layer();
@@ -267,10 +359,17 @@ public final class RnnModel implements Serializable {
 
   /** The steps of a sequence prediction for a row of {@code rowLength} steps (RepeatVector fixes them). */
   public int outputSteps(int rowLength) {
+    int[] lengths = new int[inputs.size()];
+    java.util.Arrays.fill(lengths, rowLength);
+    return outputSteps(lengths);
+  }
+
+  /** As {@link #outputSteps(int)} for a row of several inputs, each of its own length. */
+  public int outputSteps(int[] rowLengths) {
     int[] steps = new int[nodes.size()];
     for (int i = 0; i < nodes.size(); i++) {
       int from = nodes.get(i).inputs().get(0);
-      int in = from == Node.MODEL_INPUT ? rowLength : steps[from];
+      int in = from < 0 ? rowLengths[Node.inputOf(from)] : steps[from];
       steps[i] = nodes.get(i).layer().mixesTime(shapeOf(from)) ? outputShapes.get(i).timesteps() : in;
     }
     return steps[output];
@@ -304,7 +403,7 @@ public final class RnnModel implements Serializable {
       Layer layer = nodes.get(i).layer();
       boolean in = false;
       for (int from : nodes.get(i).inputs()) {
-        in |= from != Node.MODEL_INPUT && masked[from];
+        in |= from >= 0 && masked[from];
       }
       if (in && !layer.supportsMasking()) {
         return layer;
@@ -415,7 +514,7 @@ public final class RnnModel implements Serializable {
     for (int i = 0; i < nodes.size(); i++) {
       rewired.add(new Node(changed.get(i), nodes.get(i).inputs(), nodes.get(i).initialState()));
     }
-    return new RnnModel(inputName, declaredTimesteps, rewired, output);
+    return new RnnModel(inputs, rewired, output);
   }
 
   /** "T=10 D=3 M=5 K=2", as the score command reports a model. */

@@ -565,12 +565,21 @@ class ModelReaderErrorsTest {
         + " expected inputs of one shape", message("m.h5", legacyH5(config)));
   }
 
+  /** Models of several inputs are read (TwoInputSeq2seqTest); each input must be a sequence of feature vectors. */
   @Test
-  void functionalModelWithTwoInputs() throws IOException {
-    String config = "{\"class_name\": \"Model\", \"config\": {\"name\": \"two\", \"layers\": [],"
-        + " \"input_layers\": [[\"x\", 0, 0], [\"y\", 0, 0]], \"output_layers\": [[\"d\", 0, 0]]}}";
-    assertEquals("m.h5: functional model 'two': it has 2 inputs ('x', 'y'); rnnscore reads Functional models with"
-        + " one input",
+  void functionalModelWithTwoInputs_oneOfThemNotASequence() throws IOException {
+    String config = "{\"class_name\": \"Model\", \"config\": {\"name\": \"two\", \"layers\": ["
+        + "{\"class_name\": \"InputLayer\", \"config\": {\"batch_input_shape\": [null, 10, 3], \"name\": \"x\"},"
+        + " \"name\": \"x\", \"inbound_nodes\": []},"
+        + "{\"class_name\": \"InputLayer\", \"config\": {\"batch_input_shape\": [null, 5], \"name\": \"y\"},"
+        + " \"name\": \"y\", \"inbound_nodes\": []},"
+        + "{\"class_name\": \"SimpleRNN\", \"config\": {\"name\": \"simple_rnn\", \"units\": 5}, \"name\": \"simple_rnn\","
+        + " \"inbound_nodes\": [[[\"x\", 0, 0, {}]]]},"
+        + "{\"class_name\": \"Add\", \"config\": {\"name\": \"add\"}, \"name\": \"add\","
+        + " \"inbound_nodes\": [[[\"simple_rnn\", 0, 0, {}], [\"y\", 0, 0, {}]]]}],"
+        + " \"input_layers\": [[\"x\", 0, 0], [\"y\", 0, 0]], \"output_layers\": [[\"add\", 0, 0]]}}";
+    assertEquals("m.h5: InputLayer 'y' has input shape [null,5], expected 3 dimensions [batch, timesteps, features];"
+        + " rnnscore reads models of several inputs only when each is a sequence of feature vectors",
         message("m.h5", legacyH5(config)));
   }
 

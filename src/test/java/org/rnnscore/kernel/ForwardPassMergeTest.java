@@ -2,9 +2,13 @@ package org.rnnscore.kernel;
 
 import java.util.Random;
 import org.junit.jupiter.api.Test;
+import java.util.List;
+import org.rnnscore.model.Activation;
 import org.rnnscore.model.MaskingLayer;
+import org.rnnscore.model.MergeLayer;
 import org.rnnscore.model.Node;
 import org.rnnscore.model.RnnModel;
+import org.rnnscore.model.Sequencing;
 import org.rnnscore.testing.RandomModels;
 
 /**
@@ -38,6 +42,74 @@ class ForwardPassMergeTest {
           new int[] {0, 2}, new int[] {2, 1}, 2);
       ForwardPassLayersTest.assertClose(new double[] {6}, got[0], 1, "row [1, 2], output " + index);
       ForwardPassLayersTest.assertClose(new double[] {8}, got[1], 1, "row [4], output " + index);
+    }
+  }
+
+  /**
+   * Two inputs, each with its own lengths (so its own sorted order in the batch): an encoder over
+   * input 0 whose states start a decoder over input 1 (the Keras seq2seq training model), and
+   * beside it the encoder's output concatenated with the decoder's last output.
+   */
+  @Test
+  void twoInputs_eachOfItsOwnLength_matchTheReference() {
+    for (long seed = 0; seed < 12; seed++) {
+      Random random = new Random(seed);
+      String kind = RandomModels.pick(random, List.of("LSTM", "GRU", "SimpleRNN"));
+      int d0 = 1 + random.nextInt(5);
+      int d1 = 1 + random.nextInt(5);
+      int m = 1 + random.nextInt(5);
+      boolean sequences = random.nextBoolean();
+      Node encoder = Node.of(RandomModels.recurrent(random, kind, "encoder", d0, m, true, Activation.TANH,
+          Activation.HARD_SIGMOID_KERAS2, random.nextBoolean(), new Sequencing(false, random.nextBoolean(), false)),
+          Node.input(0));
+      List<Node.Output> states = kind.equals("LSTM") ? List.of(new Node.Output(0, 1), new Node.Output(0, 2))
+          : List.of(new Node.Output(0, 1));
+      Node decoder = new Node(RandomModels.recurrent(random, kind, "decoder", d1, m, true, Activation.TANH,
+          Activation.SIGMOID, random.nextBoolean(), new Sequencing(sequences, false, false)), List.of(Node.input(1)),
+          states);
+      List<Node> nodes = new java.util.ArrayList<>(List.of(encoder, decoder));
+      if (!sequences) {
+        nodes.add(new Node(MergeLayer.of("concatenate", MergeLayer.Op.CONCATENATE), List.of(0, 1)));
+      }
+      nodes.add(Node.of(RandomModels.dense(random, "dense", sequences ? m : 2 * m, 3, true, Activation.SOFTMAX),
+          nodes.size() - 1));
+      RnnModel model = RnnModel.graph(List.of(new RnnModel.Input("encoder_input", 0, d0),
+          new RnnModel.Input("decoder_input", 0, d1)), nodes, nodes.size() - 1);
+
+      int batch = 1 + random.nextInt(6);
+      List<float[]> values = new java.util.ArrayList<>();
+      List<int[]> offsets = new java.util.ArrayList<>();
+      List<int[]> lengths = new java.util.ArrayList<>();
+      double[][][][] rows = new double[2][batch][][];
+      for (int k = 0; k < 2; k++) {
+        int d = k == 0 ? d0 : d1;
+        int[] length = new int[batch];
+        int[] offset = new int[batch];
+        int total = 0;
+        for (int b = 0; b < batch; b++) {
+          length[b] = 1 + random.nextInt(6);
+          offset[b] = total;
+          total += length[b] * d;
+        }
+        float[] v = new float[total];
+        for (int b = 0; b < batch; b++) {
+          rows[k][b] = new double[length[b]][d];
+          for (int t = 0; t < length[b]; t++) {
+            for (int j = 0; j < d; j++) {
+              rows[k][b][t][j] = random.nextGaussian();
+              v[offset[b] + t * d + j] = (float) rows[k][b][t][j];
+            }
+          }
+        }
+        values.add(v);
+        offsets.add(offset);
+        lengths.add(length);
+      }
+      float[][] got = new ForwardPass(model).score(values, offsets, lengths, batch, null);
+      for (int b = 0; b < batch; b++) {
+        double[] expected = ReferenceForwardPass.forwardRow(model, List.of(rows[0][b], rows[1][b]), null);
+        ForwardPassLayersTest.assertClose(expected, got[b], 3, "seed " + seed + " " + describe(model) + ", row " + b);
+      }
     }
   }
 

@@ -104,6 +104,28 @@ public final class ReferenceForwardPass {
     input.masked = stepMask != null;
     input.initialStates = initialStates;
     input.finalStates = finalStates;
+    return run(model, new Flow[] {input});
+  }
+
+  /**
+   * One row of a model of several inputs: {@code xs.get(k)} input k's T_k×D_k values, {@code
+   * masks} null or per input a step mask (or null).
+   */
+  public static double[] forwardRow(RnnModel model, List<double[][]> xs, List<boolean[]> masks) {
+    Flow[] inputs = new Flow[xs.size()];
+    int[] recurrentIndex = {0};
+    for (int k = 0; k < xs.size(); k++) {
+      boolean[] mask = masks == null ? null : masks.get(k);
+      inputs[k] = new Flow();
+      inputs[k].seq = copy(xs.get(k));
+      inputs[k].explicit = mask == null ? null : mask.clone();
+      inputs[k].masked = mask != null;
+      inputs[k].recurrentIndex = recurrentIndex;
+    }
+    return run(model, inputs);
+  }
+
+  private static double[] run(RnnModel model, Flow[] inputFlows) {
     // The graph's nodes in order, each on its own copy of what it reads (a chain: one flow passed along).
     List<Node> nodes = model.nodes();
     Flow[] outputs = new Flow[nodes.size()];
@@ -113,7 +135,7 @@ public final class ReferenceForwardPass {
       if (nodes.get(i).layer() instanceof MergeLayer) {
         List<Flow> in = new java.util.ArrayList<>();
         for (int from : inputs) {
-          in.add((from == Node.MODEL_INPUT ? input : outputs[from]).copy());
+          in.add((from < 0 ? inputFlows[Node.inputOf(from)] : outputs[from]).copy());
         }
         outputs[i] = mergeFlows((MergeLayer) nodes.get(i).layer(), in);
         continue;
@@ -122,7 +144,7 @@ public final class ReferenceForwardPass {
         throw new IllegalArgumentException("no reference for layer " + nodes.get(i).layer().name() + " reading "
             + inputs.size() + " inputs");
       }
-      Flow flow = (inputs.get(0) == Node.MODEL_INPUT ? input : outputs[inputs.get(0)]).copy();
+      Flow flow = (inputs.get(0) < 0 ? inputFlows[Node.inputOf(inputs.get(0))] : outputs[inputs.get(0)]).copy();
       List<Node.Output> wiring = nodes.get(i).initialState();
       if (!wiring.isEmpty()) {
         // Keras' initial_state: state j (h, then c) is the source's output 0 (its vector), 1 (h) or 2 (c).
