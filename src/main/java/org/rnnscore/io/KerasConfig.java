@@ -28,9 +28,9 @@ import org.rnnscore.model.WeightArray;
  * inbound-node formats); only where the weights live differs, and that is the caller's
  * {@link WeightSource}.
  *
- * <p>This class is the generic walk: the model class (Sequential, Functional), the InputLayer
- * and the declared input shape, the chain check, custom layers. Each layer entry goes to the
- * {@link LayerKind} that {@link LayerKinds} names for its class, which reads its config, names its
+ * <p>This class is the generic walk: the model class (Sequential, Functional), the InputLayers
+ * and their declared shapes, the graph (inbound nodes, initial_state wiring; shared layers and
+ * several outputs refused), custom layers. Each layer entry goes to the {@link LayerKind} that {@link LayerKinds} names for its class, which reads its config, names its
  * weights and builds it. Everything that would make our forward pass differ from Keras' is
  * refused, by name, before any weight is read: we would rather not score than score something
  * else.

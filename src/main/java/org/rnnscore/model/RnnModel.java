@@ -17,7 +17,7 @@ import java.util.OptionalInt;
  * Keras scores that row alone.
  */
 public final class RnnModel implements Serializable {
-  private static final long serialVersionUID = 3L;
+  private static final long serialVersionUID = 4L;
 
   private final String inputName;
   private final int declaredTimesteps;
