@@ -30,10 +30,10 @@ import org.rnnscore.model.WeightArray;
  *
  * <p>This class is the generic walk: the model class (Sequential, Functional), the InputLayers
  * and their declared shapes, the graph (inbound nodes, initial_state wiring; shared layers and
- * several outputs refused), custom layers. Each layer entry goes to the {@link LayerKind} that {@link LayerKinds} names for its class, which reads its config, names its
- * weights and builds it. Everything that would make our forward pass differ from Keras' is
- * refused, by name, before any weight is read: we would rather not score than score something
- * else.
+ * several outputs refused), custom layers. Each layer entry goes to the {@link LayerKind} that
+ * {@link LayerKinds} names for its class, which reads its config, names its weights and builds it.
+ * Everything that would make our forward pass differ from Keras' is refused, by name, before any
+ * weight is read: we would rather not score than score something else.
  */
 final class KerasConfig {
   private static final ObjectMapper JSON = JsonMapper.builder(JsonFactory.builder()
