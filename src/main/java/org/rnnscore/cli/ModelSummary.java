@@ -69,6 +69,13 @@ final class ModelSummary {
     text.append("M (hidden units): ").append(model.hiddenUnits()).append('\n');
     text.append("K (outputs per row): ").append(model.outputWidth())
         .append(model.outputIsSequence() ? " per timestep (return_sequences)" : "").append('\n');
+    if (model.outputNodes().size() > 1) {
+      StringJoiner outputs = new StringJoiner(", ");
+      for (int node : model.outputNodes()) {
+        outputs.add(layers.get(node).name() + " " + shapes.get(node).kerasText());
+      }
+      text.append("Outputs: ").append(outputs).append('\n');
+    }
     StringJoiner details = new StringJoiner(", ");
     for (Layer layer : layers) {
       String detail = layer.details();

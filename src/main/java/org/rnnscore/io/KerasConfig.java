@@ -110,6 +110,8 @@ final class KerasConfig {
   private final Generation generation;
   /** The inputs of a model of several (null for one). */
   private List<RnnModel.Input> multiInputs;
+  /** The output nodes, in output_layers order (the first is {@link #output}). */
+  private List<Integer> outputNodes;
 
   private KerasConfig(String inputName, String inputDescription, int declaredTimesteps, int declaredFeatures,
       List<LayerSpec> layers, List<List<Integer>> inputs, List<List<Node.Output>> states, int output,
@@ -283,15 +285,29 @@ final class KerasConfig {
           .map(e -> e.path("class_name").asText("?")).collect(Collectors.joining(", "))
           + "); expected at least one of SimpleRNN, LSTM, GRU (alone or in Bidirectional)");
     }
-    int output = functional ? wiring.resolve(tensorNames(modelConfig.get("output_layers")).get(0)) : wiring.last;
-    LayerSpec last = kept.get(output);
-    if (last.kind.returnsState(last)) {
-      throw new ModelFormatException("layer '" + last.name + "' has return_state=true and gives the model's output: it"
-          + " returns its states as extra outputs, and rnnscore writes one prediction per row (or per step); re-create"
-          + " it with return_state=False");
+    List<Integer> outputs = new ArrayList<>();
+    for (String name : functional ? tensorNames(modelConfig.get("output_layers")) : List.<String>of()) {
+      outputs.add(wiring.resolve(name));
     }
+    if (outputs.isEmpty()) {
+      outputs.add(wiring.last);
+    }
+    for (int node : outputs) {
+      if (node < 0) {
+        throw new ModelFormatException("the model's output is its input; expected a layer");
+      }
+      LayerSpec last = kept.get(node);
+      if (last.kind.returnsState(last)) {
+        throw new ModelFormatException("layer '" + last.name + "' has return_state=true and gives the model's output:"
+            + " it returns its states as extra outputs, and rnnscore writes one prediction per row (or per step);"
+            + " re-create it with return_state=False");
+      }
+    }
+    int output = outputs.get(0);
     if (multiInput.size() > 1) {
-      return multiInputConfig(multiInput, multiShapes, kept, wiring, output, generation);
+      KerasConfig config = multiInputConfig(multiInput, multiShapes, kept, wiring, output, generation);
+      config.outputNodes = List.copyOf(outputs);
+      return config;
     }
     boolean tokens = kept.get(0).kind.readsTokens();
     if (batchShape == null) {
@@ -317,8 +333,10 @@ final class KerasConfig {
       }
     }
     String description = batchShape == null || batchShape.isNull() ? null : shapeOwner + " (input shape " + batchShape + ")";
-    return new KerasConfig(inputName, description, timesteps, features, kept, wiring.inputs, wiring.states, output,
-        generation);
+    KerasConfig parsed = new KerasConfig(inputName, description, timesteps, features, kept, wiring.inputs,
+        wiring.states, output, generation);
+    parsed.outputNodes = List.copyOf(outputs);
+    return parsed;
   }
 
   /** A model of several inputs: each InputLayer's [batch, timesteps, features]; no token inputs. */
@@ -373,9 +391,8 @@ final class KerasConfig {
     if (inputs.isEmpty()) {
       throw new ModelFormatException(model + "it lists no inputs (input_layers)");
     }
-    if (outputs.size() != 1) {
-      throw new ModelFormatException(model + "it has " + outputs.size() + " outputs (" + quoted(outputs) + "); rnnscore"
-          + " reads Functional models with one output");
+    if (outputs.isEmpty()) {
+      throw new ModelFormatException(model + "it lists no outputs (output_layers)");
     }
     boolean first = true;
     for (JsonNode entry : entries) {
@@ -653,8 +670,9 @@ final class KerasConfig {
     for (int i = 0; i < built.size(); i++) {
       nodes.add(new Node(built.get(i), inputs.get(i), states.get(i)));
     }
-    RnnModel model = multiInputs != null ? RnnModel.graph(multiInputs, nodes, output)
-        : RnnModel.graph(inputName, declaredTimesteps, nodes, output);
+    List<RnnModel.Input> modelInputs = multiInputs != null ? multiInputs
+        : List.of(new RnnModel.Input(inputName, declaredTimesteps, 0));
+    RnnModel model = RnnModel.graph(modelInputs, nodes, outputNodes == null ? List.of(output) : outputNodes);
     LayerConfigs.refuseUnsupportedMask(model, generation);
     return model;
   }

@@ -80,8 +80,9 @@ public final class ScoreJob {
   };
 
   /**
-   * A model of several inputs loads, inspects and scores through the kernel's API, but the job
-   * reads one features column per row: refused by name until a column per input is wired.
+   * A model of several inputs or outputs loads, inspects and scores through the kernel's API, but
+   * the job reads one features column and writes one prediction column per row: refused by name
+   * until a column per input and per output is wired.
    */
   static void refuseSeveralInputs(RnnModel model) {
     if (model.inputs().size() > 1) {
@@ -89,6 +90,12 @@ public final class ScoreJob {
           + model.inputs().stream().map(in -> "'" + in.name() + "'").collect(java.util.stream.Collectors.joining(", "))
           + "); this version scores models of one input from one features column (one column per input,"
           + " --features-col INPUT=COL, is not supported yet)");
+    }
+    if (model.outputNodes().size() > 1) {
+      throw new UsageException("the model has " + model.outputNodes().size() + " outputs ("
+          + model.outputNodes().stream().map(node -> "'" + model.nodes().get(node).layer().name() + "'")
+              .collect(java.util.stream.Collectors.joining(", "))
+          + "); this version writes one prediction column (a column per output is not supported yet)");
     }
   }
 

@@ -291,6 +291,23 @@ public final class ForwardPass {
 
   private float[][] run(List<float[]> values, List<int[]> offsets, List<int[]> lengths, int count,
       List<boolean[][]> stepMasks, List<float[][]> initialStates, List<float[][]> finalStates) {
+    return runAll(values, offsets, lengths, count, stepMasks, initialStates, finalStates).get(0);
+  }
+
+  /**
+   * As {@link #score(List, List, List, int, List)}, with every output of a model of several
+   * ({@link RnnModel#outputNodes()}, in order): per output, per row, its values.
+   */
+  public List<float[][]> scoreOutputs(List<float[]> values, List<int[]> offsets, List<int[]> lengths, int count,
+      List<boolean[][]> stepMasks) {
+    if (values.size() != model.inputs().size() || offsets.size() != values.size() || lengths.size() != values.size()) {
+      throw new IllegalArgumentException(values.size() + " inputs given, the model has " + model.inputs().size());
+    }
+    return runAll(values, offsets, lengths, count, stepMasks, null, null);
+  }
+
+  private List<float[][]> runAll(List<float[]> values, List<int[]> offsets, List<int[]> lengths, int count,
+      List<boolean[][]> stepMasks, List<float[][]> initialStates, List<float[][]> finalStates) {
     for (int k = 0; k < values.size(); k++) {
       if (count < 0 || count > offsets.get(k).length || count > lengths.get(k).length) {
         throw new IllegalArgumentException("count " + count + " exceeds the " + Math.min(offsets.get(k).length,
@@ -298,7 +315,7 @@ public final class ForwardPass {
       }
     }
     if (count == 0) {
-      return new float[0][];
+      return new ArrayList<>(java.util.Collections.nCopies(model.outputNodes().size(), new float[0][]));
     }
     Batch[] batches = new Batch[values.size()];
     Tensor[] inputs = new Tensor[values.size()];
@@ -340,18 +357,22 @@ public final class ForwardPass {
       }
       layouts[i] = outputs[i].layout != null ? outputs[i].layout : layout;
       for (int from : nodes.get(i).inputs()) {
-        if (from >= 0 && lastUse[from] == i && from != model.outputNode()) {
+        if (from >= 0 && lastUse[from] == i && !model.outputNodes().contains(from)) {
           outputs[from] = null; // its last consumer has run
         }
       }
       for (Node.Output state : nodes.get(i).initialState()) {
-        if (lastUse[state.node()] == i && state.node() != model.outputNode()) {
+        if (lastUse[state.node()] == i && !model.outputNodes().contains(state.node())) {
           outputs[state.node()] = null;
           finals[state.node()] = null;
         }
       }
     }
-    return layouts[model.outputNode()].unsort(outputs[model.outputNode()]);
+    List<float[][]> results = new ArrayList<>();
+    for (int node : model.outputNodes()) {
+      results.add(layouts[node].unsort(outputs[node]));
+    }
+    return results;
   }
 
   /**

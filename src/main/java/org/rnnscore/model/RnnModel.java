@@ -25,6 +25,8 @@ public final class RnnModel implements Serializable {
   private final List<Input> inputs;
   private final List<Node> nodes;
   private final int output;
+  /** Every output node, in the model's order (the first is {@link #output}). */
+  private final List<Integer> outputs;
   private final List<Layer> layers;
   private final List<Shape> outputShapes;
   private final int inputWidth;
@@ -50,7 +52,7 @@ public final class RnnModel implements Serializable {
    *     node that is not before it, or a node does not lead to the output
    */
   public static RnnModel graph(String inputName, int declaredTimesteps, List<Node> nodes, int output) {
-    return new RnnModel(List.of(new Input(inputName, declaredTimesteps, 0)), nodes, output);
+    return new RnnModel(List.of(new Input(inputName, declaredTimesteps, 0)), nodes, List.of(output));
   }
 
   /**
@@ -65,14 +67,26 @@ public final class RnnModel implements Serializable {
    * has its own rows, lengths and masks.
    */
   public static RnnModel graph(List<Input> inputs, List<Node> nodes, int output) {
-    return new RnnModel(inputs, nodes, output);
+    return new RnnModel(inputs, nodes, List.of(output));
+  }
+
+  /**
+   * A graph of several outputs (Keras' output_layers, in order): the first is {@link
+   * #outputNode()}, which the one-output accessors (outputWidth, ...) describe.
+   */
+  public static RnnModel graph(List<Input> inputs, List<Node> nodes, List<Integer> outputs) {
+    return new RnnModel(inputs, nodes, outputs);
   }
 
   private RnnModel(String inputName, int declaredTimesteps, List<Node> nodes, int output) {
-    this(List.of(new Input(inputName, declaredTimesteps, 0)), nodes, output);
+    this(List.of(new Input(inputName, declaredTimesteps, 0)), nodes, List.of(output));
   }
 
-  private RnnModel(List<Input> givenInputs, List<Node> nodes, int output) {
+  private RnnModel(List<Input> givenInputs, List<Node> nodes, List<Integer> outputList) {
+    if (outputList == null || outputList.isEmpty()) {
+      throw new ModelFormatException("the model has no outputs");
+    }
+    int output = outputList.get(0);
     if (givenInputs == null || givenInputs.isEmpty()) {
       throw new ModelFormatException("the model has no inputs");
     }
@@ -88,7 +102,7 @@ public final class RnnModel implements Serializable {
             + " timesteps, expected at least 1 (or None)");
       }
     }
-    checkTopology(nodes, output, givenInputs);
+    checkTopology(nodes, outputList, givenInputs);
     boolean recurrent = false;
     for (Node node : nodes) {
       Layer layer = node.layer();
@@ -132,6 +146,7 @@ public final class RnnModel implements Serializable {
     this.declaredTimesteps = declaredTimesteps;
     this.nodes = List.copyOf(nodes);
     this.output = output;
+    this.outputs = List.copyOf(outputList);
     this.layers = this.nodes.stream().map(Node::layer).toList();
     this.outputShapes = List.copyOf(shapes);
   }
@@ -192,14 +207,22 @@ public final class RnnModel implements Serializable {
   }
 
   /** Each node reads only nodes before it (or the model input), and every node leads to the output. */
-  private static void checkTopology(List<Node> nodes, int output, List<Input> inputs) {
-    if (output < 0 || output >= nodes.size()) {
-      throw new ModelFormatException("the model's output is node " + output + ", expected one of its " + nodes.size()
-          + " layers");
-    }
+  private static void checkTopology(List<Node> nodes, List<Integer> outputs, List<Input> inputs) {
     boolean[] used = new boolean[nodes.size()];
+    for (int output : outputs) {
+      if (output < 0 || output >= nodes.size()) {
+        throw new ModelFormatException("the model's output is node " + output + ", expected one of its "
+            + nodes.size() + " layers");
+      }
+      if (used[output]) {
+        throw new ModelFormatException("layer '" + nodes.get(output).layer().name() + "' is named twice as an output");
+      }
+      used[output] = true;
+    }
+    int output = outputs.get(0);
+    String outputNames = outputs.size() == 1 ? "output '" + nodes.get(output).layer().name() + "'" : "outputs ('"
+        + String.join("', '", outputs.stream().map(o -> nodes.get(o).layer().name()).toList()) + "')";
     boolean[] inputUsed = new boolean[inputs.size()];
-    used[output] = true;
     for (int i = nodes.size() - 1; i >= 0; i--) {
       Node node = nodes.get(i);
       if (node.inputs().isEmpty()) {
@@ -229,14 +252,14 @@ public final class RnnModel implements Serializable {
     }
     for (int k = 0; k < inputs.size() && inputs.size() > 1; k++) {
       if (!inputUsed[k]) {
-        throw new ModelFormatException("input '" + inputs.get(k).name() + "' does not lead to the model's output '"
-            + nodes.get(output).layer().name() + "'");
+        throw new ModelFormatException("input '" + inputs.get(k).name() + "' does not lead to the model's "
+            + outputNames);
       }
     }
     for (int i = 0; i < used.length; i++) {
       if (!used[i]) {
         throw new ModelFormatException("layer '" + nodes.get(i).layer().name() + "' does not lead to the model's"
-            + " output '" + nodes.get(output).layer().name() + "'");
+            + " " + outputNames);
       }
     }
   }
@@ -293,7 +316,12 @@ public final class RnnModel implements Serializable {
     return nodes;
   }
 
-  /** The index of the node whose output is the prediction. */
+  /** Every output node, in the model's order (one for all but models of several outputs). */
+  public List<Integer> outputNodes() {
+    return outputs;
+  }
+
+  /** The index of the node whose output is the prediction (the first output). */
   public int outputNode() {
     return output;
   }
@@ -514,7 +542,7 @@ public final class RnnModel implements Serializable {
     for (int i = 0; i < nodes.size(); i++) {
       rewired.add(new Node(changed.get(i), nodes.get(i).inputs(), nodes.get(i).initialState()));
     }
-    return new RnnModel(inputs, rewired, output);
+    return new RnnModel(inputs, rewired, outputs);
   }
 
   /** "T=10 D=3 M=5 K=2", as the score command reports a model. */

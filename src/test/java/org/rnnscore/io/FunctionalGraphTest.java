@@ -61,6 +61,20 @@ class FunctionalGraphTest {
     }
   }
 
+  /** Several outputs: output_layers in order, read back as the model's output nodes (Keras 2 and 3). */
+  @Test
+  void configWithTwoOutputs_readsBothInOrder() {
+    RnnModel model = RandomModels.twoHeads(3);
+    Map<String, Map<String, WeightArray>> weights = KerasFileWriter.legacyWeights(model);
+    KerasConfig.WeightSource source = spec -> new ArrayList<>(weights.get(spec.name).values());
+    for (RnnModel read : List.of(KerasConfig.parse(KerasFileWriter.legacyFunctionalConfig(model), "model_config", 2)
+        .build(source), KerasConfig.parse(KerasFileWriter.kerasV3FunctionalConfig(model), "config.json", 3)
+        .build(source))) {
+      assertEquals(List.of(1, 3), read.outputNodes());
+      assertSameGraph(model, read, "two outputs");
+    }
+  }
+
   /** Whole files, weights found by the readers (layer_names in .h5, layers/<class>[_N] in .keras). */
   @Test
   void files_ofRandomGraphs_readBackAsTheSameGraph() throws IOException {

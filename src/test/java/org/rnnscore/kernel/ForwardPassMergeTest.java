@@ -1,6 +1,8 @@
 package org.rnnscore.kernel;
 
 import java.util.Random;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import org.junit.jupiter.api.Test;
 import java.util.List;
 import org.rnnscore.model.Activation;
@@ -110,6 +112,36 @@ class ForwardPassMergeTest {
         double[] expected = ReferenceForwardPass.forwardRow(model, List.of(rows[0][b], rows[1][b]), null);
         ForwardPassLayersTest.assertClose(expected, got[b], 3, "seed " + seed + " " + describe(model) + ", row " + b);
       }
+    }
+  }
+
+  /** Two outputs (a per-step head and a last-output head), each as the reference gives it, in the model's order. */
+  @Test
+  void twoOutputs_eachMatchesTheReference() {
+    RnnModel model = RandomModels.twoHeads(3);
+    assertEquals(List.of(1, 3), model.outputNodes());
+    Random random = new Random(8);
+    int[] lengths = {4, 1, 6};
+    int[] offsets = {0, 4 * 3, 5 * 3};
+    float[] values = new float[11 * 3];
+    double[][][] rows = new double[3][][];
+    for (int b = 0; b < 3; b++) {
+      rows[b] = new double[lengths[b]][3];
+      for (int t = 0; t < lengths[b]; t++) {
+        for (int j = 0; j < 3; j++) {
+          rows[b][t][j] = random.nextGaussian();
+          values[offsets[b] + t * 3 + j] = (float) rows[b][t][j];
+        }
+      }
+    }
+    List<float[][]> got = new ForwardPass(model).scoreOutputs(List.of(values), List.of(offsets), List.of(lengths), 3,
+        null);
+    assertEquals(2, got.size());
+    for (int b = 0; b < 3; b++) {
+      List<double[]> expected = ReferenceForwardPass.forwardRowOutputs(model, List.<double[][]>of(rows[b]), null);
+      ForwardPassLayersTest.assertClose(expected.get(0), got.get(0)[b], 2, "per-step head, row " + b);
+      ForwardPassLayersTest.assertClose(expected.get(1), got.get(1)[b], 1, "last-output head, row " + b);
+      assertEquals(lengths[b] * 2, got.get(0)[b].length, "per-step head, row " + b);
     }
   }
 

@@ -125,7 +125,7 @@ public final class ReferenceForwardPass {
     return run(model, inputs);
   }
 
-  private static double[] run(RnnModel model, Flow[] inputFlows) {
+  private static Flow[] flows(RnnModel model, Flow[] inputFlows) {
     // The graph's nodes in order, each on its own copy of what it reads (a chain: one flow passed along).
     List<Node> nodes = model.nodes();
     Flow[] outputs = new Flow[nodes.size()];
@@ -162,7 +162,35 @@ public final class ReferenceForwardPass {
       flow.wired = null;
       outputs[i] = flow;
     }
-    Flow flow = outputs[model.outputNode()];
+    return outputs;
+  }
+
+  /** One row of a model of several outputs: per output (in the model's order), its values. */
+  public static List<double[]> forwardRowOutputs(RnnModel model, List<double[][]> xs, List<boolean[]> masks) {
+    Flow[] inputs = new Flow[xs.size()];
+    int[] recurrentIndex = {0};
+    for (int k = 0; k < xs.size(); k++) {
+      boolean[] mask = masks == null ? null : masks.get(k);
+      inputs[k] = new Flow();
+      inputs[k].seq = copy(xs.get(k));
+      inputs[k].explicit = mask == null ? null : mask.clone();
+      inputs[k].masked = mask != null;
+      inputs[k].recurrentIndex = recurrentIndex;
+    }
+    Flow[] flows = flows(model, inputs);
+    List<double[]> out = new java.util.ArrayList<>();
+    for (int node : model.outputNodes()) {
+      out.add(values(flows[node]));
+    }
+    return out;
+  }
+
+  private static double[] run(RnnModel model, Flow[] inputFlows) {
+    return values(flows(model, inputFlows)[model.outputNode()]);
+  }
+
+  /** A flow's values: the vector, or the sequence step-major. */
+  private static double[] values(Flow flow) {
     if (flow.seq != null) {
       int w = flow.seq.length == 0 ? 0 : flow.seq[0].length;
       double[] out = new double[flow.seq.length * w];

@@ -252,7 +252,10 @@ public final class KerasFileWriter {
       layers.add(entry);
     }
     config.putArray("input_layers").addArray().add(inputName).add(0).add(0);
-    config.putArray("output_layers").addArray().add(nodes.get(model.outputNode()).layer().name()).add(0).add(0);
+    ArrayNode outputLayers = config.putArray("output_layers");
+    for (int output : model.outputNodes()) {
+      outputLayers.addArray().add(nodes.get(output).layer().name()).add(0).add(0);
+    }
     root.put("keras_version", LEGACY_KERAS_VERSION);
     root.put("backend", "tensorflow");
     return root;
@@ -324,7 +327,10 @@ public final class KerasFileWriter {
       layers.add(entry);
     }
     config.putArray("input_layers").addArray().add(inputName).add(0).add(0);
-    config.putArray("output_layers").addArray().add(nodes.get(model.outputNode()).layer().name()).add(0).add(0);
+    ArrayNode outputLayers = config.putArray("output_layers");
+    for (int output : model.outputNodes()) {
+      outputLayers.addArray().add(nodes.get(output).layer().name()).add(0).add(0);
+    }
     root.putNull("registered_name");
     root.putObject("build_config").putNull("input_shape");
     root.putNull("compile_config");

@@ -327,6 +327,18 @@ public final class RandomModels {
     return RnnModel.graph("input_layer", timesteps, nodes, nodes.size() - 1);
   }
 
+  /** input → LSTM(seq) → Dense(2) [output 1]; LSTM → GRU → Dense(1) [output 2]. */
+  public static RnnModel twoHeads(long seed) {
+    Random random = new Random(seed);
+    Node lstm = Node.of(recurrent(random, "LSTM", "lstm", 3, 4, true, Activation.TANH, Activation.SIGMOID,
+        false, new Sequencing(true, false, false)), Node.MODEL_INPUT);
+    Node perStep = Node.of(dense(random, "per_step", 4, 2, true, Activation.LINEAR), 0);
+    Node gru = Node.of(recurrent(random, "GRU", "gru", 4, 3, true, Activation.TANH, Activation.SIGMOID,
+        true, Sequencing.LAST), 0);
+    Node last = Node.of(dense(random, "last", 3, 1, true, Activation.SIGMOID), 2);
+    return RnnModel.graph(List.of(new RnnModel.Input("in", 0, 0)), List.of(lstm, perStep, gru, last), List.of(1, 3));
+  }
+
   private static String numbered(String base, int index) {
     return index == 0 ? base : base + "_" + index;
   }
