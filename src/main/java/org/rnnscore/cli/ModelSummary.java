@@ -64,8 +64,16 @@ final class ModelSummary {
             + model.declaredTimestepsNeededBy().kerasClass() + " reads the sequence)"
             : t.equals("None") ? " (rows of any length are scored)" : " (rows of other lengths are scored too)")
         .append('\n');
-    text.append("D (features per timestep): ").append(model.tokenInput() ? "1 token id" : model.inputWidth())
-        .append('\n');
+    if (model.inputs().size() > 1) {
+      StringJoiner widths = new StringJoiner(", ");
+      for (RnnModel.Input input : model.inputs()) {
+        widths.add(input.width() + " (" + input.name() + ")");
+      }
+      text.append("D (features per timestep): ").append(widths).append('\n');
+    } else {
+      text.append("D (features per timestep): ").append(model.tokenInput() ? "1 token id" : model.inputWidth())
+          .append('\n');
+    }
     text.append("M (hidden units): ").append(model.hiddenUnits()).append('\n');
     text.append("K (outputs per row): ").append(model.outputWidth())
         .append(model.outputIsSequence() ? " per timestep (return_sequences)" : "").append('\n');

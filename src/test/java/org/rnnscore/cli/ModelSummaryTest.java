@@ -52,4 +52,26 @@ class ModelSummaryTest {
         Activation.TANH, Activation.SIGMOID, true, Sequencing.LAST)));
     assertFalse(ModelSummary.render("m.h5", chain).contains("Connected to"));
   }
+
+  /** Two inputs and initial_state wiring (a seq2seq training model): each input, and the states as Keras lists them. */
+  @Test
+  void render_twoInputSeq2seq_listsInputsAndStates() {
+    Random random = new Random(3);
+    RnnModel model = RnnModel.graph(List.of(new RnnModel.Input("encoder_input", 0, 5),
+        new RnnModel.Input("decoder_input", 0, 2)), List.of(
+            Node.of(RandomModels.recurrent(random, "LSTM", "encoder", 5, 4, true, Activation.TANH, Activation.SIGMOID,
+                false, Sequencing.LAST), Node.input(0)),
+            new Node(RandomModels.recurrent(random, "LSTM", "decoder", 2, 4, true, Activation.TANH, Activation.SIGMOID,
+                false, Sequencing.SEQUENCES), List.of(Node.input(1)), List.of(new Node.Output(0, 1),
+                new Node.Output(0, 2))),
+            Node.of(RandomModels.dense(random, "dense", 4, 2, true, Activation.SOFTMAX), 1)), 2);
+    String[] lines = ModelSummary.render("m.h5", model).split("\n");
+    assertEquals(" encoder_input (InputLayer)  [(None, None, 5)]         0", lines[4]);
+    assertEquals(" decoder_input (InputLayer)  [(None, None, 2)]         0", lines[5]);
+    assertEquals(" encoder (LSTM)              (None, 4)                 160       encoder_input[0][0]", lines[6]);
+    assertEquals(" decoder (LSTM)              (None, None, 4)           112       decoder_input[0][0], encoder[0][1],"
+        + " encoder[0][2]", lines[7]);
+    assertTrue(List.of(lines).contains("D (features per timestep): 5 (encoder_input), 2 (decoder_input)"),
+        String.join("\n", lines));
+  }
 }
