@@ -426,6 +426,14 @@ public final class RnnModel implements Serializable {
    * that pass it on) but that does not support masking ({@link Layer#supportsMasking()}), or null.
    */
   public Layer maskedLayerWithoutMaskSupport() {
+    return firstMaskReached(layer -> !layer.supportsMasking());
+  }
+
+  /**
+   * The first layer that a mask reaches (from Masking or Embedding(mask_zero), through the layers
+   * that pass it on) and that {@code which} picks, or null.
+   */
+  public Layer firstMaskReached(java.util.function.Predicate<Layer> which) {
     boolean[] masked = new boolean[nodes.size()];
     for (int i = 0; i < nodes.size(); i++) {
       Layer layer = nodes.get(i).layer();
@@ -433,7 +441,7 @@ public final class RnnModel implements Serializable {
       for (int from : nodes.get(i).inputs()) {
         in |= from >= 0 && masked[from];
       }
-      if (in && !layer.supportsMasking()) {
+      if (in && which.test(layer)) {
         return layer;
       }
       masked[i] = layer.masksOutput(in);
