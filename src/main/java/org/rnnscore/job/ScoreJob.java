@@ -84,7 +84,7 @@ public final class ScoreJob {
    * the job reads one features column and writes one prediction column per row: refused by name
    * until a column per input and per output is wired.
    */
-  static void refuseSeveralInputs(RnnModel model) {
+  static void refuseSeveralInputsOrOutputs(RnnModel model) {
     if (model.inputs().size() > 1) {
       throw new UsageException("the model has " + model.inputs().size() + " inputs ("
           + model.inputs().stream().map(in -> "'" + in.name() + "'").collect(java.util.stream.Collectors.joining(", "))
@@ -126,7 +126,7 @@ public final class ScoreJob {
   /** @param grouping null, or how to build sequences from one-row-per-event input */
   public static Result run(SparkSession spark, RnnModel model, ScoreOptions options, BadRowPolicy policy,
       Provenance provenance, Progress progress, StateOptions state, EventGrouping grouping) {
-    refuseSeveralInputs(model);
+    refuseSeveralInputsOrOutputs(model);
     try {
       return runChecked(spark, model, options, policy, provenance, progress, state, grouping);
     } catch (Exception e) { // Spark's checked exceptions too, undeclared by Scala: none may escape unclassified

@@ -32,7 +32,7 @@ public final class ValidateJob {
    */
   public static Report run(SparkSession spark, RnnModel model, String input, String featuresColumn, int timesteps,
       String keyColumn, String partitionBy) {
-    ScoreJob.refuseSeveralInputs(model);
+    ScoreJob.refuseSeveralInputsOrOutputs(model);
     try {
       return census(spark, model, input, featuresColumn, timesteps, keyColumn, partitionBy);
     } catch (Exception e) { // Spark's checked exceptions too
