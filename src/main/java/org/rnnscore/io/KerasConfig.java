@@ -29,12 +29,12 @@ import org.rnnscore.model.WeightArray;
  * inbound-node formats); only where the weights live differs, and that is the caller's
  * {@link WeightSource}.
  *
- * <p>This class is the generic walk: the model class (Sequential, Functional), the InputLayer
- * and the declared input shape, the chain check, custom layers. Each layer entry goes to the
- * {@link LayerKind} that {@link LayerKinds} names for its class, which reads its config, names its
- * weights and builds it. Everything that would make our forward pass differ from Keras' is
- * refused, by name, before any weight is read: we would rather not score than score something
- * else.
+ * <p>This class is the generic walk: the model class (Sequential, Functional), the InputLayers
+ * and their declared shapes, the graph (inbound nodes, initial_state wiring; shared layers and
+ * several outputs refused), custom layers. Each layer entry goes to the {@link LayerKind} that
+ * {@link LayerKinds} names for its class, which reads its config, names its weights and builds it.
+ * Everything that would make our forward pass differ from Keras' is refused, by name, before any
+ * weight is read: we would rather not score than score something else.
  */
 final class KerasConfig {
   private static final ObjectMapper JSON = JsonMapper.builder(JsonFactory.builder()
@@ -107,11 +107,18 @@ final class KerasConfig {
   private final List<LayerSpec> layers;
   /** Per layer, the layers it reads (indices into {@link #layers}; {@link Node#MODEL_INPUT} for the input). */
   private final List<List<Integer>> inputs;
+  /** Per layer, where its initial_state comes from (empty for none). */
+  private final List<List<Node.Output>> states;
   private final int output;
   private final Generation generation;
+  /** The inputs of a model of several (null for one). */
+  private List<RnnModel.Input> multiInputs;
+  /** The output nodes, in output_layers order (the first is {@link #output}). */
+  private List<Integer> outputNodes;
 
   private KerasConfig(String inputName, String inputDescription, int declaredTimesteps, int declaredFeatures,
-      Frame declaredFrame, List<LayerSpec> layers, List<List<Integer>> inputs, int output, Generation generation) {
+      Frame declaredFrame, List<LayerSpec> layers, List<List<Integer>> inputs, List<List<Node.Output>> states,
+      int output, Generation generation) {
     this.declaredFrame = declaredFrame;
     this.inputName = inputName;
     this.inputDescription = inputDescription;
@@ -119,6 +126,7 @@ final class KerasConfig {
     this.declaredFeatures = declaredFeatures;
     this.layers = layers;
     this.inputs = inputs;
+    this.states = states;
     this.output = output;
     this.generation = generation;
   }
@@ -192,13 +200,12 @@ final class KerasConfig {
       case "Functional":
       case "Model":
         entries = list(config.path("layers"));
-        // The one rule that keeps graphs to chains until merges, several inputs and outputs are supported.
-        checkChain(config, entries);
+        checkGraph(config, entries);
         functional = true;
         break;
       default:
         throw new ModelFormatException(what + " describes a " + modelClass
-            + " model; rnnscore reads Sequential models and Functional models that are a single chain");
+            + " model; rnnscore reads Sequential and Functional models");
     }
     if (entries.isEmpty()) {
       throw new ModelFormatException(what + " lists no layers; expected at least one recurrent layer (SimpleRNN, LSTM,"
@@ -221,6 +228,8 @@ final class KerasConfig {
     Map<String, Integer> classCounts = new HashMap<>();
     Map<String, Integer> checkpointCounts = new HashMap<>();
     List<LayerSpec> kept = new ArrayList<>();
+    List<String> multiInput = functional ? tensorNames(modelConfig.get("input_layers")) : List.of();
+    Map<Integer, JsonNode> multiShapes = new HashMap<>();
     for (int i = 0; i < entries.size(); i++) {
       JsonNode entry = entries.get(i);
       String className = entry.path("class_name").asText("");
@@ -234,6 +243,17 @@ final class KerasConfig {
           batchShape = shape;
           shapeOwner = (className.equals("InputLayer") ? "InputLayer" : "layer") + " '" + name + "'";
         }
+      }
+      if (className.equals("InputLayer") && multiInput.size() > 1) {
+        // A model of several inputs: each InputLayer is input k of input_layers, with its own shape.
+        int k = multiInput.indexOf(name);
+        if (k < 0) {
+          throw new ModelFormatException("InputLayer '" + name + "' is not one of the model's inputs ("
+              + quoted(multiInput) + ")");
+        }
+        multiShapes.put(k, config);
+        wiring.inputNumber(entry, name, k);
+        continue;
       }
       if (className.equals("InputLayer")) {
         if (i != 0) {
@@ -258,13 +278,15 @@ final class KerasConfig {
       LayerSpec spec = kind.parse(className, name, config, ordinal);
       int checkpointOrdinal = checkpointCounts.getOrDefault(className, 0);
       checkpointCounts.put(className, checkpointOrdinal + (spec != null && spec.hasWeights() ? 2 : 1));
-      List<Integer> from = functional ? wiring.inbound(entry) : wiring.previous();
+      List<Tensor> tensors = functional ? wiring.mainTensors(entry, spec, name) : null;
+      List<Integer> from = functional ? wiring.resolveAll(tensors) : wiring.previous();
+      List<Node.Output> states = functional ? wiring.initialState(entry, spec, name) : List.of();
       if (spec != null) {
         spec.checkpointOrdinal = checkpointOrdinal;
-        wiring.node(entry, name, kept.size(), from);
+        wiring.node(entry, name, kept.size(), from, states);
         kept.add(spec);
       } else {
-        wiring.alias(entry, name, from);
+        wiring.alias(entry, name, from, tensors == null || tensors.isEmpty() ? 0 : wiring.index(tensors.get(0)));
       }
     }
     if (kept.stream().noneMatch(spec -> spec.kind.recurrent() || spec.forward != null && spec.forward.kind.recurrent())) {
@@ -272,12 +294,29 @@ final class KerasConfig {
           .map(e -> e.path("class_name").asText("?")).collect(Collectors.joining(", "))
           + "); expected at least one of SimpleRNN, LSTM, GRU (alone or in Bidirectional)");
     }
-    int output = functional ? wiring.resolve(tensorNames(modelConfig.get("output_layers")).get(0)) : wiring.last;
-    LayerSpec last = kept.get(output);
-    if (last.kind.returnsState(last)) {
-      throw new ModelFormatException("layer '" + last.name + "' has return_state=true and gives the model's output: it"
-          + " returns its states as extra outputs, and rnnscore writes one prediction per row (or per step); re-create"
-          + " it with return_state=False");
+    List<Integer> outputs = new ArrayList<>();
+    for (String name : functional ? tensorNames(modelConfig.get("output_layers")) : List.<String>of()) {
+      outputs.add(wiring.resolve(name));
+    }
+    if (outputs.isEmpty()) {
+      outputs.add(wiring.last);
+    }
+    for (int node : outputs) {
+      if (node < 0) {
+        throw new ModelFormatException("the model's output is its input; expected a layer");
+      }
+      LayerSpec last = kept.get(node);
+      if (last.kind.returnsState(last)) {
+        throw new ModelFormatException("layer '" + last.name + "' has return_state=true and gives the model's output:"
+            + " it returns its states as extra outputs, and rnnscore writes one prediction per row (or per step);"
+            + " re-create it with return_state=False");
+      }
+    }
+    int output = outputs.get(0);
+    if (multiInput.size() > 1) {
+      KerasConfig config = multiInputConfig(multiInput, multiShapes, kept, wiring, output, generation);
+      config.outputNodes = List.copyOf(outputs);
+      return config;
     }
     boolean tokens = kept.get(0).kind.readsTokens();
     if (batchShape == null) {
@@ -318,8 +357,41 @@ final class KerasConfig {
       }
     }
     String description = batchShape == null || batchShape.isNull() ? null : shapeOwner + " (input shape " + batchShape + ")";
-    return new KerasConfig(inputName, description, timesteps, features, frame, kept, wiring.inputs, output,
-        generation);
+    KerasConfig parsed = new KerasConfig(inputName, description, timesteps, features, frame, kept, wiring.inputs,
+        wiring.states, output, generation);
+    parsed.outputNodes = List.copyOf(outputs);
+    return parsed;
+  }
+
+  /** A model of several inputs: each InputLayer's [batch, timesteps, features]; no token inputs. */
+  private static KerasConfig multiInputConfig(List<String> names, Map<Integer, JsonNode> shapes, List<LayerSpec> kept,
+      Wiring wiring, int output, Generation generation) {
+    List<RnnModel.Input> inputs = new ArrayList<>();
+    for (int k = 0; k < names.size(); k++) {
+      JsonNode config = shapes.get(k);
+      String owner = "InputLayer '" + names.get(k) + "'";
+      if (config == null) {
+        throw new ModelFormatException("the model's input '" + names.get(k) + "' is not an InputLayer of its layers");
+      }
+      JsonNode shape = firstPresent(config, "batch_input_shape", "batch_shape");
+      if (shape == null || !shape.isArray() || shape.size() != 3) {
+        throw new ModelFormatException(owner + " has input shape " + shape + ", expected 3 dimensions [batch,"
+            + " timesteps, features]; rnnscore reads models of several inputs only when each is a sequence of"
+            + " feature vectors");
+      }
+      inputs.add(new RnnModel.Input(names.get(k), dimension(shape.get(1), owner, "timesteps"),
+          dimension(shape.get(2), owner, "features")));
+    }
+    for (LayerSpec spec : kept) {
+      if (spec.kind.readsTokens()) {
+        throw new ModelFormatException("layer '" + spec.name + "' (" + spec.className + ") reads token ids in a model"
+            + " of " + names.size() + " inputs; rnnscore reads token inputs only in one-input models");
+      }
+    }
+    KerasConfig config = new KerasConfig(names.get(0), null, inputs.get(0).declaredTimesteps(),
+        inputs.get(0).width(), null, kept, wiring.inputs, wiring.states, output, generation);
+    config.multiInputs = List.copyOf(inputs);
+    return config;
   }
 
   private static int dimension(JsonNode value, String owner, String what) {
@@ -331,45 +403,40 @@ final class KerasConfig {
     }
     return value.asInt();
   }
-  /** A functional model is accepted only as InputLayer → layer → ... → output, each layer called once. */
-  private static void checkChain(JsonNode config, List<JsonNode> entries) {
-    String model = "functional model '" + config.path("name").asText("?") + "' is not a straight chain: ";
-    String rule = "; rnnscore reads Functional models only when they are a single chain from one input to one"
-        + " output";
+  /**
+   * A functional model is accepted as a graph from one input to one output in which each layer is
+   * called once; branches and merges are fine. Which tensors a layer may read (states only as a
+   * recurrent layer's initial_state) the walk checks; unused layers the model ({@link RnnModel#graph}).
+   */
+  private static void checkGraph(JsonNode config, List<JsonNode> entries) {
+    String model = "functional model '" + config.path("name").asText("?") + "': ";
     List<String> inputs = tensorNames(config.get("input_layers"));
     List<String> outputs = tensorNames(config.get("output_layers"));
-    if (inputs.size() != 1) {
-      throw new ModelFormatException(model + "it has " + inputs.size() + " inputs (" + quoted(inputs) + ")" + rule);
+    if (inputs.isEmpty()) {
+      throw new ModelFormatException(model + "it lists no inputs (input_layers)");
     }
-    if (outputs.size() != 1) {
-      throw new ModelFormatException(model + "it has " + outputs.size() + " outputs (" + quoted(outputs) + ")" + rule);
+    if (outputs.isEmpty()) {
+      throw new ModelFormatException(model + "it lists no outputs (output_layers)");
     }
-    String previous = null;
+    boolean first = true;
     for (JsonNode entry : entries) {
       String name = entry.path("name").asText(entry.path("config").path("name").asText("?"));
       List<List<Tensor>> nodes = inboundNodes(entry.get("inbound_nodes"));
-      if (previous == null) {
-        if (!name.equals(inputs.get(0)) || !nodes.isEmpty()) {
-          throw new ModelFormatException(model + "its first layer is '" + name + "', not its input '" + inputs.get(0) + "'"
-              + rule);
-        }
-      } else if (nodes.size() != 1) {
-        throw new ModelFormatException(model + "layer '" + name + "' is called " + nodes.size() + " times" + rule);
-      } else if (nodes.get(0).size() != 1) {
-        throw new ModelFormatException(model + "layer '" + name + "' takes " + nodes.get(0).size() + " inputs ("
-            + quoted(nodes.get(0).stream().map(Tensor::layer).collect(Collectors.toList())) + ")" + rule);
-      } else if (!nodes.get(0).get(0).layer().equals(previous)) {
-        throw new ModelFormatException(model + "layer '" + name + "' takes its input from '" + nodes.get(0).get(0).layer()
-            + "', not from the layer listed before it ('" + previous + "')" + rule);
-      } else if (nodes.get(0).get(0).index() != 0) {
-        throw new ModelFormatException(model + "layer '" + name + "' takes output " + nodes.get(0).get(0).index()
-            + " of layer '" + previous + "' (a state, from return_state=True), not its main output" + rule);
+      if (inputs.size() > 1 && entry.path("class_name").asText("").equals("InputLayer")) {
+        continue; // one of several inputs, wherever the layer list puts it
       }
-      previous = name;
-    }
-    if (!outputs.get(0).equals(previous)) {
-      throw new ModelFormatException(model + "its output is layer '" + outputs.get(0) + "', not the last layer '" + previous
-          + "'" + rule);
+      if (first && inputs.size() == 1) {
+        if (!name.equals(inputs.get(0)) || !nodes.isEmpty()) {
+          throw new ModelFormatException(model + "its first layer is '" + name + "', not its input '" + inputs.get(0)
+              + "'; rnnscore reads Functional models whose input is listed first");
+        }
+        first = false;
+        continue;
+      }
+      if (nodes.size() != 1) {
+        throw new ModelFormatException(model + "layer '" + name + "' is called " + nodes.size() + " times; rnnscore"
+            + " reads Functional models in which each layer is called once (no shared layers)");
+      }
     }
   }
 
@@ -379,7 +446,10 @@ final class KerasConfig {
    */
   private static final class Wiring {
     private final Map<String, Integer> byName = new HashMap<>();
+    /** A left-out layer (Dropout) reading output k > 0 of a layer stands for that output. */
+    private final Map<String, Integer> aliasIndex = new HashMap<>();
     final List<List<Integer>> inputs = new ArrayList<>();
+    final List<List<Node.Output>> states = new ArrayList<>();
     /** The last tensor named (a Sequential model's output). */
     int last = Node.MODEL_INPUT;
 
@@ -387,13 +457,21 @@ final class KerasConfig {
       name(entry, name, Node.MODEL_INPUT);
     }
 
-    void node(JsonNode entry, String name, int index, List<Integer> from) {
+    void inputNumber(JsonNode entry, String name, int k) {
+      name(entry, name, Node.input(k));
+    }
+
+    void node(JsonNode entry, String name, int index, List<Integer> from, List<Node.Output> initialState) {
       inputs.add(from);
+      states.add(initialState);
       name(entry, name, index);
     }
 
-    void alias(JsonNode entry, String name, List<Integer> from) {
+    void alias(JsonNode entry, String name, List<Integer> from, int index) {
       name(entry, name, from.isEmpty() ? Node.MODEL_INPUT : from.get(0));
+      if (index != 0) {
+        aliasIndex.put(name, index);
+      }
     }
 
     /** Sequential: the layer reads the one before it. */
@@ -401,14 +479,70 @@ final class KerasConfig {
       return List.of(last);
     }
 
-    /** Functional: the tensors of the layer's (first) call. */
-    List<Integer> inbound(JsonNode entry) {
-      List<List<Tensor>> calls = inboundNodes(entry.get("inbound_nodes"));
+    /**
+     * Functional: the tensors a layer's (first) call reads as its inputs; main outputs only. A
+     * Keras 2 recurrent layer's call lists its initial states after its input (RNN.__call__
+     * appends them), so for one only the first tensor is its input.
+     */
+    List<Tensor> mainTensors(JsonNode entry, LayerSpec spec, String name) {
+      Call call = firstCall(entry);
+      List<Tensor> main = call.args;
+      if (call.initialState.isEmpty() && spec != null && spec.isRecurrent() && main.size() > 1) {
+        main = main.subList(0, 1);
+      }
+      for (Tensor tensor : main) {
+        if (index(tensor) != 0 && spec != null) {
+          throw new ModelFormatException("layer '" + name + "' takes output " + index(tensor) + " of layer '"
+              + tensor.layer() + "' (a state, from return_state=True) as its input; rnnscore passes states only to"
+              + " a recurrent layer's initial_state");
+        }
+      }
+      return main;
+    }
+
+    /** Functional: where a recurrent layer's initial_state comes from (Keras 2: the tensors after its input). */
+    List<Node.Output> initialState(JsonNode entry, LayerSpec spec, String name) {
+      Call call = firstCall(entry);
+      List<Tensor> given = call.initialState;
+      if (given.isEmpty() && spec != null && spec.isRecurrent() && call.args.size() > 1) {
+        given = call.args.subList(1, call.args.size());
+      }
+      if (given.isEmpty()) {
+        return List.of();
+      }
+      if (spec == null || !spec.isRecurrent()) {
+        throw new ModelFormatException("layer '" + name + "' is given an initial_state; rnnscore passes one only to a"
+            + " SimpleRNN, LSTM or GRU (not wrapped)");
+      }
+      List<Node.Output> states = new ArrayList<>();
+      for (Tensor tensor : given) {
+        int node = resolve(tensor.layer());
+        if (node < 0) {
+          throw new ModelFormatException("layer '" + name + "' takes its initial_state from the model input '"
+              + tensor.layer() + "'; rnnscore takes initial states only from a recurrent layer's return_state outputs"
+              + " (or --initial-state-from)");
+        }
+        states.add(new Node.Output(node, index(tensor)));
+      }
+      return states;
+    }
+
+    /** Which output of its node a tensor is (through a left-out layer such as Dropout). */
+    int index(Tensor tensor) {
+      return tensor.index() != 0 ? tensor.index() : aliasIndex.getOrDefault(tensor.layer(), 0);
+    }
+
+    List<Integer> resolveAll(List<Tensor> tensors) {
       List<Integer> from = new ArrayList<>();
-      for (Tensor tensor : calls.isEmpty() ? List.<Tensor>of() : calls.get(0)) {
+      for (Tensor tensor : tensors) {
         from.add(resolve(tensor.layer()));
       }
       return from.isEmpty() ? previous() : from;
+    }
+
+    private static Call firstCall(JsonNode entry) {
+      List<Call> calls = calls(entry.get("inbound_nodes"));
+      return calls.isEmpty() ? new Call(List.of(), List.of()) : calls.get(0);
     }
 
     int resolve(String layer) {
@@ -427,6 +561,41 @@ final class KerasConfig {
       }
       last = id;
     }
+  }
+
+  /** One call of a layer: the tensors it takes as inputs, and (Keras 3) those of its initial_state kwarg. */
+  private record Call(List<Tensor> args, List<Tensor> initialState) {}
+
+  /** Each call of a layer, its tensors split as {@link Call} (Keras 2 keeps them in one list). */
+  private static List<Call> calls(JsonNode value) {
+    List<Call> calls = new ArrayList<>();
+    if (value == null || !value.isArray()) {
+      return calls;
+    }
+    for (JsonNode node : value) {
+      if (node.isObject()) {
+        List<Tensor> args = new ArrayList<>();
+        List<Tensor> states = new ArrayList<>();
+        node.fields().forEachRemaining(field -> {
+          if (field.getKey().equals("kwargs") && field.getValue().isObject()) {
+            field.getValue().fields().forEachRemaining(kwarg -> collectKerasTensors(kwarg.getValue(),
+                kwarg.getKey().equals("initial_state") ? states : args));
+          } else {
+            collectKerasTensors(field.getValue(), args);
+          }
+        });
+        calls.add(new Call(args, states));
+      } else {
+        List<Tensor> args = new ArrayList<>();
+        if (node.isArray()) {
+          for (JsonNode tensor : node) {
+            args.add(new Tensor(tensor.path(0).asText("?"), tensor.path(2).asInt(0)));
+          }
+        }
+        calls.add(new Call(args, List.of()));
+      }
+    }
+    return calls;
   }
 
   /** One tensor a layer takes: the layer that made it and which of its outputs it is. */
@@ -512,7 +681,7 @@ final class KerasConfig {
     for (LayerSpec spec : layers) {
       built.add(spec.kind.build(spec, spec.hasWeights() ? source.weights(spec) : List.of(), generation));
     }
-    if (declaredFeatures != 0 && !built.get(0).readsTokens()) {
+    if (declaredFeatures != 0 && !built.get(0).readsTokens() && multiInputs == null) {
       Layer owner = built.stream().filter(layer -> layer.inputKernel() != null).findFirst().orElse(null);
       WeightArray kernel = owner == null ? null : owner.inputKernel();
       if (kernel != null && owner.inputKernelWidth() != declaredFeatures) {
@@ -523,9 +692,16 @@ final class KerasConfig {
     }
     List<Node> nodes = new ArrayList<>();
     for (int i = 0; i < built.size(); i++) {
-      nodes.add(new Node(built.get(i), inputs.get(i)));
+      nodes.add(new Node(built.get(i), inputs.get(i), states.get(i)));
     }
-    RnnModel model = RnnModel.graph(inputName, declaredTimesteps, declaredFrame, nodes, output);
+    RnnModel model;
+    if (declaredFrame != null) {
+      model = RnnModel.graph(inputName, declaredTimesteps, declaredFrame, nodes, output);
+    } else {
+      List<RnnModel.Input> modelInputs = multiInputs != null ? multiInputs
+          : List.of(new RnnModel.Input(inputName, declaredTimesteps, 0));
+      model = RnnModel.graph(modelInputs, nodes, outputNodes == null ? List.of(output) : outputNodes);
+    }
     LayerConfigs.refuseUnsupportedMask(model, generation);
     return model;
   }

@@ -124,5 +124,14 @@ final class LayerConfigs {
           + (layer.masksOutput(true) ? "passes the mask on around it, in TimeDistributed" : "drops the mask there")
           + ")");
     }
+    // Keras 3.4 changed masked merges (keras-team/keras#19685): the output mask became the OR of the
+    // inputs' masks (none if an input has none) and Maximum/Minimum/Multiply skip masked values;
+    // Keras 2 ANDs the masks and merges the values as they are, which is what rnnscore runs.
+    Layer merge = model.firstMaskReached(reached -> reached instanceof org.rnnscore.model.MergeLayer);
+    if (merge != null && generation.version().major() >= 3) {
+      throw new ModelFormatException("layer '" + merge.name() + "' (" + merge.kerasClass() + ") merges inputs that a"
+          + " mask (from Masking or Embedding(mask_zero)) reaches, in a Keras 3 file: Keras 3 changed how merges combine"
+          + " masks and masked values (3.4), and rnnscore runs only Keras 2's rule (AND of the masks)");
+    }
   }
 }

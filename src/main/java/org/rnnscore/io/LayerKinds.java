@@ -29,6 +29,7 @@ final class LayerKinds {
       new LayerNormalizationKind(),
       new ActivationFunctionKind(),
       new PruneLowMagnitudeKind(),
+      new MergeKind(),
       new InferenceIdentityKind(),
       new RefusedKind("Lambda", LayerConfigs.NEVER_RUN),
       new RefusedKind("Attention", LayerConfigs.ATTENTION),

@@ -79,6 +79,26 @@ public final class ScoreJob {
     public void finished() {}
   };
 
+  /**
+   * A model of several inputs or outputs loads, inspects and scores through the kernel's API, but
+   * the job reads one features column and writes one prediction column per row: refused by name
+   * until a column per input and per output is wired.
+   */
+  static void refuseSeveralInputsOrOutputs(RnnModel model) {
+    if (model.inputs().size() > 1) {
+      throw new UsageException("the model has " + model.inputs().size() + " inputs ("
+          + model.inputs().stream().map(in -> "'" + in.name() + "'").collect(java.util.stream.Collectors.joining(", "))
+          + "); this version scores models of one input from one features column (one column per input,"
+          + " --features-col INPUT=COL, is not supported yet)");
+    }
+    if (model.outputNodes().size() > 1) {
+      throw new UsageException("the model has " + model.outputNodes().size() + " outputs ("
+          + model.outputNodes().stream().map(node -> "'" + model.nodes().get(node).layer().name() + "'")
+              .collect(java.util.stream.Collectors.joining(", "))
+          + "); this version writes one prediction column (a column per output is not supported yet)");
+    }
+  }
+
   public static Result run(SparkSession spark, RnnModel model, ScoreOptions options) {
     return run(spark, model, options, BadRowPolicy.FAIL);
   }
@@ -106,6 +126,7 @@ public final class ScoreJob {
   /** @param grouping null, or how to build sequences from one-row-per-event input */
   public static Result run(SparkSession spark, RnnModel model, ScoreOptions options, BadRowPolicy policy,
       Provenance provenance, Progress progress, StateOptions state, EventGrouping grouping) {
+    refuseSeveralInputsOrOutputs(model);
     try {
       return runChecked(spark, model, options, policy, provenance, progress, state, grouping);
     } catch (Exception e) { // Spark's checked exceptions too, undeclared by Scala: none may escape unclassified

@@ -6,6 +6,7 @@ import java.util.List;
 import org.rnnscore.model.BidirectionalLayer;
 import org.rnnscore.model.Layer;
 import org.rnnscore.model.LstmLayer;
+import org.rnnscore.model.Node;
 import org.rnnscore.model.RecurrentLayer;
 import org.rnnscore.model.RnnModel;
 import org.rnnscore.model.UsageException;
@@ -58,6 +59,17 @@ public record StateColumns(List<String> names, int[] layerOf, int[] widths, bool
     if (mixing != null) {
       throw new UsageException("layer '" + mixing.name() + "' (" + mixing.kerasClass() + ") comes before a recurrent"
           + " layer and gives it steps that are not the row's own, so a sequence cannot be continued from its state");
+    }
+    for (Node node : model.nodes()) {
+      if (!node.initialState().isEmpty()) {
+        throw new UsageException("layer '" + node.layer().name() + "' starts from the states of layer '"
+            + model.nodes().get(node.initialState().get(0).node()).layer().name() + "' (initial_state), not from"
+            + " a state of its own, so a sequence cannot be continued from its state");
+      }
+    }
+    if (model.inputs().size() > 1) {
+      throw new UsageException("the model has " + model.inputs().size() + " inputs: a sequence of several inputs"
+          + " cannot be continued from its states");
     }
     if (model.requiresDeclaredTimesteps()) {
       throw new UsageException("the model has a " + model.declaredTimestepsNeededBy().kerasClass() + " over its "

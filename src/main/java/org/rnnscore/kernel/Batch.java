@@ -111,6 +111,54 @@ final class Batch {
     return out;
   }
 
+  /** For each position p of {@code other}, the position in this layout of the same caller's row. */
+  int[] positionsOf(Batch other) {
+    int[] where = new int[size];
+    for (int q = 0; q < size; q++) {
+      where[order[q]] = q;
+    }
+    int[] position = new int[other.size];
+    for (int p = 0; p < other.size; p++) {
+      position[p] = where[other.order[p]];
+    }
+    return position;
+  }
+
+  /**
+   * {@code tensor}, laid out in {@code from} (another input's row order), in this layout's order:
+   * vectors row by row; a sequence step by step, which needs each row to have the same steps in
+   * both (Keras merges sequences of one length).
+   */
+  Tensor fromOtherOrder(Tensor tensor, Batch from) {
+    int[] position = from.positionsOf(this);
+    int w = tensor.width;
+    if (!tensor.sequence) {
+      float[] out = new float[size * w];
+      for (int p = 0; p < size; p++) {
+        System.arraycopy(tensor.data, position[p] * w, out, p * w, w);
+      }
+      return Tensor.vector(out, w);
+    }
+    for (int p = 0; p < size; p++) {
+      if (from.length[position[p]] != length[p]) {
+        throw new IllegalArgumentException("row " + order[p] + " has " + length[p] + " steps in one input and "
+            + from.length[position[p]] + " in another, where a layer joins their sequences");
+      }
+    }
+    float[] out = new float[steps * size * w];
+    boolean[] mask = tensor.mask == null ? null : new boolean[steps * size];
+    for (int t = 0; t < steps; t++) {
+      for (int p = 0; p < size && t < length[p]; p++) {
+        int src = t * from.size + position[p];
+        System.arraycopy(tensor.data, src * w, out, (t * size + p) * w, w);
+        if (mask != null) {
+          mask[t * size + p] = tensor.mask[src];
+        }
+      }
+    }
+    return Tensor.sequence(out, w, mask);
+  }
+
   /** The final tensor as one array per caller's row, in the caller's order. */
   float[][] unsort(Tensor result) {
     float[][] out = new float[size][];

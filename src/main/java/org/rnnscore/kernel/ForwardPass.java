@@ -35,6 +35,10 @@ public final class ForwardPass {
   private final List<Stage> stages = new ArrayList<>();
   /** Per node: the index of the last node that reads its output (its own index when none does). */
   private final int[] lastUse;
+  /** Per node: a later node starts from its final states (initial_state wiring, outputs 1 and 2). */
+  private final boolean[] keepsStates;
+  /** The first node started from another's states, or -1: such a model cannot be continued from given states. */
+  private final int firstWired;
   private final int inputWidth;
   private float[] staging;
 
@@ -43,15 +47,23 @@ public final class ForwardPass {
     this.inputWidth = model.inputWidth();
     List<Node> nodes = model.nodes();
     this.lastUse = new int[nodes.size()];
+    this.keepsStates = new boolean[nodes.size()];
+    int wired = -1;
     for (int i = 0; i < nodes.size(); i++) {
       stages.add(Stages.of(nodes.get(i).layer()));
       lastUse[i] = i;
       for (int from : nodes.get(i).inputs()) {
-        if (from != Node.MODEL_INPUT) {
+        if (from >= 0) {
           lastUse[from] = i;
         }
       }
+      for (Node.Output state : nodes.get(i).initialState()) {
+        lastUse[state.node()] = i;
+        keepsStates[state.node()] |= state.index() > 0;
+        wired = wired < 0 ? i : wired;
+      }
     }
+    this.firstWired = wired;
   }
 
   public RnnModel model() {
@@ -138,6 +150,16 @@ public final class ForwardPass {
    */
   public Result scoreWithState(float[] values, int[] offsets, int[] lengths, int count,
       List<float[][]> initialStates) {
+    if (model.inputs().size() != 1) {
+      throw new IllegalArgumentException("the model has " + model.inputs().size() + " inputs, so it cannot be"
+          + " continued from given states");
+    }
+    if (firstWired >= 0) {
+      Node wired = model.nodes().get(firstWired);
+      throw new IllegalArgumentException("layer " + wired.layer().name() + " starts from the states of layer "
+          + model.nodes().get(wired.initialState().get(0).node()).layer().name() + " (initial_state), so the model"
+          + " cannot be continued from given states");
+    }
     List<RecurrentStage> recurrent = new ArrayList<>();
     List<String> names = new ArrayList<>();
     for (int i = 0; i < stages.size(); i++) {
@@ -199,17 +221,38 @@ public final class ForwardPass {
    */
   private float[][] run(float[] values, int[] offsets, int[] lengths, int count, boolean[][] stepMask,
       List<float[][]> initialStates, List<float[][]> finalStates) {
-    if (count < 0 || count > offsets.length || count > lengths.length) {
-      throw new IllegalArgumentException("count " + count + " exceeds the " + Math.min(offsets.length, lengths.length)
-          + " rows described");
+    if (model.inputs().size() != 1) {
+      throw new IllegalArgumentException("the model has " + model.inputs().size() + " inputs; score each row's inputs"
+          + " with score(List, List, List, int, List)");
     }
-    if (count == 0) {
-      return new float[0][];
+    return run(List.of(values), List.of(offsets), List.of(lengths), count,
+        java.util.Collections.singletonList(stepMask), initialStates, finalStates);
+  }
+
+  /**
+   * Scores {@code count} rows of a model of several inputs ({@link RnnModel#inputs()}): per input
+   * k, row b's steps at {@code offsets.get(k)[b]}, {@code lengths.get(k)[b]·D_k} values, and an
+   * optional explicit mask ({@code stepMasks} null, or per input null or per row). Each input has
+   * its own lengths; where two inputs' tensors meet (a merge, initial_state wiring) the rows are
+   * matched by row, and merged sequences must have one length per row.
+   *
+   * @return per row, as {@link #score(float[], int[], int[], int)}
+   */
+  public float[][] score(List<float[]> values, List<int[]> offsets, List<int[]> lengths, int count,
+      List<boolean[][]> stepMasks) {
+    if (values.size() != model.inputs().size() || offsets.size() != values.size() || lengths.size() != values.size()) {
+      throw new IllegalArgumentException(values.size() + " inputs given, the model has " + model.inputs().size());
     }
-    Batch batch = Batch.of(lengths, count);
+    return run(values, offsets, lengths, count, stepMasks, null, null);
+  }
+
+  /** One input's batch: its layout and its tensor (time-major, in its own sorted order). */
+  private Tensor stage(int k, float[] values, int[] offsets, int[] lengths, int count, boolean[][] stepMask,
+      Batch batch) {
+    int width = model.inputs().get(k).width();
     for (int p = 0; p < count; p++) {
       int row = batch.order[p];
-      long end = (long) offsets[row] + (long) lengths[row] * inputWidth;
+      long end = (long) offsets[row] + (long) lengths[row] * width;
       if (lengths[row] < 1) {
         throw new IllegalArgumentException("row " + row + " has " + lengths[row] + " timesteps, expected at least 1");
       }
@@ -218,11 +261,12 @@ public final class ForwardPass {
             + ", beyond the " + values.length + " given");
       }
     }
-    float[] staging = this.staging = Buffers.reuse(this.staging, batch.steps * batch.size * inputWidth);
+    float[] staging = k == 0 ? (this.staging = Buffers.reuse(this.staging, batch.steps * batch.size * width))
+        : new float[batch.steps * batch.size * width];
     for (int p = 0; p < batch.size; p++) {
       int row = batch.order[p];
       for (int t = 0; t < batch.length[p]; t++) {
-        System.arraycopy(values, offsets[row] + t * inputWidth, staging, (t * batch.size + p) * inputWidth, inputWidth);
+        System.arraycopy(values, offsets[row] + t * width, staging, (t * batch.size + p) * width, width);
       }
     }
     boolean[] mask = null;
@@ -242,24 +286,74 @@ public final class ForwardPass {
       }
     }
     batch.explicitMask = mask;
-    Tensor input = Tensor.sequence(staging, inputWidth, mask);
+    Tensor input = Tensor.sequence(staging, width, mask);
     if (model.inputFrame() != null) {
       input = input.withFrames(staging, model.inputFrame());
     }
+    return input;
+  }
+
+  private float[][] run(List<float[]> values, List<int[]> offsets, List<int[]> lengths, int count,
+      List<boolean[][]> stepMasks, List<float[][]> initialStates, List<float[][]> finalStates) {
+    return runAll(values, offsets, lengths, count, stepMasks, initialStates, finalStates).get(0);
+  }
+
+  /**
+   * As {@link #score(List, List, List, int, List)}, with every output of a model of several
+   * ({@link RnnModel#outputNodes()}, in order): per output, per row, its values.
+   */
+  public List<float[][]> scoreOutputs(List<float[]> values, List<int[]> offsets, List<int[]> lengths, int count,
+      List<boolean[][]> stepMasks) {
+    if (values.size() != model.inputs().size() || offsets.size() != values.size() || lengths.size() != values.size()) {
+      throw new IllegalArgumentException(values.size() + " inputs given, the model has " + model.inputs().size());
+    }
+    return runAll(values, offsets, lengths, count, stepMasks, null, null);
+  }
+
+  private List<float[][]> runAll(List<float[]> values, List<int[]> offsets, List<int[]> lengths, int count,
+      List<boolean[][]> stepMasks, List<float[][]> initialStates, List<float[][]> finalStates) {
+    for (int k = 0; k < values.size(); k++) {
+      if (count < 0 || count > offsets.get(k).length || count > lengths.get(k).length) {
+        throw new IllegalArgumentException("count " + count + " exceeds the " + Math.min(offsets.get(k).length,
+            lengths.get(k).length) + " rows described");
+      }
+    }
+    if (count == 0) {
+      return new ArrayList<>(java.util.Collections.nCopies(model.outputNodes().size(), new float[0][]));
+    }
+    Batch[] batches = new Batch[values.size()];
+    Tensor[] inputs = new Tensor[values.size()];
+    for (int k = 0; k < values.size(); k++) {
+      batches[k] = Batch.of(lengths.get(k), count);
+      inputs[k] = stage(k, values.get(k), offsets.get(k), lengths.get(k), count,
+          stepMasks == null ? null : stepMasks.get(k), batches[k]);
+    }
+    Batch batch = batches[0];
+    Tensor input = inputs[0];
     List<Node> nodes = model.nodes();
     Tensor[] outputs = new Tensor[nodes.size()];
+    float[][] finals = new float[nodes.size()][];
     // Each node's output layout: the input batch's, until a stage sets the steps (RepeatVector).
     Batch[] layouts = new Batch[nodes.size()];
     int recurrentIndex = 0;
     for (int i = 0; i < nodes.size(); i++) {
       Stage stage = stages.get(i);
       List<Tensor> in = new ArrayList<>();
-      for (int from : nodes.get(i).inputs()) {
-        in.add(from == Node.MODEL_INPUT ? input : outputs[from]);
-      }
       int first = nodes.get(i).inputs().get(0);
-      Batch layout = first == Node.MODEL_INPUT ? batch : layouts[first];
-      if (initialStates != null && stage instanceof RecurrentStage) {
+      Batch layout = first < 0 ? batches[Node.inputOf(first)] : layouts[first];
+      for (int from : nodes.get(i).inputs()) {
+        Tensor tensor = from < 0 ? inputs[Node.inputOf(from)] : outputs[from];
+        Batch at = from < 0 ? batches[Node.inputOf(from)] : layouts[from];
+        // Tensors of two inputs meet: put this one in the first input's row order.
+        in.add(Arrays.equals(at.order, layout.order) ? tensor : layout.fromOtherOrder(tensor, at));
+      }
+      if (keepsStates[i] || !nodes.get(i).initialState().isEmpty()) {
+        RecurrentStage recurrentStage = (RecurrentStage) stage;
+        float[] initial = nodes.get(i).initialState().isEmpty() ? null
+            : wiredState(nodes.get(i), recurrentStage, outputs, finals, layouts, layout);
+        finals[i] = keepsStates[i] ? new float[layout.size * recurrentStage.stateWidth()] : null;
+        outputs[i] = recurrentStage.run(in.get(0), layout, initial, finals[i]);
+      } else if (initialStates != null && stage instanceof RecurrentStage) {
         outputs[i] = runFromState((RecurrentStage) stage, in.get(0), layout, initialStates.get(recurrentIndex++),
             finalStates);
       } else {
@@ -267,12 +361,52 @@ public final class ForwardPass {
       }
       layouts[i] = outputs[i].layout != null ? outputs[i].layout : layout;
       for (int from : nodes.get(i).inputs()) {
-        if (from != Node.MODEL_INPUT && lastUse[from] == i && from != model.outputNode()) {
+        if (from >= 0 && lastUse[from] == i && !model.outputNodes().contains(from)) {
           outputs[from] = null; // its last consumer has run
         }
       }
+      for (Node.Output state : nodes.get(i).initialState()) {
+        if (lastUse[state.node()] == i && !model.outputNodes().contains(state.node())) {
+          outputs[state.node()] = null;
+          finals[state.node()] = null;
+        }
+      }
     }
-    return layouts[model.outputNode()].unsort(outputs[model.outputNode()]);
+    List<float[][]> results = new ArrayList<>();
+    for (int node : model.outputNodes()) {
+      results.add(layouts[node].unsort(outputs[node]));
+    }
+    return results;
+  }
+
+  /**
+   * The initial states of a wired node, per sorted position (the sources ran on the same rows in
+   * the same order): state j (h, then c) from its source's main output (0, a B×M vector) or final
+   * h (1) or c (2), which the source's stage left in {@code finals}.
+   */
+  private static float[] wiredState(Node node, RecurrentStage stage, Tensor[] outputs, float[][] finals,
+      Batch[] layouts, Batch layout) {
+    int rows = layout.size;
+    int width = stage.stateWidth();
+    int units = width / node.initialState().size();
+    float[] initial = new float[rows * width];
+    for (int j = 0; j < node.initialState().size(); j++) {
+      Node.Output state = node.initialState().get(j);
+      // The source ran in its own input's row order (an encoder on another input): match rows.
+      int[] position = layouts[state.node()].positionsOf(layout);
+      for (int p = 0; p < rows; p++) {
+        int q = position[p];
+        if (state.index() == 0) {
+          System.arraycopy(outputs[state.node()].data, q * units, initial, p * width + j * units, units);
+        } else {
+          float[] source = finals[state.node()];
+          int sourceWidth = source.length / rows;
+          System.arraycopy(source, q * sourceWidth + (state.index() - 1) * units, initial, p * width + j * units,
+              units);
+        }
+      }
+    }
+    return initial;
   }
 
   /** A recurrent stage started from the caller's states ({@code given}, per caller's row), its final states added. */

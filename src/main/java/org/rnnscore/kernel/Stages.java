@@ -19,6 +19,7 @@ import org.rnnscore.model.Layer;
 import org.rnnscore.model.LayerNormalizationLayer;
 import org.rnnscore.model.MaskingLayer;
 import org.rnnscore.model.PReluLayer;
+import org.rnnscore.model.MergeLayer;
 import org.rnnscore.model.PermuteLayer;
 import org.rnnscore.model.Pooling2DLayer;
 import org.rnnscore.model.RecurrentLayer;
@@ -55,6 +56,7 @@ final class Stages {
     register(Conv2DLayer.class, Conv2DStage::new);
     register(Pooling2DLayer.class, Pooling2DStage::new);
     register(FrameFlattenLayer.class, layer -> new FrameFlattenStage());
+    register(MergeLayer.class, MergeStage::new);
   }
 
   private Stages() {}

@@ -21,8 +21,12 @@ public final class RnnModel implements Serializable {
 
   private final String inputName;
   private final int declaredTimesteps;
+  /** The model's inputs, each with its resolved width (input 0 is also inputName, declaredTimesteps). */
+  private final List<Input> inputs;
   private final List<Node> nodes;
   private final int output;
+  /** Every output node, in the model's order (the first is {@link #output}). */
+  private final List<Integer> outputs;
   private final List<Layer> layers;
   private final List<Shape> outputShapes;
   private final int inputWidth;
@@ -39,7 +43,7 @@ public final class RnnModel implements Serializable {
    *     one before gives, an Embedding that is not first, or no recurrent layer at all
    */
   public RnnModel(String inputName, int declaredTimesteps, List<Layer> layers) {
-    this(inputName, declaredTimesteps, null, chain(layers), layers == null ? -1 : layers.size() - 1);
+    this(inputName, declaredTimesteps, chain(layers), layers == null ? -1 : layers.size() - 1);
   }
 
   /**
@@ -50,7 +54,34 @@ public final class RnnModel implements Serializable {
    *     node that is not before it, or a node does not lead to the output
    */
   public static RnnModel graph(String inputName, int declaredTimesteps, List<Node> nodes, int output) {
-    return new RnnModel(inputName, declaredTimesteps, null, nodes, output);
+    return new RnnModel(List.of(new Input(inputName, declaredTimesteps, 0)), null, nodes, List.of(output));
+  }
+
+  /**
+   * One input of a model of several (Keras' InputLayers, in the model's input_layers order).
+   *
+   * @param width D, or 0 to read it off the first layer with a kernel that reads this input
+   */
+  public record Input(String name, int declaredTimesteps, int width) implements Serializable {}
+
+  /**
+   * A graph of several inputs: node inputs name input k as {@link Node#input(int)}; each input
+   * has its own rows, lengths and masks.
+   */
+  public static RnnModel graph(List<Input> inputs, List<Node> nodes, int output) {
+    return new RnnModel(inputs, null, nodes, List.of(output));
+  }
+
+  /**
+   * A graph of several outputs (Keras' output_layers, in order): the first is {@link
+   * #outputNode()}, which the one-output accessors (outputWidth, ...) describe.
+   */
+  public static RnnModel graph(List<Input> inputs, List<Node> nodes, List<Integer> outputs) {
+    return new RnnModel(inputs, null, nodes, outputs);
+  }
+
+  private RnnModel(String inputName, int declaredTimesteps, List<Node> nodes, int output) {
+    this(List.of(new Input(inputName, declaredTimesteps, 0)), null, nodes, List.of(output));
   }
 
   /**
@@ -59,23 +90,38 @@ public final class RnnModel implements Serializable {
    */
   public static RnnModel graph(String inputName, int declaredTimesteps, Frame inputFrame, List<Node> nodes,
       int output) {
-    return new RnnModel(inputName, declaredTimesteps, inputFrame, nodes, output);
+    return new RnnModel(List.of(new Input(inputName, declaredTimesteps, inputFrame.size())), inputFrame, nodes,
+        List.of(output));
   }
 
-  private RnnModel(String inputName, int declaredTimesteps, Frame inputFrame, List<Node> nodes, int output) {
+  private RnnModel(List<Input> givenInputs, Frame inputFrame, List<Node> nodes, List<Integer> outputList) {
+    if (outputList == null || outputList.isEmpty()) {
+      throw new ModelFormatException("the model has no outputs");
+    }
+    int output = outputList.get(0);
+    if (givenInputs == null || givenInputs.isEmpty()) {
+      throw new ModelFormatException("the model has no inputs");
+    }
+    String inputName = givenInputs.get(0).name();
+    int declaredTimesteps = givenInputs.get(0).declaredTimesteps();
+    if (inputFrame != null && givenInputs.size() != 1) {
+      throw new ModelFormatException("a model of image frames has one input; this one has " + givenInputs.size());
+    }
     if (nodes == null || nodes.isEmpty()) {
       throw new ModelFormatException("the model has no layers; expected at least one recurrent layer"
           + " (SimpleRNN, LSTM, GRU)");
     }
-    if (declaredTimesteps < 0) {
-      throw new ModelFormatException("the model declares " + declaredTimesteps
-          + " timesteps, expected at least 1 (or None)");
+    for (Input in : givenInputs) {
+      if (in.declaredTimesteps() < 0) {
+        throw new ModelFormatException("the model declares " + in.declaredTimesteps()
+            + " timesteps, expected at least 1 (or None)");
+      }
     }
-    checkTopology(nodes, output);
+    checkTopology(nodes, outputList, givenInputs);
     boolean recurrent = false;
     for (Node node : nodes) {
       Layer layer = node.layer();
-      if (layer.readsTokens() && !node.inputs().equals(List.of(Node.MODEL_INPUT))) {
+      if (layer.readsTokens() && (node.inputs().size() != 1 || node.inputs().get(0) >= 0)) {
         throw new ModelFormatException("layer '" + layer.name() + "' (" + layer.kerasClass() + ") follows layer '"
             + nodes.get(node.inputs().get(0)).layer().name() + "'; an " + layer.kerasClass()
             + " reads the token column, so it must come first");
@@ -86,24 +132,37 @@ public final class RnnModel implements Serializable {
       throw new ModelFormatException("the model has no recurrent layer; expected at least one of SimpleRNN, LSTM, GRU"
           + " (alone or in Bidirectional)");
     }
+    List<Input> resolved = new ArrayList<>();
+    if (givenInputs.size() == 1) {
+      resolved.add(new Input(inputName, declaredTimesteps, givenInputs.get(0).width() > 0 ? givenInputs.get(0).width()
+          : inputWidthOf(nodes)));
+    } else {
+      for (int k = 0; k < givenInputs.size(); k++) {
+        resolved.add(new Input(givenInputs.get(k).name(), givenInputs.get(k).declaredTimesteps(),
+            inputWidthOf(nodes, k, givenInputs.get(k))));
+      }
+    }
+    this.inputs = List.copyOf(resolved);
+    this.inputWidth = resolved.get(0).width();
     this.inputFrame = inputFrame;
-    this.inputWidth = inputFrame != null ? inputFrame.size() : inputWidthOf(nodes);
-    Shape input = inputFrame != null ? Shape.frames(declaredTimesteps, inputFrame)
-        : Shape.sequence(declaredTimesteps, inputWidth);
     List<Shape> shapes = new ArrayList<>();
     for (Node node : nodes) {
       List<Shape> in = new ArrayList<>();
       List<String> sources = new ArrayList<>();
       for (int from : node.inputs()) {
-        in.add(from == Node.MODEL_INPUT ? input : shapes.get(from));
-        sources.add(from == Node.MODEL_INPUT ? "the model input" : "layer '" + nodes.get(from).layer().name() + "'");
+        Input input = from < 0 ? resolved.get(Node.inputOf(from)) : null;
+        in.add(from < 0 ? inputShape(input, inputFrame) : shapes.get(from));
+        sources.add(from < 0 ? (resolved.size() == 1 ? "the model input" : "input '" + input.name() + "'")
+            : "layer '" + nodes.get(from).layer().name() + "'");
       }
       shapes.add(node.layer().outputShape(in, sources));
+      checkInitialState(nodes, node, shapes);
     }
     this.inputName = inputName;
     this.declaredTimesteps = declaredTimesteps;
     this.nodes = List.copyOf(nodes);
     this.output = output;
+    this.outputs = List.copyOf(outputList);
     this.layers = this.nodes.stream().map(Node::layer).toList();
     this.outputShapes = List.copyOf(shapes);
   }
@@ -118,35 +177,140 @@ public final class RnnModel implements Serializable {
     return nodes;
   }
 
-  /** Each node reads only nodes before it (or the model input), and every node leads to the output. */
-  private static void checkTopology(List<Node> nodes, int output) {
-    if (output < 0 || output >= nodes.size()) {
-      throw new ModelFormatException("the model's output is node " + output + ", expected one of its " + nodes.size()
-          + " layers");
+  /**
+   * A node's initial_state wiring: only a plain recurrent layer takes it, one state per state of
+   * its cell (h; LSTM h then c), each of its units, from an earlier recurrent layer's outputs:
+   * 0 its main output when that is a vector, 1 its final h, 2 its final c (LSTM).
+   */
+  private static void checkInitialState(List<Node> nodes, Node node, List<Shape> shapes) {
+    if (node.initialState().isEmpty()) {
+      return;
     }
+    Layer layer = node.layer();
+    String self = "layer '" + layer.name() + "' (" + layer.kerasClass() + ")";
+    if (!(layer instanceof RecurrentLayer recurrent)) {
+      throw new ModelFormatException(self + " is given an initial_state; only SimpleRNN, LSTM and GRU take one here");
+    }
+    int states = recurrent instanceof LstmLayer ? 2 : 1;
+    if (node.initialState().size() != states) {
+      throw new ModelFormatException(self + " is given " + node.initialState().size() + " initial states, expected "
+          + states + " (" + (states == 2 ? "h and c" : "h") + ")");
+    }
+    for (Node.Output state : node.initialState()) {
+      int from = state.node(); // before the node: checkTopology
+      Layer source = nodes.get(from).layer();
+      String what = "output " + state.index() + " of layer '" + source.name() + "'";
+      int width;
+      if (state.index() == 0) {
+        if (shapes.get(from).sequence()) {
+          throw new ModelFormatException(self + " takes its initial state from " + what + ", a sequence "
+              + shapes.get(from).kerasText() + "; expected a state vector");
+        }
+        width = shapes.get(from).width();
+      } else if (source instanceof RecurrentLayer src && (state.index() == 1 || state.index() == 2
+          && src instanceof LstmLayer)) {
+        width = src.units();
+      } else {
+        throw new ModelFormatException(self + " takes its initial state from " + what + ", which " + source.kerasClass()
+            + " does not give; expected a SimpleRNN, LSTM or GRU with return_state=True (outputs 1 = h, 2 = c of an"
+            + " LSTM)");
+      }
+      if (width != recurrent.units()) {
+        throw new ModelFormatException(self + " has " + recurrent.units() + " units, but its initial state " + what
+            + " has " + width + " values");
+      }
+    }
+  }
+
+  /** Each node reads only nodes before it (or the model input), and every node leads to the output. */
+  private static void checkTopology(List<Node> nodes, List<Integer> outputs, List<Input> inputs) {
     boolean[] used = new boolean[nodes.size()];
-    used[output] = true;
+    for (int output : outputs) {
+      if (output < 0 || output >= nodes.size()) {
+        throw new ModelFormatException("the model's output is node " + output + ", expected one of its "
+            + nodes.size() + " layers");
+      }
+      if (used[output]) {
+        throw new ModelFormatException("layer '" + nodes.get(output).layer().name() + "' is named twice as an output");
+      }
+      used[output] = true;
+    }
+    int output = outputs.get(0);
+    String outputNames = outputs.size() == 1 ? "output '" + nodes.get(output).layer().name() + "'" : "outputs ('"
+        + String.join("', '", outputs.stream().map(o -> nodes.get(o).layer().name()).toList()) + "')";
+    boolean[] inputUsed = new boolean[inputs.size()];
     for (int i = nodes.size() - 1; i >= 0; i--) {
       Node node = nodes.get(i);
       if (node.inputs().isEmpty()) {
         throw new ModelFormatException("layer '" + node.layer().name() + "' reads no tensor");
       }
       for (int from : node.inputs()) {
-        if (from < Node.MODEL_INPUT || from >= i) {
+        if (from < Node.input(inputs.size() - 1) || from >= i) {
           throw new ModelFormatException("layer '" + node.layer().name() + "' reads node " + from
               + ", expected the model input or a layer before it");
         }
-        if (used[i] && from != Node.MODEL_INPUT) {
+        if (used[i] && from >= 0) {
           used[from] = true;
         }
+        if (used[i] && from < 0) {
+          inputUsed[Node.inputOf(from)] = true;
+        }
+      }
+      for (Node.Output state : node.initialState()) {
+        if (state.node() < 0 || state.node() >= i) {
+          throw new ModelFormatException("layer '" + node.layer().name() + "' takes an initial state from node "
+              + state.node() + ", expected a layer before it");
+        }
+        if (used[i]) {
+          used[state.node()] = true;
+        }
+      }
+    }
+    for (int k = 0; k < inputs.size() && inputs.size() > 1; k++) {
+      if (!inputUsed[k]) {
+        throw new ModelFormatException("input '" + inputs.get(k).name() + "' does not lead to the model's "
+            + outputNames);
       }
     }
     for (int i = 0; i < used.length; i++) {
       if (!used[i]) {
         throw new ModelFormatException("layer '" + nodes.get(i).layer().name() + "' does not lead to the model's"
-            + " output '" + nodes.get(output).layer().name() + "'");
+            + " " + outputNames);
       }
     }
+  }
+
+  /**
+   * D of input k of a model of several: the width the file declares, else read off the first
+   * layer that reads the input directly and has a kernel.
+   */
+  private static int inputWidthOf(List<Node> nodes, int k, Input input) {
+    int found = 0;
+    for (Node node : nodes) {
+      if (node.inputs().contains(Node.input(k))) {
+        Layer layer = node.layer();
+        if (layer.readsTokens()) {
+          found = 1;
+        } else if (layer.inputKernel() != null && node.inputs().size() == 1) {
+          found = layer.inputKernel().dim(0);
+        }
+        if (found > 0) {
+          break;
+        }
+      }
+    }
+    if (input.width() > 0) {
+      if (found > 0 && found != input.width()) {
+        throw new ModelFormatException("input '" + input.name() + "' declares " + input.width() + " features per"
+            + " timestep, but the layers reading it take " + found);
+      }
+      return input.width();
+    }
+    if (found == 0) {
+      throw new ModelFormatException("input '" + input.name() + "' has no declared width and no layer with weights"
+          + " reads it directly");
+    }
+    return found;
   }
 
   /** D, read off the first layer that fixes it (a kernel's rows; 1 for a token column feeding an Embedding). */
@@ -168,19 +332,34 @@ public final class RnnModel implements Serializable {
     return nodes;
   }
 
-  /** The index of the node whose output is the prediction. */
+  /** Every output node, in the model's order (one for all but models of several outputs). */
+  public List<Integer> outputNodes() {
+    return outputs;
+  }
+
+  /** The index of the node whose output is the prediction (the first output). */
   public int outputNode() {
     return output;
   }
 
   /** The shape of what node {@code from} gives ({@link Node#MODEL_INPUT}: the model input). */
   public Shape shapeOf(int from) {
-    return from == Node.MODEL_INPUT ? inputShape() : outputShapes.get(from);
+    if (from < 0) {
+      Input input = inputs.get(Node.inputOf(from));
+      return inputShape(input, inputFrame);
+    }
+    return outputShapes.get(from);
   }
 
-  private Shape inputShape() {
-    return inputFrame != null ? Shape.frames(declaredTimesteps, inputFrame) : Shape.sequence(declaredTimesteps,
-        inputWidth);
+  /** The model's inputs in order, each with its width (one for a model read from a single input). */
+  public List<Input> inputs() {
+    return inputs;
+  }
+
+  /** Input {@code input}'s shape: frames when the model reads image frames, else a sequence of its width. */
+  private static Shape inputShape(Input input, Frame frame) {
+    return frame != null ? Shape.frames(input.declaredTimesteps(), frame)
+        : Shape.sequence(input.declaredTimesteps(), input.width());
   }
 
   /** Each step's image frame when the input is N×T×H×W×C (D is then H·W·C), or null. */
@@ -222,7 +401,7 @@ public final class RnnModel implements Serializable {
       Node node = nodes.get(i);
       boolean fromRow = false;
       for (int from : node.inputs()) {
-        boolean inputFromRow = from == Node.MODEL_INPUT || rowSteps[from];
+        boolean inputFromRow = from < 0 || rowSteps[from];
         fromRow |= inputFromRow;
         if (inputFromRow && node.layer().needsDeclaredTimesteps(shapeOf(from))) {
           return node.layer();
@@ -235,18 +414,31 @@ public final class RnnModel implements Serializable {
 
   /** The steps of a sequence prediction for a row of {@code rowLength} steps (RepeatVector fixes them, Conv1D shortens them). */
   public int outputSteps(int rowLength) {
-    return stepsPerNode(rowLength)[output];
+    int[] lengths = new int[inputs.size()];
+    java.util.Arrays.fill(lengths, rowLength);
+    return outputSteps(lengths);
+  }
+
+  /** As {@link #outputSteps(int)} for a row of several inputs, each of its own length. */
+  public int outputSteps(int[] rowLengths) {
+    return stepsPerNode(rowLengths)[output];
+  }
+
+  private int[] stepsPerNode(int rowLength) {
+    int[] lengths = new int[inputs.size()];
+    java.util.Arrays.fill(lengths, rowLength);
+    return stepsPerNode(lengths);
   }
 
   /**
-   * Per node, the steps its output has for a row of {@code rowLength} steps: 1 for a vector, 0
-   * where a layer (Conv1D, pooling) shortens the row to nothing, and after it.
+   * Per node, the steps its output has for a row of {@code rowLengths} steps (per input): 1 for a
+   * vector, 0 where a layer (Conv1D, pooling) shortens the row to nothing, and after it.
    */
-  private int[] stepsPerNode(int rowLength) {
+  private int[] stepsPerNode(int[] rowLengths) {
     int[] steps = new int[nodes.size()];
     for (int i = 0; i < nodes.size(); i++) {
       int from = nodes.get(i).inputs().get(0);
-      int in = from == Node.MODEL_INPUT ? rowLength : steps[from];
+      int in = from < 0 ? rowLengths[Node.inputOf(from)] : steps[from];
       Shape out = outputShapes.get(i);
       steps[i] = in == 0 ? 0 : !out.sequence() ? 1 : nodes.get(i).layer().rowSteps(in, shapeOf(from), out);
     }
@@ -314,14 +506,22 @@ public final class RnnModel implements Serializable {
    * that pass it on) but that does not support masking ({@link Layer#supportsMasking()}), or null.
    */
   public Layer maskedLayerWithoutMaskSupport() {
+    return firstMaskReached(layer -> !layer.supportsMasking());
+  }
+
+  /**
+   * The first layer that a mask reaches (from Masking or Embedding(mask_zero), through the layers
+   * that pass it on) and that {@code which} picks, or null.
+   */
+  public Layer firstMaskReached(java.util.function.Predicate<Layer> which) {
     boolean[] masked = new boolean[nodes.size()];
     for (int i = 0; i < nodes.size(); i++) {
       Layer layer = nodes.get(i).layer();
       boolean in = false;
       for (int from : nodes.get(i).inputs()) {
-        in |= from != Node.MODEL_INPUT && masked[from];
+        in |= from >= 0 && masked[from];
       }
-      if (in && !layer.supportsMasking()) {
+      if (in && which.test(layer)) {
         return layer;
       }
       masked[i] = layer.masksOutput(in);
@@ -428,9 +628,9 @@ public final class RnnModel implements Serializable {
     }
     List<Node> rewired = new ArrayList<>();
     for (int i = 0; i < nodes.size(); i++) {
-      rewired.add(new Node(changed.get(i), nodes.get(i).inputs()));
+      rewired.add(new Node(changed.get(i), nodes.get(i).inputs(), nodes.get(i).initialState()));
     }
-    return new RnnModel(inputName, declaredTimesteps, inputFrame, rewired, output);
+    return new RnnModel(inputs, inputFrame, rewired, outputs);
   }
 
   /** "T=10 D=3 M=5 K=2", as the score command reports a model. */

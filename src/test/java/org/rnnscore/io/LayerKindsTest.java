@@ -17,7 +17,8 @@ class LayerKindsTest {
         + " TimeDistributed (around Dense, BatchNormalization, LayerNormalization, ReLU, LeakyReLU, PReLU, ELU,"
         + " ThresholdedReLU, Softmax, Conv2D, MaxPooling2D, AveragePooling2D, Flatten), Embedding, Masking, Flatten, RepeatVector, Reshape, Permute, Conv1D,"
         + " MaxPooling1D, AveragePooling1D, GlobalMaxPooling1D, GlobalAveragePooling1D, Activation, BatchNormalization, LayerNormalization, ReLU, LeakyReLU, PReLU, ELU,"
-        + " ThresholdedReLU, Softmax, PruneLowMagnitude (tfmot, around a layer with a kernel),"
+        + " ThresholdedReLU, Softmax, PruneLowMagnitude (tfmot, around a layer with a kernel), Concatenate, Add, Subtract,"
+        + " Multiply, Average, Maximum, Minimum, Dot,"
         + " and layers that do nothing at inference (Dropout, SpatialDropout1D, GaussianNoise, GaussianDropout,"
         + " AlphaDropout, ActivityRegularization)",
         LayerKinds.SUPPORTED);

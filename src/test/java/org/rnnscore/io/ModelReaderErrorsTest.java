@@ -199,9 +199,8 @@ class ModelReaderErrorsTest {
         + "{\"class_name\": \"Dense\", \"config\": {\"name\": \"dense\", \"units\": 2}, \"name\": \"dense\","
         + " \"inbound_nodes\": [[[\"simple_rnn\", 0, 1, {}]]]}],"
         + " \"input_layers\": [[\"in\", 0, 0]], \"output_layers\": [[\"dense\", 0, 0]]}}";
-    assertEquals("m.h5: functional model 'f' is not a straight chain: layer 'dense' takes output 1 of layer"
-        + " 'simple_rnn' (a state, from return_state=True), not its main output; rnnscore reads Functional models only"
-        + " when they are a single chain from one input to one output", message("m.h5", legacyH5(config)));
+    assertEquals("m.h5: layer 'dense' takes output 1 of layer 'simple_rnn' (a state, from return_state=True) as its"
+        + " input; rnnscore passes states only to a recurrent layer's initial_state", message("m.h5", legacyH5(config)));
   }
 
   @Test
@@ -547,32 +546,38 @@ class ModelReaderErrorsTest {
         message("m.h5", legacyH5("{x")));
   }
 
-  /** Functional models: only a straight chain; here a Keras 2 functional with two branches joined by Add. */
+  /** Functional graphs are read (FunctionalGraphTest); a merge of two shapes is refused, naming both. */
   @Test
-  void nonChainFunctionalModel() throws IOException {
+  void functionalMergeOfTwoShapes() throws IOException {
     String config = "{\"class_name\": \"Functional\", \"config\": {\"name\": \"branchy\", \"layers\": ["
         + "{\"class_name\": \"InputLayer\", \"config\": {\"batch_input_shape\": [null, 10, 3], \"name\": \"in\"},"
         + " \"name\": \"in\", \"inbound_nodes\": []},"
         + "{\"class_name\": \"SimpleRNN\", \"config\": {\"name\": \"simple_rnn\", \"units\": 5}, \"name\": \"simple_rnn\","
         + " \"inbound_nodes\": [[[\"in\", 0, 0, {}]]]},"
-        + "{\"class_name\": \"Dense\", \"config\": {\"name\": \"a\", \"units\": 2}, \"name\": \"a\","
-        + " \"inbound_nodes\": [[[\"simple_rnn\", 0, 0, {}]]]},"
-        + "{\"class_name\": \"Dense\", \"config\": {\"name\": \"b\", \"units\": 2}, \"name\": \"b\","
+        + "{\"class_name\": \"Dense\", \"config\": {\"name\": \"dense\", \"units\": 2}, \"name\": \"dense\","
         + " \"inbound_nodes\": [[[\"simple_rnn\", 0, 0, {}]]]},"
         + "{\"class_name\": \"Add\", \"config\": {\"name\": \"add\"}, \"name\": \"add\","
-        + " \"inbound_nodes\": [[[\"a\", 0, 0, {}], [\"b\", 0, 0, {}]]]}],"
+        + " \"inbound_nodes\": [[[\"simple_rnn\", 0, 0, {}], [\"dense\", 0, 0, {}]]]}],"
         + " \"input_layers\": [[\"in\", 0, 0]], \"output_layers\": [[\"add\", 0, 0]]}}";
-    assertEquals("m.h5: functional model 'branchy' is not a straight chain: layer 'b' takes its input from"
-        + " 'simple_rnn', not from the layer listed before it ('a'); rnnscore reads Functional models only when they are"
-        + " a single chain from one input to one output", message("m.h5", legacyH5(config)));
+    assertEquals("m.h5: layer 'add' (Add) cannot merge layer 'simple_rnn' (None, 5) with layer 'dense' (None, 2);"
+        + " expected inputs of one shape", message("m.h5", legacyH5(config)));
   }
 
+  /** Models of several inputs are read (TwoInputSeq2seqTest); each input must be a sequence of feature vectors. */
   @Test
-  void functionalModelWithTwoInputs() throws IOException {
-    String config = "{\"class_name\": \"Model\", \"config\": {\"name\": \"two\", \"layers\": [],"
-        + " \"input_layers\": [[\"x\", 0, 0], [\"y\", 0, 0]], \"output_layers\": [[\"d\", 0, 0]]}}";
-    assertEquals("m.h5: functional model 'two' is not a straight chain: it has 2 inputs ('x', 'y'); rnnscore"
-        + " reads Functional models only when they are a single chain from one input to one output",
+  void functionalModelWithTwoInputs_oneOfThemNotASequence() throws IOException {
+    String config = "{\"class_name\": \"Model\", \"config\": {\"name\": \"two\", \"layers\": ["
+        + "{\"class_name\": \"InputLayer\", \"config\": {\"batch_input_shape\": [null, 10, 3], \"name\": \"x\"},"
+        + " \"name\": \"x\", \"inbound_nodes\": []},"
+        + "{\"class_name\": \"InputLayer\", \"config\": {\"batch_input_shape\": [null, 5], \"name\": \"y\"},"
+        + " \"name\": \"y\", \"inbound_nodes\": []},"
+        + "{\"class_name\": \"SimpleRNN\", \"config\": {\"name\": \"simple_rnn\", \"units\": 5}, \"name\": \"simple_rnn\","
+        + " \"inbound_nodes\": [[[\"x\", 0, 0, {}]]]},"
+        + "{\"class_name\": \"Add\", \"config\": {\"name\": \"add\"}, \"name\": \"add\","
+        + " \"inbound_nodes\": [[[\"simple_rnn\", 0, 0, {}], [\"y\", 0, 0, {}]]]}],"
+        + " \"input_layers\": [[\"x\", 0, 0], [\"y\", 0, 0]], \"output_layers\": [[\"add\", 0, 0]]}}";
+    assertEquals("m.h5: InputLayer 'y' has input shape [null,5], expected 3 dimensions [batch, timesteps, features];"
+        + " rnnscore reads models of several inputs only when each is a sequence of feature vectors",
         message("m.h5", legacyH5(config)));
   }
 
@@ -589,9 +594,8 @@ class ModelReaderErrorsTest {
         + " \"inbound_nodes\": [{\"args\": [[" + String.format(tensor, "simple_rnn") + ", "
         + String.format(tensor, "input_layer") + "]], \"kwargs\": {}}]}],"
         + " \"input_layers\": [\"input_layer\", 0, 0], \"output_layers\": [\"concatenate\", 0, 0]}}";
-    assertEquals("m.keras: functional model 'f' is not a straight chain: layer 'concatenate' takes 2 inputs"
-        + " ('simple_rnn', 'input_layer'); rnnscore reads Functional models only when they are a single chain from"
-        + " one input to one output", message("m.keras", kerasV3(config)));
+    assertEquals("m.keras: layer 'concatenate' (Concatenate) cannot merge layer 'simple_rnn' (None, 5) with the model"
+        + " input (None, 10, 3); expected the same shape apart from the last axis", message("m.keras", kerasV3(config)));
   }
 
   // ---- Keras 3 .keras -------------------------------------------------------------------

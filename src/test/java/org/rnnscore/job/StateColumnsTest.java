@@ -4,10 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.util.List;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.rnnscore.kernel.ModelSpec;
+import org.rnnscore.model.Activation;
+import org.rnnscore.model.Node;
 import org.rnnscore.model.RnnModel;
+import org.rnnscore.model.Sequencing;
 import org.rnnscore.model.UsageException;
+import org.rnnscore.testing.RandomModels;
 
 /** Which models can be scored in parts (--emit-state, --initial-state-from), without Spark. */
 class StateColumnsTest {
@@ -75,5 +80,22 @@ class StateColumnsTest {
     RnnModel model = ModelSpec.build("lstm(4,rs) > reshape(20) > dense(1)", 1, 2, 5);
     assertEquals("the model has a Reshape over its 5 declared timesteps: a row cannot be scored in parts",
         assertThrows(UsageException.class, () -> StateColumns.of(model)).getMessage());
+  }
+
+  /** A decoder started from an encoder's states has no state of its own to continue from. */
+  @Test
+  void of_initialStateWiring_isRefusedNamingBothLayers() {
+    Random random = new Random(4);
+    RnnModel model = RnnModel.graph("in", 0, List.of(
+        Node.of(RandomModels.recurrent(random, "GRU", "encoder", 2, 3, true,
+            Activation.TANH, Activation.SIGMOID, true,
+            Sequencing.LAST), Node.MODEL_INPUT),
+        new Node(RandomModels.recurrent(random, "GRU", "decoder", 2, 3, true,
+            Activation.TANH, Activation.SIGMOID, true,
+            Sequencing.LAST), List.of(Node.MODEL_INPUT),
+            List.of(new Node.Output(0, 1)))), 1);
+    UsageException e = assertThrows(UsageException.class, () -> StateColumns.of(model));
+    assertEquals("layer 'decoder' starts from the states of layer 'encoder' (initial_state), not from a state of its"
+        + " own, so a sequence cannot be continued from its state", e.getMessage());
   }
 }

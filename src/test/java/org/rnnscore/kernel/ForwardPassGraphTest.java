@@ -19,8 +19,9 @@ import org.rnnscore.testing.RandomModels;
 
 /**
  * The forward pass runs a graph, not only a chain: a node read by two others (fan-out), a node
- * reading two (a merge), outputs kept until their last reader. No merge kind exists yet, so the
- * test brings its own element-wise sum, registered with the kernel as a layer kind would be.
+ * reading two (a merge), outputs kept until their last reader. The test brings its own
+ * element-wise sum, registered with the kernel as a layer kind would be (the real merges:
+ * ForwardPassMergeTest).
  */
 class ForwardPassGraphTest {
   static {

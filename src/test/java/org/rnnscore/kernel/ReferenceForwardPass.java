@@ -18,6 +18,7 @@ import org.rnnscore.model.LayerNormalizationLayer;
 import org.rnnscore.model.LstmLayer;
 import org.rnnscore.model.MaskingLayer;
 import org.rnnscore.model.PReluLayer;
+import org.rnnscore.model.MergeLayer;
 import org.rnnscore.model.Node;
 import org.rnnscore.model.PermuteLayer;
 import org.rnnscore.model.RecurrentLayer;
@@ -67,6 +68,8 @@ import org.rnnscore.model.WeightArray;
  *       step; PReLU: x ≥ 0 ? x : α_j·x. All of them per step and value, passing the mask on.
  *   <li>An explicit per-step mask is combined (AND) with the mask the layers produce, wherever
  *       a mask exists.
+ *   <li>Merges (Concatenate, Add, ...) AND their inputs' masks; initial_state wiring starts a
+ *       recurrent layer from another's final h (and c) — the state after its last unmasked step.
  * </ul>
  *
  * <p>Keras layout, row-major: kernel D×(G·M) at [d*(G·M) + g*M + m], recurrent kernel M×(G·M),
@@ -121,20 +124,93 @@ public final class ReferenceForwardPass {
     if (model.inputFrame() != null) {
       input.frame = new int[] {model.inputFrame().height(), model.inputFrame().width(), model.inputFrame().channels()};
     }
+    return run(model, new Flow[] {input});
+  }
+
+  /**
+   * One row of a model of several inputs: {@code xs.get(k)} input k's T_k×D_k values, {@code
+   * masks} null or per input a step mask (or null).
+   */
+  public static double[] forwardRow(RnnModel model, List<double[][]> xs, List<boolean[]> masks) {
+    Flow[] inputs = new Flow[xs.size()];
+    int[] recurrentIndex = {0};
+    for (int k = 0; k < xs.size(); k++) {
+      boolean[] mask = masks == null ? null : masks.get(k);
+      inputs[k] = new Flow();
+      inputs[k].seq = copy(xs.get(k));
+      inputs[k].explicit = mask == null ? null : mask.clone();
+      inputs[k].masked = mask != null;
+      inputs[k].recurrentIndex = recurrentIndex;
+    }
+    return run(model, inputs);
+  }
+
+  private static Flow[] flows(RnnModel model, Flow[] inputFlows) {
     // The graph's nodes in order, each on its own copy of what it reads (a chain: one flow passed along).
     List<Node> nodes = model.nodes();
     Flow[] outputs = new Flow[nodes.size()];
+    double[][] nodeStates = new double[nodes.size()][]; // a recurrent node's final h (then c)
     for (int i = 0; i < nodes.size(); i++) {
       List<Integer> inputs = nodes.get(i).inputs();
+      if (nodes.get(i).layer() instanceof MergeLayer) {
+        List<Flow> in = new java.util.ArrayList<>();
+        for (int from : inputs) {
+          in.add((from < 0 ? inputFlows[Node.inputOf(from)] : outputs[from]).copy());
+        }
+        outputs[i] = mergeFlows((MergeLayer) nodes.get(i).layer(), in);
+        continue;
+      }
       if (inputs.size() != 1) {
         throw new IllegalArgumentException("no reference for layer " + nodes.get(i).layer().name() + " reading "
             + inputs.size() + " inputs");
       }
-      Flow flow = (inputs.get(0) == Node.MODEL_INPUT ? input : outputs[inputs.get(0)]).copy();
+      Flow flow = (inputs.get(0) < 0 ? inputFlows[Node.inputOf(inputs.get(0))] : outputs[inputs.get(0)]).copy();
+      List<Node.Output> wiring = nodes.get(i).initialState();
+      if (!wiring.isEmpty()) {
+        // Keras' initial_state: state j (h, then c) is the source's output 0 (its vector), 1 (h) or 2 (c).
+        int units = ((RecurrentLayer) nodes.get(i).layer()).units();
+        flow.wired = new double[wiring.size() * units];
+        for (int j = 0; j < wiring.size(); j++) {
+          Node.Output state = wiring.get(j);
+          double[] from = state.index() == 0 ? outputs[state.node()].vec : java.util.Arrays.copyOfRange(
+              nodeStates[state.node()], (state.index() - 1) * units, state.index() * units);
+          System.arraycopy(from, 0, flow.wired, j * units, units);
+        }
+      }
       apply(nodes.get(i).layer(), flow);
+      nodeStates[i] = flow.lastState;
+      flow.wired = null;
       outputs[i] = flow;
     }
-    Flow flow = outputs[model.outputNode()];
+    return outputs;
+  }
+
+  /** One row of a model of several outputs: per output (in the model's order), its values. */
+  public static List<double[]> forwardRowOutputs(RnnModel model, List<double[][]> xs, List<boolean[]> masks) {
+    Flow[] inputs = new Flow[xs.size()];
+    int[] recurrentIndex = {0};
+    for (int k = 0; k < xs.size(); k++) {
+      boolean[] mask = masks == null ? null : masks.get(k);
+      inputs[k] = new Flow();
+      inputs[k].seq = copy(xs.get(k));
+      inputs[k].explicit = mask == null ? null : mask.clone();
+      inputs[k].masked = mask != null;
+      inputs[k].recurrentIndex = recurrentIndex;
+    }
+    Flow[] flows = flows(model, inputs);
+    List<double[]> out = new java.util.ArrayList<>();
+    for (int node : model.outputNodes()) {
+      out.add(values(flows[node]));
+    }
+    return out;
+  }
+
+  private static double[] run(RnnModel model, Flow[] inputFlows) {
+    return values(flows(model, inputFlows)[model.outputNode()]);
+  }
+
+  /** A flow's values: the vector, or the sequence step-major. */
+  private static double[] values(Flow flow) {
     if (flow.seq != null) {
       int w = flow.seq.length == 0 ? 0 : flow.seq[0].length;
       double[] out = new double[flow.seq.length * w];
@@ -177,6 +253,107 @@ public final class ReferenceForwardPass {
     flow.vec = null;
   }
 
+  /**
+   * A merge of two or more flows of one row. Concatenate joins each step's (or the vector's)
+   * features in input order; Add/Subtract/Multiply/Average/Maximum/Minimum act per value; Dot
+   * gives Σ a·b of two vectors (over ‖a‖·‖b‖ with normalize, each squared norm at least 1e-12 as
+   * in l2_normalize). The mask is the AND of the inputs' masks, an input without one counting as
+   * all-true (Keras' Merge.compute_mask); Dot's output has none.
+   */
+  private static Flow mergeFlows(MergeLayer layer, List<Flow> in) {
+    Flow out = in.get(0).copy();
+    MergeLayer.Op op = layer.op();
+    if (op == MergeLayer.Op.DOT) {
+      double[] a = in.get(0).vec;
+      double[] b = in.get(1).vec;
+      double dot = 0;
+      double na = 0;
+      double nb = 0;
+      for (int j = 0; j < a.length; j++) {
+        dot += a[j] * b[j];
+        na += a[j] * a[j];
+        nb += b[j] * b[j];
+      }
+      if (layer.normalize()) {
+        dot = dot / Math.sqrt(Math.max(na, 1e-12)) / Math.sqrt(Math.max(nb, 1e-12));
+      }
+      out.vec = new double[] {dot};
+      out.seq = null;
+      out.dropMask();
+      return out;
+    }
+    int steps = out.seq == null ? 1 : out.seq.length;
+    double[][] merged = new double[steps][];
+    for (int t = 0; t < steps; t++) {
+      List<double[]> values = new java.util.ArrayList<>();
+      for (Flow f : in) {
+        values.add(f.seq == null ? f.vec : f.seq[t]);
+      }
+      merged[t] = mergeValues(op, values);
+    }
+    if (out.seq == null) {
+      out.vec = merged[0];
+      return out;
+    }
+    out.seq = merged;
+    boolean[] mask = null;
+    for (Flow f : in) {
+      boolean[] m = f.mask();
+      if (m == null) {
+        continue;
+      }
+      if (mask == null) {
+        mask = m.clone();
+      } else {
+        for (int t = 0; t < mask.length; t++) {
+          mask[t] = mask[t] && m[t];
+        }
+      }
+      if (out.explicit == null) {
+        out.explicit = f.explicit; // one model input: every branch's explicit mask is the row's
+      }
+    }
+    out.layerMask = mask;
+    out.masked = mask != null;
+    return out;
+  }
+
+  private static double[] mergeValues(MergeLayer.Op op, List<double[]> values) {
+    if (op == MergeLayer.Op.CONCATENATE) {
+      int width = 0;
+      for (double[] v : values) {
+        width += v.length;
+      }
+      double[] out = new double[width];
+      int at = 0;
+      for (double[] v : values) {
+        System.arraycopy(v, 0, out, at, v.length);
+        at += v.length;
+      }
+      return out;
+    }
+    double[] out = values.get(0).clone();
+    for (int i = 1; i < values.size(); i++) {
+      double[] v = values.get(i);
+      for (int j = 0; j < out.length; j++) {
+        switch (op) {
+          case ADD, AVERAGE -> out[j] += v[j];
+          case SUBTRACT -> out[j] -= v[j];
+          case MULTIPLY -> out[j] *= v[j];
+          case MAXIMUM -> out[j] = Math.max(out[j], v[j]);
+          case MINIMUM -> out[j] = Math.min(out[j], v[j]);
+          default -> throw new IllegalArgumentException(op.name());
+        }
+      }
+    }
+    if (op == MergeLayer.Op.AVERAGE) {
+      for (int j = 0; j < out.length; j++) {
+        out[j] /= values.size();
+      }
+    }
+    return out;
+  }
+
   /** What flows between layers for one row. */
   private static final class Flow {
     double[][] seq; // T×W, or null once it is a vector
@@ -188,6 +365,8 @@ public final class ReferenceForwardPass {
     java.util.List<double[]> finalStates; // receives per recurrent layer, or null
     int[] recurrentIndex = {0}; // shared by every copy: recurrent layers count in node order
     int[] frame; // {H, W, C} while each step is an image frame (row-major H, W, C), else null
+    double[] wired; // this node's initial state from other nodes (initial_state wiring), or null
+    double[] lastState; // a recurrent node's final state, h then c
 
     /** What a node reads: the same values, rows and masks replaced (never written in place) by the layers. */
     Flow copy() {
@@ -428,9 +607,11 @@ public final class ReferenceForwardPass {
     } else if (layer instanceof RecurrentLayer) {
       RecurrentLayer r = (RecurrentLayer) layer;
       int index = flow.recurrentIndex[0]++;
-      double[] initial = flow.initialStates == null ? null : flow.initialStates[index];
+      double[] initial = flow.wired != null ? flow.wired : flow.initialStates == null ? null
+          : flow.initialStates[index];
       double[] last = new double[r instanceof LstmLayer ? 2 * r.units() : r.units()];
       double[][] outputs = run(r, flow.seq, flow.mask(), initial, last);
+      flow.lastState = last;
       if (flow.finalStates != null) {
         flow.finalStates.add(last);
       }

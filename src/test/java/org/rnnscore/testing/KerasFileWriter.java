@@ -47,6 +47,7 @@ import org.rnnscore.model.LayerNormalizationLayer;
 import org.rnnscore.model.LstmLayer;
 import org.rnnscore.model.MaskingLayer;
 import org.rnnscore.model.PReluLayer;
+import org.rnnscore.model.MergeLayer;
 import org.rnnscore.model.PermuteLayer;
 import org.rnnscore.model.RecurrentLayer;
 import org.rnnscore.model.RepeatVectorLayer;
@@ -230,6 +231,158 @@ public final class KerasFileWriter {
     root.put("keras_version", LEGACY_KERAS_VERSION);
     root.put("backend", "tensorflow");
     return root;
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // Functional models (graphs): the model's nodes with their inbound nodes
+
+  /**
+   * model_config of a tf.keras 2.x Functional model with the model's graph: an InputLayer, then
+   * each node with {@code inbound_nodes [[[source, 0, 0, {}], ...]]} (a merge lists its inputs
+   * in order), {@code output_layers} the output node.
+   */
+  public static ObjectNode legacyFunctionalConfig(RnnModel model) {
+    ObjectNode root = NODES.objectNode();
+    root.put("class_name", "Functional");
+    ObjectNode config = root.putObject("config");
+    config.put("name", "model");
+    ArrayNode layers = config.putArray("layers");
+    String inputName = model.inputName() != null ? model.inputName() : "input_1";
+    ObjectNode input = layers.addObject();
+    input.put("class_name", "InputLayer");
+    ObjectNode inputConfig = input.putObject("config");
+    inputConfig.set("batch_input_shape", batchShape(model));
+    inputConfig.put("dtype", "float32");
+    inputConfig.put("sparse", false);
+    inputConfig.put("ragged", false);
+    inputConfig.put("name", inputName);
+    input.put("name", inputName);
+    input.putArray("inbound_nodes");
+    List<org.rnnscore.model.Node> nodes = model.nodes();
+    for (org.rnnscore.model.Node node : nodes) {
+      ObjectNode entry = entry(node.layer(), 2, false, null);
+      entry.put("name", node.layer().name());
+      returnState(model, node, entry);
+      ArrayNode call = entry.putArray("inbound_nodes").addArray();
+      for (int from : node.inputs()) {
+        call.addArray().add(sourceName(model, inputName, from)).add(0).add(0).addObject();
+      }
+      // tf.keras' RNN.__call__ appends the initial states to the call's inputs.
+      for (org.rnnscore.model.Node.Output state : node.initialState()) {
+        call.addArray().add(sourceName(model, inputName, state.node())).add(0).add(state.index()).addObject();
+      }
+      layers.add(entry);
+    }
+    config.putArray("input_layers").addArray().add(inputName).add(0).add(0);
+    ArrayNode outputLayers = config.putArray("output_layers");
+    for (int output : model.outputNodes()) {
+      outputLayers.addArray().add(nodes.get(output).layer().name()).add(0).add(0);
+    }
+    root.put("keras_version", LEGACY_KERAS_VERSION);
+    root.put("backend", "tensorflow");
+    return root;
+  }
+
+  /**
+   * config.json of a Keras 3 Functional model with the model's graph: each node's inbound node
+   * {@code {"args": [tensor], "kwargs": {}}}, a merge's {@code {"args": [[tensor, ...]]}}, tensors
+   * as {@code __keras_tensor__} with their keras_history.
+   */
+  public static ObjectNode kerasV3FunctionalConfig(RnnModel model) {
+    ObjectNode root = NODES.objectNode();
+    root.put("module", "keras.src.models.functional");
+    root.put("class_name", "Functional");
+    ObjectNode config = root.putObject("config");
+    config.put("name", "functional");
+    config.put("trainable", true);
+    ArrayNode layers = config.putArray("layers");
+    String inputName = model.inputName() != null ? model.inputName() : "input_layer";
+    ObjectNode input = layers.addObject();
+    input.put("module", "keras.layers");
+    input.put("class_name", "InputLayer");
+    ObjectNode inputConfig = input.putObject("config");
+    inputConfig.set("batch_shape", batchShape(model));
+    inputConfig.put("dtype", "float32");
+    inputConfig.put("sparse", false);
+    inputConfig.put("name", inputName);
+    input.putNull("registered_name");
+    input.put("name", inputName);
+    input.putArray("inbound_nodes");
+    List<org.rnnscore.model.Node> nodes = model.nodes();
+    for (org.rnnscore.model.Node node : nodes) {
+      Shape first = model.shapeOf(node.inputs().get(0));
+      ObjectNode entry = entry(node.layer(), 3, false, first);
+      if (node.inputs().size() > 1) {
+        ArrayNode shapes = NODES.arrayNode();
+        for (int from : node.inputs()) {
+          shapes.add(shapeJson(model.shapeOf(from), false));
+        }
+        entry.putObject("build_config").set("input_shape", shapes);
+      }
+      entry.put("name", node.layer().name());
+      returnState(model, node, entry);
+      ObjectNode call = entry.putArray("inbound_nodes").addObject();
+      ArrayNode args = call.putArray("args");
+      ArrayNode tensors = node.inputs().size() > 1 ? args.addArray() : args;
+      for (int from : node.inputs()) {
+        ObjectNode tensor = tensors.addObject();
+        tensor.put("class_name", "__keras_tensor__");
+        ObjectNode tensorConfig = tensor.putObject("config");
+        tensorConfig.set("shape", shapeJson(model.shapeOf(from), from == org.rnnscore.model.Node.MODEL_INPUT
+            && model.tokenInput()));
+        tensorConfig.put("dtype", "float32");
+        tensorConfig.putArray("keras_history").add(sourceName(model, inputName, from)).add(0).add(0);
+      }
+      ObjectNode kwargs = call.putObject("kwargs");
+      if (!node.initialState().isEmpty()) {
+        ArrayNode states = kwargs.putArray("initial_state");
+        for (org.rnnscore.model.Node.Output state : node.initialState()) {
+          ObjectNode tensor = states.addObject();
+          tensor.put("class_name", "__keras_tensor__");
+          ObjectNode tensorConfig = tensor.putObject("config");
+          tensorConfig.set("shape", NODES.arrayNode().addNull().add(((RecurrentLayer) node.layer()).units()));
+          tensorConfig.put("dtype", "float32");
+          tensorConfig.putArray("keras_history").add(sourceName(model, inputName, state.node())).add(0)
+              .add(state.index());
+        }
+      }
+      layers.add(entry);
+    }
+    config.putArray("input_layers").addArray().add(inputName).add(0).add(0);
+    ArrayNode outputLayers = config.putArray("output_layers");
+    for (int output : model.outputNodes()) {
+      outputLayers.addArray().add(nodes.get(output).layer().name()).add(0).add(0);
+    }
+    root.putNull("registered_name");
+    root.putObject("build_config").putNull("input_shape");
+    root.putNull("compile_config");
+    return root;
+  }
+
+  /** A layer whose states another reads (outputs 1, 2) was built with return_state=True. */
+  private static void returnState(RnnModel model, org.rnnscore.model.Node node, ObjectNode entry) {
+    int self = model.nodes().indexOf(node);
+    for (org.rnnscore.model.Node other : model.nodes()) {
+      for (org.rnnscore.model.Node.Output state : other.initialState()) {
+        if (state.node() == self && state.index() > 0) {
+          ((ObjectNode) entry.get("config")).put("return_state", true);
+        }
+      }
+    }
+  }
+
+  private static String sourceName(RnnModel model, String inputName, int from) {
+    return from == org.rnnscore.model.Node.MODEL_INPUT ? inputName : model.nodes().get(from).layer().name();
+  }
+
+  /** Writes a graph model as tf.keras 2.x's {@code model.save("x.h5")} of a Functional model. */
+  public static void writeLegacyH5Functional(Path path, RnnModel model) {
+    writeLegacyH5(path, model, legacyFunctionalConfig(model).toString());
+  }
+
+  /** Writes a graph model as Keras 3's {@code model.save("x.keras")} of a Functional model. */
+  public static void writeKerasV3Functional(Path path, RnnModel model) {
+    writeKerasV3(path, model, kerasV3FunctionalConfig(model).toString());
   }
 
   // ---------------------------------------------------------------------------------------
@@ -778,6 +931,15 @@ public final class KerasFileWriter {
     ENTRIES.put(GlobalPooling1DLayer.class, (config, layer, kerasMajor, input) -> {
       config.put("data_format", "channels_last");
       config.put("keepdims", ((GlobalPooling1DLayer) layer).keepdims());
+    });
+    ENTRIES.put(MergeLayer.class, (config, layer, kerasMajor, input) -> {
+      MergeLayer merge = (MergeLayer) layer;
+      if (merge.op() == MergeLayer.Op.CONCATENATE) {
+        config.put("axis", merge.axes()[0]);
+      } else if (merge.op() == MergeLayer.Op.DOT) {
+        ints(config.putArray("axes"), merge.axes());
+        config.put("normalize", merge.normalize());
+      }
     });
     ENTRIES.put(ActivationLayer.class, (config, layer, kerasMajor, input) ->
         config.put("activation", activationName(((ActivationLayer) layer).activation(), kerasMajor)));

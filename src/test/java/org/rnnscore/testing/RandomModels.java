@@ -14,7 +14,10 @@ import org.rnnscore.model.GruLayer;
 import org.rnnscore.model.Layer;
 import org.rnnscore.model.LstmLayer;
 import org.rnnscore.model.MaskingLayer;
+import org.rnnscore.model.MergeLayer;
+import org.rnnscore.model.Node;
 import org.rnnscore.model.RecurrentLayer;
+import org.rnnscore.model.RepeatVectorLayer;
 import org.rnnscore.model.RnnModel;
 import org.rnnscore.model.Sequencing;
 import org.rnnscore.model.SimpleRnnLayer;
@@ -29,6 +32,12 @@ public final class RandomModels {
   /** Element-wise activations every Keras generation writes under the same meaning. */
   public static final List<Activation> PORTABLE = List.of(Activation.LINEAR, Activation.TANH, Activation.SIGMOID,
       Activation.RELU, Activation.ELU, Activation.SELU, Activation.SOFTPLUS, Activation.SOFTSIGN, Activation.SWISH);
+
+  /**
+   * Bounded activations for the recurrent layers of the random graphs: with weights of ±1 an
+   * unbounded recurrence (linear, relu) overflows float32 within a few steps.
+   */
+  public static final List<Activation> BOUNDED = List.of(Activation.TANH, Activation.SIGMOID, Activation.SOFTSIGN);
 
   /** The recurrent layer kinds, by Keras class. */
   public static final List<String> RECURRENT_KINDS = List.of("SimpleRNN", "LSTM", "GRU");
@@ -189,6 +198,147 @@ public final class RandomModels {
           Activation.RELU))));
     }
     return new RnnModel(random.nextBoolean() ? "input_layer" : null, timesteps, layers);
+  }
+
+  /**
+   * A random graph that is not a chain: optionally a Masking first, then two or three branches
+   * from it (a recurrent layer, any kind, sometimes go_backwards, then sometimes a Dense; under
+   * Concatenate one branch may be the input itself), joined by a random merge (Concatenate, Add,
+   * Subtract, Multiply, Average, Maximum, Minimum, or Dot of two vectors), then sometimes a
+   * recurrent layer on the merged sequence and a Dense head. Widths include 1 and odd sizes.
+   * Activations are ones every Keras generation writes.
+   */
+  public static RnnModel randomGraph(long seed) {
+    Random random = new Random(seed);
+    int timesteps = random.nextInt(3) == 0 ? 0 : 1 + random.nextInt(5);
+    int d = 1 + random.nextInt(5);
+    List<Node> nodes = new ArrayList<>();
+    int source = Node.MODEL_INPUT;
+    int sourceWidth = d;
+    if (random.nextBoolean()) {
+      nodes.add(Node.of(new MaskingLayer("masking", new float[] {0f, -1f, 0.5f}[random.nextInt(3)]), source));
+      source = 0;
+    }
+    boolean sequence = random.nextBoolean();
+    List<MergeLayer.Op> ops = new ArrayList<>(List.of(MergeLayer.Op.CONCATENATE, MergeLayer.Op.ADD,
+        MergeLayer.Op.SUBTRACT, MergeLayer.Op.MULTIPLY, MergeLayer.Op.AVERAGE, MergeLayer.Op.MAXIMUM,
+        MergeLayer.Op.MINIMUM));
+    if (!sequence) {
+      ops.add(MergeLayer.Op.DOT);
+    }
+    MergeLayer.Op op = pick(random, ops);
+    int branches = op == MergeLayer.Op.SUBTRACT || op == MergeLayer.Op.DOT ? 2 : 2 + random.nextInt(2);
+    int common = 1 + random.nextInt(5);
+    List<Integer> ends = new ArrayList<>();
+    int merged = 0;
+    for (int b = 0; b < branches; b++) {
+      if (op == MergeLayer.Op.CONCATENATE && sequence && b == branches - 1 && random.nextInt(3) == 0) {
+        ends.add(source); // the (masked) input itself, beside the recurrent branches
+        merged += sourceWidth;
+        continue;
+      }
+      String kind = pick(random, RECURRENT_KINDS);
+      int m = op == MergeLayer.Op.CONCATENATE || random.nextBoolean() ? 1 + random.nextInt(5) : common;
+      Sequencing sequencing = new Sequencing(sequence, random.nextBoolean(), random.nextBoolean());
+      nodes.add(Node.of(recurrent(random, kind, "rnn_" + b, sourceWidth, m, random.nextInt(4) != 0,
+          pick(random, BOUNDED), pick(random, BOUNDED), random.nextBoolean(), sequencing), source));
+      int width = m;
+      if (op != MergeLayer.Op.CONCATENATE && m != common || random.nextInt(3) == 0) {
+        int k = op == MergeLayer.Op.CONCATENATE ? 1 + random.nextInt(5) : common;
+        nodes.add(Node.of(dense(random, "branch_dense_" + b, m, k, random.nextBoolean(), pick(random, PORTABLE)),
+            nodes.size() - 1));
+        width = k;
+      }
+      ends.add(nodes.size() - 1);
+      merged += width;
+    }
+    MergeLayer merge = op == MergeLayer.Op.DOT
+        ? new MergeLayer("merge", op, new int[] {-1, 1}, random.nextBoolean())
+        : op == MergeLayer.Op.CONCATENATE ? new MergeLayer("merge", op, new int[] {random.nextBoolean() ? -1
+            : sequence ? 2 : 1}, false) : MergeLayer.of("merge", op);
+    nodes.add(new Node(merge, ends));
+    int width = op == MergeLayer.Op.CONCATENATE ? merged : op == MergeLayer.Op.DOT ? 1 : common;
+    if (sequence && random.nextBoolean()) {
+      int m = 1 + random.nextInt(4);
+      nodes.add(Node.of(recurrent(random, pick(random, RECURRENT_KINDS), "after_merge", width, m, true,
+          pick(random, BOUNDED), pick(random, BOUNDED), random.nextBoolean(),
+          new Sequencing(random.nextBoolean(), random.nextBoolean(), false)), nodes.size() - 1));
+      width = m;
+    }
+    if (random.nextBoolean()) {
+      nodes.add(Node.of(dense(random, "head", width, 1 + random.nextInt(3), true, pick(random, PORTABLE)),
+          nodes.size() - 1));
+    }
+    return RnnModel.graph("input_layer", timesteps, nodes, nodes.size() - 1);
+  }
+
+  /**
+   * A random seq2seq graph as Keras saves one: an encoder (SimpleRNN, LSTM or GRU, sometimes
+   * go_backwards, sometimes after a Masking) with return_state whose states start a decoder
+   * (Keras' initial_state: outputs 1 = h, 2 = c, or the encoder's output 0, which is h) reading
+   * the input itself, a Dense of it, or a RepeatVector of the encoder's output; then sometimes a
+   * Dense head. Widths include 1 and odd sizes.
+   */
+  public static RnnModel randomSeq2seq(long seed) {
+    Random random = new Random(seed);
+    int timesteps = random.nextInt(3) == 0 ? 0 : 1 + random.nextInt(5);
+    int d = 1 + random.nextInt(5);
+    List<Node> nodes = new ArrayList<>();
+    int source = Node.MODEL_INPUT;
+    if (random.nextBoolean()) {
+      nodes.add(Node.of(new MaskingLayer("masking", new float[] {0f, -1f, 0.5f}[random.nextInt(3)]), source));
+      source = 0;
+    }
+    int m = 1 + random.nextInt(5);
+    String encoderKind = pick(random, RECURRENT_KINDS);
+    nodes.add(Node.of(recurrent(random, encoderKind, "encoder", d, m, random.nextInt(4) != 0, pick(random, BOUNDED),
+        pick(random, BOUNDED), random.nextBoolean(), new Sequencing(false, random.nextBoolean(), false)), source));
+    int encoder = nodes.size() - 1;
+    int decoderInput;
+    int width;
+    switch (random.nextInt(3)) {
+      case 0 -> {
+        decoderInput = source;
+        width = d;
+      }
+      case 1 -> {
+        width = 1 + random.nextInt(4);
+        nodes.add(Node.of(dense(random, "decoder_in", d, width, true, pick(random, PORTABLE)), source));
+        decoderInput = nodes.size() - 1;
+      }
+      default -> {
+        nodes.add(Node.of(new RepeatVectorLayer("repeat", 1 + random.nextInt(4)), encoder));
+        decoderInput = nodes.size() - 1;
+        width = m;
+      }
+    }
+    String decoderKind = encoderKind.equals("LSTM") ? pick(random, RECURRENT_KINDS) : pick(random, List.of("SimpleRNN",
+        "GRU"));
+    List<Node.Output> states = new ArrayList<>();
+    states.add(new Node.Output(encoder, random.nextBoolean() ? 1 : 0));
+    if (decoderKind.equals("LSTM")) {
+      states.add(new Node.Output(encoder, 2));
+    }
+    nodes.add(new Node(recurrent(random, decoderKind, "decoder", width, m, random.nextInt(4) != 0,
+        pick(random, BOUNDED), pick(random, BOUNDED), random.nextBoolean(),
+        new Sequencing(random.nextBoolean(), false, false)), List.of(decoderInput), states));
+    if (random.nextBoolean()) {
+      nodes.add(Node.of(dense(random, "head", m, 1 + random.nextInt(3), true, pick(random, PORTABLE)),
+          nodes.size() - 1));
+    }
+    return RnnModel.graph("input_layer", timesteps, nodes, nodes.size() - 1);
+  }
+
+  /** input → LSTM(seq) → Dense(2) [output 1]; LSTM → GRU → Dense(1) [output 2]. */
+  public static RnnModel twoHeads(long seed) {
+    Random random = new Random(seed);
+    Node lstm = Node.of(recurrent(random, "LSTM", "lstm", 3, 4, true, Activation.TANH, Activation.SIGMOID,
+        false, new Sequencing(true, false, false)), Node.MODEL_INPUT);
+    Node perStep = Node.of(dense(random, "per_step", 4, 2, true, Activation.LINEAR), 0);
+    Node gru = Node.of(recurrent(random, "GRU", "gru", 4, 3, true, Activation.TANH, Activation.SIGMOID,
+        true, Sequencing.LAST), 0);
+    Node last = Node.of(dense(random, "last", 3, 1, true, Activation.SIGMOID), 2);
+    return RnnModel.graph(List.of(new RnnModel.Input("in", 0, 0)), List.of(lstm, perStep, gru, last), List.of(1, 3));
   }
 
   private static String numbered(String base, int index) {
