@@ -56,7 +56,7 @@ class ScoreJobSeveralInputsTest {
     Random random = new Random(seed);
     int m = 4;
     Node encoder = Node.of(RandomModels.recurrent(random, "LSTM", "encoder", d0, m, true, Activation.TANH,
-        Activation.SIGMOID, false, new Sequencing(false, true, false)), Node.input(0));
+        Activation.SIGMOID, false, Sequencing.LAST), Node.input(0));
     Node decoder = new Node(RandomModels.recurrent(random, "LSTM", "decoder", d1, m, true, Activation.TANH,
         Activation.SIGMOID, false, new Sequencing(sequences, false, false)), List.of(Node.input(1)),
         List.of(new Node.Output(0, 1), new Node.Output(0, 2)));
@@ -174,6 +174,17 @@ class ScoreJobSeveralInputsTest {
       assertClose(want.get(0), flatten(row.getList(2)), "per_step id=" + id);
       assertClose(want.get(1), flatten(row.getList(3)), "last id=" + id);
     }
+  }
+
+  /** Incremental scoring stays refused for models of several inputs or outputs. */
+  @Test
+  void incrementalScoring_ofSeveralInputsOrOutputs_isRefused() {
+    UsageException inputs = assertThrows(UsageException.class, () -> StateColumns.of(encoderDecoder(3, 3, 2, true)));
+    assertEquals("layer 'decoder' starts from the states of layer 'encoder' (initial_state), not from a state of its"
+        + " own, so a sequence cannot be continued from its state", inputs.getMessage());
+    UsageException outputs = assertThrows(UsageException.class, () -> StateColumns.of(RandomModels.twoHeads(3)));
+    assertEquals("the model has 2 outputs: incremental scoring (--emit-state, --initial-state-from) is for models of"
+        + " one output", outputs.getMessage());
   }
 
   private static void assertClose(double[] want, double[] got, String what) {
