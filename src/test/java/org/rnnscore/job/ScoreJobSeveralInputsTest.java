@@ -121,6 +121,40 @@ class ScoreJobSeveralInputsTest {
 
     ValidateJob.Report report = ValidateJob.run(spark, model, input, "enc=a,dec=b", 0, null);
     assertEquals(Map.of("wrong_width", 1L), report.badRowsByCode());
+
+    String rejects = dir.resolve("rejects").toString();
+    ScoreJob.Result result = ScoreJob.run(spark, model, options(input, "enc=a,dec=b", 4),
+        new BadRowPolicy(true, rejects, -1, -1));
+    assertEquals(5, result.rowsScored());
+    Row reject = spark.read().parquet(rejects).collectAsList().get(0);
+    assertEquals(4L, reject.getLong(0));
+    assertEquals("wrong_width", reject.getString(1));
+    assertEquals("column 'b': timestep 0 has 5 features, model expects 2", reject.getString(2));
+  }
+
+  /** A one-input model may name its input too (--features-col in=x): the one-input path, same predictions. */
+  @Test
+  void oneInput_namedInTheMapping_scoresAsWithThePlainColumn() {
+    RnnModel model = RandomModels.twoHeads(5);
+    Random random = new Random(6);
+    List<Row> data = new ArrayList<>();
+    for (long id = 0; id < 8; id++) {
+      float[][] x = TestModels.sequence(random, 1 + random.nextInt(5), 3);
+      data.add(RowFactory.create(id, TestModels.nested(x), TestModels.nested(x)));
+    }
+    String input = write(data, "x", "y");
+    UsageException wrong = assertThrows(UsageException.class,
+        () -> ScoreJob.run(spark, model, options(input, "input=x", 4)));
+    assertEquals("--features-col names input 'input', which the model does not have; its inputs are 'in'",
+        wrong.getMessage());
+    ScoreJob.run(spark, model, options(input, "in=x", 4));
+    Dataset<Row> named = spark.read().parquet(dir.resolve("out").toString()).orderBy("id");
+    assertEquals(List.of("id", "y", "prediction_per_step", "prediction_last"), List.of(named.columns()));
+    List<Row> byName = named.collectAsList();
+    ScoreJob.run(spark, model, new ScoreOptions(input, dir.resolve("out2").toString(), "x", 0, null, "prediction",
+        null, ScoreOptions.WriteMode.ERROR, 4));
+    List<Row> plain = spark.read().parquet(dir.resolve("out2").toString()).orderBy("id").collectAsList();
+    assertEquals(plain, byName);
   }
 
   @Test
