@@ -31,6 +31,8 @@ import org.rnnscore.model.StepMinimum;
  *     each its own column of array&lt;array&lt;float&gt;&gt;; empty for one input
  * @param outputs a model of several outputs: one prediction column each, in the model's order;
  *     empty for one output (the single prediction column)
+ * @param equalLengthsFor for several inputs, the layer that merges their sequences step by step
+ *     ("layer 'add' (Add)"), so that a row's input columns need one length; else null
  */
 public record InputLayout(
     String featuresColumn,
@@ -54,7 +56,8 @@ public record InputLayout(
     List<StepMinimum> stepMinimums,
     org.rnnscore.model.Frame frame,
     List<ExtraInput> extraInputs,
-    List<OutputColumn> outputs)
+    List<OutputColumn> outputs,
+    String equalLengthsFor)
     implements Serializable {
   /** Input {@code index} of the model read from {@code column}, projected at {@code ordinal}. */
   public record ExtraInput(int index, String input, String column, int ordinal, int width) implements Serializable {}
@@ -71,7 +74,7 @@ public record InputLayout(
   InputLayout forExtra(ExtraInput extra) {
     return new InputLayout(extra.column(), extra.ordinal(), false, false, 0, 0, null, sequenceOutput, extra.width(),
         keptCount, keptTypes, keyColumn, keyOrdinal, keyType, states, emitState, firstInitialStateOrdinal,
-        sourceFileOrdinal, List.of(), null, List.of(), outputs);
+        sourceFileOrdinal, List.of(), null, List.of(), outputs, null);
   }
 
   /** Whether rows carry their file and index in it. */

@@ -18,6 +18,7 @@ import org.apache.spark.sql.types.StructType;
 import org.rnnscore.model.EmbeddingLayer;
 import org.rnnscore.model.InputDataException;
 import org.rnnscore.model.Messages;
+import org.rnnscore.model.Node;
 import org.rnnscore.model.RnnModel;
 import org.rnnscore.model.UsageException;
 
@@ -234,7 +235,7 @@ public final class InputPlan {
     InputLayout layout = new InputLayout(features.name(), featuresOrdinal, flat, tokens, vocabulary, requiredTimesteps,
         requiredBy, model.outputIsSequence(), d, kept.size(), keptTypes, keyColumn, keyOrdinal, keyType, states,
         emitState, firstInitial, sourceFile, model.stepMinimums(), model.inputFrame(), List.copyOf(extras),
-        List.copyOf(outputs));
+        List.copyOf(outputs), extras.isEmpty() ? null : stepMergeOfInputs(model));
     Dataset<Row> projected = input.select(columns.toArray(new Column[0]));
     return new InputPlan(layout, projected, new StructType(outputFields.toArray(new StructField[0])));
   }
@@ -254,6 +255,38 @@ public final class InputPlan {
             + " that name (kept in the output); leave it out with --keep, or score without --emit-state");
       }
     }
+  }
+
+  /**
+   * The first layer that merges, step by step, sequences carrying the row steps of different
+   * inputs (an Add of two LSTM(return_sequences) branches over two inputs), or null: a row's
+   * inputs must then have one length, and a row whose columns differ is a bad row, not a kernel
+   * failure that ends the task.
+   */
+  static String stepMergeOfInputs(RnnModel model) {
+    List<Node> nodes = model.nodes();
+    List<Set<Integer>> from = new ArrayList<>();
+    for (int i = 0; i < nodes.size(); i++) {
+      Node node = nodes.get(i);
+      Set<Integer> sources = new java.util.TreeSet<>();
+      Set<Integer> first = null;
+      boolean differ = false;
+      for (int in : node.inputs()) {
+        Set<Integer> carried = in < 0 ? Set.of(Node.inputOf(in)) : from.get(in);
+        if (!model.shapeOf(in).sequence() || carried.isEmpty()) {
+          continue;
+        }
+        differ |= first != null && !first.equals(carried);
+        first = first == null ? carried : first;
+        sources.addAll(carried);
+      }
+      if (differ && node.inputs().size() > 1) {
+        return "layer '" + node.layer().name() + "' (" + node.layer().kerasClass() + ")";
+      }
+      boolean keeps = model.outputShapes().get(i).sequence() && !node.layer().fixesSteps(model.shapeOf(node.inputs().get(0)));
+      from.add(keeps ? sources : Set.of());
+    }
+    return null;
   }
 
   /** "'encoder_input', 'decoder_input'", for messages. */

@@ -10,8 +10,10 @@ import org.apache.spark.sql.catalyst.InternalRow;
 final class SeveralInputsReader {
   private final SequenceReader[] readers;
   private final int[] widths;
+  private final InputLayout layout;
 
   SeveralInputsReader(InputLayout layout, int batchSize) {
+    this.layout = layout;
     int n = 1 + layout.extraInputs().size();
     readers = new SequenceReader[n];
     widths = new int[n];
@@ -48,6 +50,16 @@ final class SeveralInputsReader {
   void read(InternalRow row, int[] at, int[] lengths) {
     for (int k = 0; k < readers.length; k++) {
       lengths[k] = readers[k].read(row, at[k]);
+    }
+    String merge = layout.equalLengthsFor();
+    if (merge != null) {
+      for (int k = 1; k < readers.length; k++) {
+        if (lengths[k] != lengths[0]) {
+          throw readers[0].bad(row, BadRowCode.WRONG_LENGTH, "has " + lengths[0] + " timesteps but column '"
+              + layout.extraInputs().get(k - 1).column() + "' has " + lengths[k] + "; " + merge
+              + " merges their sequences step by step, so a row's inputs need one length");
+        }
+      }
     }
   }
 }

@@ -132,6 +132,50 @@ class ScoreJobSeveralInputsTest {
     assertEquals("column 'b': timestep 0 has 5 features, model expects 2", reject.getString(2));
   }
 
+  /**
+   * Two LSTM(return_sequences) branches over two inputs added step by step: a row's two columns
+   * must have one length; rows of equal lengths match the reference, a row whose columns differ
+   * is a wrong_length bad row naming the Add.
+   */
+  @Test
+  void twoInputs_addedStepByStep_needOneLengthPerRow() {
+    Random random = new Random(31);
+    Node a = Node.of(RandomModels.recurrent(random, "LSTM", "la", 3, 4, true, Activation.TANH, Activation.SIGMOID,
+        false, new Sequencing(true, false, false)), Node.input(0));
+    Node b = Node.of(RandomModels.recurrent(random, "GRU", "lb", 2, 4, true, Activation.TANH, Activation.SIGMOID,
+        true, new Sequencing(true, false, false)), Node.input(1));
+    Node add = new Node(MergeLayer.of("add", MergeLayer.Op.ADD), List.of(0, 1));
+    Node dense = Node.of(RandomModels.dense(random, "out", 4, 2, true, Activation.LINEAR), 2);
+    RnnModel model = RnnModel.graph(List.of(new RnnModel.Input("p", 0, 3), new RnnModel.Input("q", 0, 2)),
+        List.of(a, b, add, dense), 3);
+    assertEquals("layer 'add' (Add)", InputPlan.stepMergeOfInputs(model));
+    assertEquals(null, InputPlan.stepMergeOfInputs(encoderDecoder(3, 3, 2, false)), "concat of two vectors");
+    Map<Long, float[][][]> rows = new HashMap<>();
+    List<Row> data = new ArrayList<>();
+    for (long id = 0; id < 12; id++) {
+      int t = 1 + random.nextInt(6);
+      float[][] x = TestModels.sequence(random, t, 3);
+      float[][] y = TestModels.sequence(random, id == 7 ? t + 1 : t, 2);
+      rows.put(id, new float[][][] {x, y});
+      data.add(RowFactory.create(id, TestModels.nested(x), TestModels.nested(y)));
+    }
+    String input = write(data, "x", "y");
+    String rejects = dir.resolve("rejects").toString();
+    ScoreJob.run(spark, model, options(input, "q=y,p=x", 5), new BadRowPolicy(true, rejects, -1, -1));
+    Row reject = spark.read().parquet(rejects).collectAsList().get(0);
+    assertEquals(7L, reject.getLong(0));
+    float[][][] bad = rows.get(7L);
+    assertEquals("column 'x': has " + bad[0].length + " timesteps but column 'y' has " + bad[1].length + "; layer"
+        + " 'add' (Add) merges their sequences step by step, so a row's inputs need one length", reject.getString(2));
+    List<Row> got = spark.read().parquet(dir.resolve("out").toString()).collectAsList();
+    assertEquals(11, got.size());
+    for (Row row : got) {
+      float[][][] x = rows.get(row.getLong(0));
+      double[] want = ReferenceForwardPass.forwardRow(model, List.of(toDouble(x[0]), toDouble(x[1])), null);
+      assertClose(want, flatten(row.getList(1)), "id=" + row.getLong(0));
+    }
+  }
+
   /** A one-input model may name its input too (--features-col in=x): the one-input path, same predictions. */
   @Test
   void oneInput_namedInTheMapping_scoresAsWithThePlainColumn() {
