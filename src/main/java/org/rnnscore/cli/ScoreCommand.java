@@ -50,7 +50,8 @@ final class ScoreCommand implements Callable<Integer> {
 
   @Option(names = "--features-col", paramLabel = "NAME", defaultValue = ScoreOptions.DEFAULT_FEATURES_COLUMN,
       description = "The sequence column: array<array<float>> (T×D) or flat array<float> with --timesteps "
-          + "(default: ${DEFAULT-VALUE}).")
+          + "(default: ${DEFAULT-VALUE}). A model of several inputs: INPUT=COL,... (INPUT an Input layer's name),"
+          + " each an array<array<float>> column of its own lengths.")
   String featuresColumn;
 
   @Option(names = "--timesteps", paramLabel = "T",

@@ -32,7 +32,7 @@ final class ValidateCommand implements Callable<Integer> {
   String input;
 
   @Option(names = "--features-col", paramLabel = "NAME", defaultValue = ScoreOptions.DEFAULT_FEATURES_COLUMN,
-      description = "The sequence column (default: ${DEFAULT-VALUE}).")
+      description = "The sequence column (default: ${DEFAULT-VALUE}); for a model of several inputs INPUT=COL,...")
   String featuresColumn;
 
   @Option(names = "--timesteps", paramLabel = "T", description = "As for score.")

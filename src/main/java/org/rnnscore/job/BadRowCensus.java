@@ -82,7 +82,10 @@ public final class BadRowCensus {
 
     @Override
     public Iterator<InternalRow> call(Iterator<InternalRow> input) {
-      SequenceReader reader = new SequenceReader(layout, 1);
+      SequenceReader reader = layout.several() ? null : new SequenceReader(layout, 1);
+      SeveralInputsReader several = layout.several() ? new SeveralInputsReader(layout, 1) : null;
+      int[] at = several == null ? null : new int[several.inputs()];
+      int[] lengths = several == null ? null : new int[several.inputs()];
       int keptCount = layout.keptCount();
       return new Iterator<>() {
         private InternalRow next;
@@ -92,7 +95,11 @@ public final class BadRowCensus {
           while (next == null && input.hasNext()) {
             InternalRow row = input.next();
             try {
-              reader.read(row, 0);
+              if (several != null) {
+                several.read(row, at, lengths);
+              } else {
+                reader.read(row, 0);
+              }
             } catch (BadRowException bad) {
               Object[] values = new Object[keptCount + 4];
               for (int c = 0; c < keptCount; c++) {

@@ -27,6 +27,12 @@ import org.rnnscore.model.StepMinimum;
  *     shorter row is {@code too_short}
  * @param frame each step's image frame (a per-step image model), or null: a nested column is then
  *     T × H × W × C, a flat one T·H·W·C values
+ * @param extraInputs a model of several inputs: inputs 1… (input 0 is the features column above),
+ *     each its own column of array&lt;array&lt;float&gt;&gt;; empty for one input
+ * @param outputs a model of several outputs: one prediction column each, in the model's order;
+ *     empty for one output (the single prediction column)
+ * @param equalLengthsFor for several inputs, the layer that merges their sequences step by step
+ *     ("layer 'add' (Add)"), so that a row's input columns need one length; else null
  */
 public record InputLayout(
     String featuresColumn,
@@ -48,8 +54,29 @@ public record InputLayout(
     int firstInitialStateOrdinal,
     int sourceFileOrdinal,
     List<StepMinimum> stepMinimums,
-    org.rnnscore.model.Frame frame)
+    org.rnnscore.model.Frame frame,
+    List<ExtraInput> extraInputs,
+    List<OutputColumn> outputs,
+    String equalLengthsFor)
     implements Serializable {
+  /** Input {@code index} of the model read from {@code column}, projected at {@code ordinal}. */
+  public record ExtraInput(int index, String input, String column, int ordinal, int width) implements Serializable {}
+
+  /** One output's prediction column: its width K and whether it is one K-vector per step. */
+  public record OutputColumn(String column, int width, boolean sequence) implements Serializable {}
+
+  /** Whether rows go through the path for several inputs or outputs (not the common one-to-one path). */
+  public boolean several() {
+    return !extraInputs.isEmpty() || !outputs.isEmpty();
+  }
+
+  /** The layout an extra input's reader sees: its column as the (nested) sequence, no length rule of input 0. */
+  InputLayout forExtra(ExtraInput extra) {
+    return new InputLayout(extra.column(), extra.ordinal(), false, false, 0, 0, null, sequenceOutput, extra.width(),
+        keptCount, keptTypes, keyColumn, keyOrdinal, keyType, states, emitState, firstInitialStateOrdinal,
+        sourceFileOrdinal, List.of(), null, List.of(), outputs, null);
+  }
+
   /** Whether rows carry their file and index in it. */
   public boolean hasSource() {
     return sourceFileOrdinal >= 0;

@@ -18,6 +18,7 @@ import org.apache.spark.sql.types.StructType;
 import org.rnnscore.model.EmbeddingLayer;
 import org.rnnscore.model.InputDataException;
 import org.rnnscore.model.Messages;
+import org.rnnscore.model.Node;
 import org.rnnscore.model.RnnModel;
 import org.rnnscore.model.UsageException;
 
@@ -66,7 +67,14 @@ public final class InputPlan {
   static InputPlan of(Dataset<Row> input, String inputName, ScoreOptions options, RnnModel model,
       StateColumns states, boolean emitState, boolean initialStates) {
     StructType schema = input.schema();
-    String featuresColumn = options.featuresColumn();
+    List<RnnModel.Input> modelInputs = model.inputs();
+    java.util.Map<String, String> mapping = ScoreOptions.inputColumns(options.featuresColumn());
+    String featuresColumn = mapping == null ? options.featuresColumn() : inputColumnsOf(mapping, model);
+    if (mapping == null && modelInputs.size() > 1) {
+      throw new UsageException("the model has " + modelInputs.size() + " inputs (" + inputNames(model)
+          + "); give one column per input: --features-col "
+          + modelInputs.stream().map(in -> in.name() + "=COL").collect(Collectors.joining(",")));
+    }
     StructField features = field(schema, featuresColumn);
     int d = model.inputWidth();
     if (features == null) {
@@ -103,6 +111,13 @@ public final class InputPlan {
             + " values can be read as T timesteps of D = " + d + " features");
       }
     }
+    if (modelInputs.size() > 1 && (flat || tokens || model.inputFrame() != null)) {
+      throw new UsageException("a model of several inputs reads each input from an array<array<float>> column (T"
+          + " timesteps of its D features); column '" + featuresColumn + "' of input '" + modelInputs.get(0).name()
+          + "' is " + features.dataType().simpleString() + (tokens ? " (token ids)" : "")
+          + (model.inputFrame() != null ? " (image frames)" : "") + ", which this version reads for one-input models"
+          + " only");
+    }
     int requiredTimesteps = options.timesteps();
     String requiredBy = requiredTimesteps > 0 ? "--timesteps " + requiredTimesteps : null;
     if (model.requiresDeclaredTimesteps()) {
@@ -116,11 +131,16 @@ public final class InputPlan {
       requiredBy = "the model's " + model.declaredTimestepsNeededBy().kerasClass();
     }
 
-    List<String> kept = keptColumns(schema, options, featuresColumn);
+    List<String> sequenceColumns = mapping == null ? List.of(featuresColumn) : new ArrayList<>(mapping.values());
+    List<String> kept = keptColumns(schema, options, sequenceColumns);
+    List<InputLayout.OutputColumn> outputs = outputColumns(model, options.predictionColumn());
+    List<String> predictionColumns = outputs.isEmpty() ? List.of(options.predictionColumn())
+        : outputs.stream().map(InputLayout.OutputColumn::column).toList();
     for (String name : kept) {
-      if (name.equals(options.predictionColumn())) {
-        throw new UsageException("--prediction-col '" + options.predictionColumn()
-            + "' collides with a kept input column of the same name; rename it with --prediction-col or leave the"
+      if (predictionColumns.contains(name)) {
+        throw new UsageException("--prediction-col '" + options.predictionColumn() + "'"
+            + (outputs.isEmpty() ? "" : " gives prediction column '" + name + "', which")
+            + " collides with a kept input column of the same name; rename it with --prediction-col or leave the"
             + " column out with --keep");
       }
     }
@@ -174,8 +194,23 @@ public final class InputPlan {
                 ? nestedFloat(4)
                 : DataTypes.createArrayType(DataTypes.createArrayType(DataTypes.FloatType));
     columns.add(col(quote(features.name())).cast(readType).as("__rnnscore_features"));
-    outputFields.add(new StructField(options.predictionColumn(), predictionType(model), false,
-        org.apache.spark.sql.types.Metadata.empty()));
+    List<InputLayout.ExtraInput> extras = new ArrayList<>();
+    for (int k = 1; k < modelInputs.size(); k++) {
+      RnnModel.Input in = modelInputs.get(k);
+      StructField f = extraColumn(schema, inputName, in, mapping.get(in.name()));
+      extras.add(new InputLayout.ExtraInput(k, in.name(), f.name(), columns.size(), in.width()));
+      columns.add(col(quote(f.name())).cast(nestedFloat(2)).as("__rnnscore_features_" + k));
+    }
+    if (outputs.isEmpty()) {
+      outputFields.add(new StructField(options.predictionColumn(), predictionType(model), false,
+          org.apache.spark.sql.types.Metadata.empty()));
+    } else {
+      for (InputLayout.OutputColumn output : outputs) {
+        DataType vector = DataTypes.createArrayType(DataTypes.FloatType, false);
+        outputFields.add(new StructField(output.column(), output.sequence() ? DataTypes.createArrayType(vector, false)
+            : vector, false, org.apache.spark.sql.types.Metadata.empty()));
+      }
+    }
 
     int firstInitial = -1;
     if (initialStates) {
@@ -199,7 +234,8 @@ public final class InputPlan {
     int vocabulary = tokens ? ((EmbeddingLayer) model.layers().get(0)).vocabularySize() : 0;
     InputLayout layout = new InputLayout(features.name(), featuresOrdinal, flat, tokens, vocabulary, requiredTimesteps,
         requiredBy, model.outputIsSequence(), d, kept.size(), keptTypes, keyColumn, keyOrdinal, keyType, states,
-        emitState, firstInitial, sourceFile, model.stepMinimums(), model.inputFrame());
+        emitState, firstInitial, sourceFile, model.stepMinimums(), model.inputFrame(), List.copyOf(extras),
+        List.copyOf(outputs), extras.isEmpty() ? null : stepMergeOfInputs(model));
     Dataset<Row> projected = input.select(columns.toArray(new Column[0]));
     return new InputPlan(layout, projected, new StructType(outputFields.toArray(new StructField[0])));
   }
@@ -221,11 +257,108 @@ public final class InputPlan {
     }
   }
 
-  private static List<String> keptColumns(StructType schema, ScoreOptions options, String featuresColumn) {
+  /**
+   * The first layer that merges, step by step, sequences carrying the row steps of different
+   * inputs (an Add of two LSTM(return_sequences) branches over two inputs), or null: a row's
+   * inputs must then have one length, and a row whose columns differ is a bad row, not a kernel
+   * failure that ends the task.
+   */
+  static String stepMergeOfInputs(RnnModel model) {
+    List<Node> nodes = model.nodes();
+    List<Set<Integer>> from = new ArrayList<>();
+    for (int i = 0; i < nodes.size(); i++) {
+      Node node = nodes.get(i);
+      Set<Integer> sources = new java.util.TreeSet<>();
+      Set<Integer> first = null;
+      boolean differ = false;
+      for (int in : node.inputs()) {
+        Set<Integer> carried = in < 0 ? Set.of(Node.inputOf(in)) : from.get(in);
+        if (!model.shapeOf(in).sequence() || carried.isEmpty()) {
+          continue;
+        }
+        differ |= first != null && !first.equals(carried);
+        first = first == null ? carried : first;
+        sources.addAll(carried);
+      }
+      if (differ && node.inputs().size() > 1) {
+        return "layer '" + node.layer().name() + "' (" + node.layer().kerasClass() + ")";
+      }
+      boolean keeps = model.outputShapes().get(i).sequence() && !node.layer().fixesSteps(model.shapeOf(node.inputs().get(0)));
+      from.add(keeps ? sources : Set.of());
+    }
+    return null;
+  }
+
+  /** "'encoder_input', 'decoder_input'", for messages. */
+  private static String inputNames(RnnModel model) {
+    return model.inputs().stream().map(in -> "'" + in.name() + "'").collect(Collectors.joining(", "));
+  }
+
+  /**
+   * Checks that --features-col INPUT=COL,... names each of the model's inputs once and nothing
+   * else; returns input 0's column.
+   */
+  private static String inputColumnsOf(java.util.Map<String, String> mapping, RnnModel model) {
+    List<String> names = model.inputs().stream().map(RnnModel.Input::name).toList();
+    for (String given : mapping.keySet()) {
+      if (!names.contains(given)) {
+        throw new UsageException("--features-col names input '" + given + "', which the model does not have; its"
+            + " inputs are " + inputNames(model));
+      }
+    }
+    for (String name : names) {
+      if (!mapping.containsKey(name)) {
+        throw new UsageException("--features-col gives no column for input '" + name + "'; the model's inputs are "
+            + inputNames(model) + ": give --features-col " + names.stream()
+                .map(n -> n + "=" + mapping.getOrDefault(n, "COL")).collect(Collectors.joining(",")));
+      }
+    }
+    return mapping.get(names.get(0));
+  }
+
+  /** An extra input's column: present and array&lt;array&lt;float&gt;&gt; (double accepted). */
+  private static StructField extraColumn(StructType schema, String inputName, RnnModel.Input in, String column) {
+    StructField f = field(schema, column);
+    if (f == null) {
+      throw new InputDataException(inputName + ": column '" + column + "' (input '" + in.name() + "') not found;"
+          + " the input has " + describe(schema));
+    }
+    boolean nested = f.dataType() instanceof ArrayType && isNumericArray(((ArrayType) f.dataType()).elementType());
+    if (!nested) {
+      throw new InputDataException(inputName + ": column '" + column + "' (input '" + in.name() + "') has type "
+          + f.dataType().simpleString() + ", expected array<array<float>> (T timesteps of D = " + in.width()
+          + " features; double is accepted and cast)");
+    }
+    return f;
+  }
+
+  /**
+   * A model of several outputs: one column {@code <prediction-col>_<output layer name>} each, in
+   * the model's order; empty for one output (the prediction column itself).
+   */
+  private static List<InputLayout.OutputColumn> outputColumns(RnnModel model, String predictionColumn) {
+    List<InputLayout.OutputColumn> outputs = new ArrayList<>();
+    if (model.outputNodes().size() < 2) {
+      return outputs;
+    }
+    for (int node : model.outputNodes()) {
+      org.rnnscore.model.Shape shape = model.outputShapes().get(node);
+      String name = predictionColumn + "_" + model.nodes().get(node).layer().name();
+      for (InputLayout.OutputColumn other : outputs) {
+        if (other.column().equals(name)) {
+          throw new UsageException("the model's outputs give prediction column '" + name + "' twice");
+        }
+      }
+      outputs.add(new InputLayout.OutputColumn(name, shape.width(), shape.sequence()));
+    }
+    return outputs;
+  }
+
+  private static List<String> keptColumns(StructType schema, ScoreOptions options, List<String> sequenceColumns) {
     if (options.keep() == null) {
       List<String> all = new ArrayList<>();
       for (StructField f : schema.fields()) {
-        if (!f.name().equals(featuresColumn) && !f.name().startsWith(SourceColumns.INTERNAL_PREFIX)) {
+        if (!sequenceColumns.contains(f.name()) && !f.name().startsWith(SourceColumns.INTERNAL_PREFIX)) {
           all.add(f.name());
         }
       }
@@ -238,7 +371,7 @@ public final class InputPlan {
         throw new UsageException("--keep names column '" + name + "', which the input does not have; the input has "
             + describe(schema));
       }
-      if (f.name().equals(featuresColumn)) {
+      if (sequenceColumns.contains(f.name())) {
         throw new UsageException("--keep names the sequence column '" + name
             + "'; it is never passed through (predictions replace it)");
       }

@@ -90,7 +90,12 @@ final class PartitionScorer implements FlatMapFunction<Iterator<InternalRow>, In
     private ForwardPass pass;
     private int k;
 
-    private final SequenceReader reader = new SequenceReader(layout, batchSize);
+    private final SequenceReader reader = layout.several() ? null : new SequenceReader(layout, batchSize);
+    /** A model of several inputs or outputs: its own path (see {@link #fillAndScoreSeveral}); else null. */
+    private final SeveralInputsReader several = layout.several() ? new SeveralInputsReader(layout, batchSize) : null;
+    private int[][] severalOffsets;
+    private int[][] severalLengths;
+    private java.util.List<float[][]> severalPredictions;
     private final int[] offsets = new int[batchSize];
     private final int[] lengths = new int[batchSize];
     private final Object[][] kept = new Object[batchSize][];
@@ -129,7 +134,21 @@ final class PartitionScorer implements FlatMapFunction<Iterator<InternalRow>, In
       int i = next++;
       Object[] out = kept[i];
       kept[i] = null;
-      out[keptCount] = layout.sequenceOutput() ? stepsOf(predictions[i]) : UnsafeArrayData.fromPrimitiveArray(predictions[i]);
+      if (several != null) {
+        if (layout.outputs().isEmpty()) {
+          float[] values = severalPredictions.get(0)[i];
+          out[keptCount] = layout.sequenceOutput() ? stepsOf(values, k) : UnsafeArrayData.fromPrimitiveArray(values);
+        } else {
+          for (int o = 0; o < layout.outputs().size(); o++) {
+            InputLayout.OutputColumn column = layout.outputs().get(o);
+            float[] values = severalPredictions.get(o)[i];
+            out[keptCount + o] = column.sequence() ? stepsOf(values, column.width())
+                : UnsafeArrayData.fromPrimitiveArray(values);
+          }
+        }
+        return new GenericInternalRow(out);
+      }
+      out[keptCount] = layout.sequenceOutput() ? stepsOf(predictions[i], k) : UnsafeArrayData.fromPrimitiveArray(predictions[i]);
       predictions[i] = null;
       if (layout.emitState()) {
         // LSTM layers come back as h then c; their columns are h, then c.
@@ -196,7 +215,7 @@ final class PartitionScorer implements FlatMapFunction<Iterator<InternalRow>, In
     }
 
     /** A row's T×K prediction as T arrays of K. */
-    private ArrayData stepsOf(float[] values) {
+    private ArrayData stepsOf(float[] values, int k) {
       int steps = values.length / k;
       Object[] rows = new Object[steps];
       for (int t = 0; t < steps; t++) {
@@ -209,6 +228,10 @@ final class PartitionScorer implements FlatMapFunction<Iterator<InternalRow>, In
       count = 0;
       next = 0;
       if (stopped) {
+        return;
+      }
+      if (several != null) {
+        fillAndScoreSeveral();
         return;
       }
       int used = 0;
@@ -286,6 +309,96 @@ final class PartitionScorer implements FlatMapFunction<Iterator<InternalRow>, In
       rowsScored.add(count);
       batches.add(1);
       injectedFailure();
+    }
+
+    /**
+     * As {@link #fillAndScore} for a model of several inputs or outputs: each input read from its
+     * own column at its own length, all outputs scored in one pass. No incremental state (refused
+     * for such models).
+     */
+    private void fillAndScoreSeveral() {
+      int n = several.inputs();
+      if (severalOffsets == null) {
+        severalOffsets = new int[n][batchSize];
+        severalLengths = new int[n][batchSize];
+      }
+      int[] used = new int[n];
+      int[] at = new int[n];
+      int[] lengthsRead = new int[n];
+      while (count < batchSize && (pending != null || input.hasNext())) {
+        InternalRow row = pending != null ? pending : input.next();
+        pending = null;
+        System.arraycopy(used, 0, at, 0, n);
+        try {
+          several.read(row, at, lengthsRead);
+        } catch (BadRowException bad) {
+          if (skipBadRows) {
+            continue;
+          }
+          stopAt(bad);
+          return;
+        }
+        long bytesUsed = 0;
+        long bytesRow = 0;
+        for (int k = 0; k < n; k++) {
+          bytesUsed += 4L * used[k];
+          bytesRow += 4L * lengthsRead[k] * several.width(k);
+        }
+        if (!limit.admits(count, bytesUsed, bytesRow)) {
+          pending = row.copy();
+          break;
+        }
+        Object[] out = new Object[keptCount + Math.max(1, layout.outputs().size())];
+        for (int c = 0; c < keptCount; c++) {
+          out[c] = row.isNullAt(c) ? null : InternalRow.copyValue(row.get(c, layout.keptTypes()[c]));
+        }
+        kept[count] = out;
+        for (int k = 0; k < n; k++) {
+          severalOffsets[k][count] = used[k];
+          severalLengths[k][count] = lengthsRead[k];
+          used[k] += lengthsRead[k] * several.width(k);
+        }
+        count++;
+      }
+      if (count == 0) {
+        return;
+      }
+      startPass();
+      batchNumber++;
+      java.util.List<float[]> values = new java.util.ArrayList<>();
+      for (int k = 0; k < n; k++) {
+        values.add(several.values(k));
+      }
+      try {
+        injectedOutOfMemory();
+        severalPredictions = pass.scoreOutputs(values, java.util.Arrays.asList(severalOffsets),
+            java.util.Arrays.asList(severalLengths), count, null);
+      } catch (OutOfMemoryError oom) {
+        throw outOfMemory(oom);
+      }
+      rowsScored.add(count);
+      batches.add(1);
+      injectedFailure();
+    }
+
+    private void startPass() {
+      if (pass == null) {
+        Nd4jRuntime.requireBackend(backend);
+        Nd4jRuntime.limitThreads(threadsPerTask);
+        SparkEnv env = SparkEnv.get();
+        backendsUsed.add("executor " + (env == null ? "?" : env.executorId()) + ": "
+            + Nd4jRuntime.backendDescription());
+        pass = new ForwardPass(model.value());
+        k = pass.model().outputWidth();
+      }
+    }
+
+    private ScoringOutOfMemoryException outOfMemory(OutOfMemoryError oom) {
+      SparkEnv env = SparkEnv.get();
+      return new ScoringOutOfMemoryException("out of memory on executor " + (env == null ? "?" : env.executorId())
+          + " scoring a batch of " + count + " rows (" + oom.getMessage() + "): lower --batch-size (now "
+          + batchSize + ") or give the executors more memory (spark.executor.memory,"
+          + " spark.executor.memoryOverhead; in local mode RNNSCORE_JAVA_OPTS=-Xmx...)");
     }
 
     /**

@@ -80,22 +80,15 @@ public final class ScoreJob {
   };
 
   /**
-   * A model of several inputs or outputs loads, inspects and scores through the kernel's API, but
-   * the job reads one features column and writes one prediction column per row: refused by name
-   * until a column per input and per output is wired.
+   * --group-by builds one sequence column from events; a model of several inputs reads a column
+   * per input, which grouping does not build: refused by name.
    */
-  static void refuseSeveralInputsOrOutputs(RnnModel model) {
-    if (model.inputs().size() > 1) {
-      throw new UsageException("the model has " + model.inputs().size() + " inputs ("
-          + model.inputs().stream().map(in -> "'" + in.name() + "'").collect(java.util.stream.Collectors.joining(", "))
-          + "); this version scores models of one input from one features column (one column per input,"
-          + " --features-col INPUT=COL, is not supported yet)");
-    }
-    if (model.outputNodes().size() > 1) {
-      throw new UsageException("the model has " + model.outputNodes().size() + " outputs ("
-          + model.outputNodes().stream().map(node -> "'" + model.nodes().get(node).layer().name() + "'")
-              .collect(java.util.stream.Collectors.joining(", "))
-          + "); this version writes one prediction column (a column per output is not supported yet)");
+  static void refuseGroupingSeveralInputs(RnnModel model, EventGrouping grouping) {
+    if (grouping != null && model.inputs().size() > 1) {
+      throw new UsageException("--group-by builds one sequence column, but the model has " + model.inputs().size()
+          + " inputs (" + model.inputs().stream().map(in -> "'" + in.name() + "'")
+              .collect(java.util.stream.Collectors.joining(", ")) + "); score it from one column per input"
+          + " (--features-col INPUT=COL,...)");
     }
   }
 
@@ -126,7 +119,7 @@ public final class ScoreJob {
   /** @param grouping null, or how to build sequences from one-row-per-event input */
   public static Result run(SparkSession spark, RnnModel model, ScoreOptions options, BadRowPolicy policy,
       Provenance provenance, Progress progress, StateOptions state, EventGrouping grouping) {
-    refuseSeveralInputsOrOutputs(model);
+    refuseGroupingSeveralInputs(model, grouping);
     try {
       return runChecked(spark, model, options, policy, provenance, progress, state, grouping);
     } catch (Exception e) { // Spark's checked exceptions too, undeclared by Scala: none may escape unclassified

@@ -145,6 +145,32 @@ public record ScoreOptions(
         partitionBy, Nd4jRuntime.Backend.AUTO, null);
   }
 
+  /**
+   * --features-col INPUT=COL,... as a map from Input layer name to column, in the order given;
+   * null when the option names one column (no '=').
+   *
+   * @throws UsageException for an empty name or column, or an input named twice
+   */
+  public static java.util.Map<String, String> inputColumns(String featuresColumn) {
+    if (featuresColumn == null || !featuresColumn.contains("=")) {
+      return null;
+    }
+    java.util.Map<String, String> columns = new java.util.LinkedHashMap<>();
+    for (String part : featuresColumn.split(",", -1)) {
+      int eq = part.indexOf('=');
+      String input = eq < 0 ? "" : part.substring(0, eq).trim();
+      String column = eq < 0 ? "" : part.substring(eq + 1).trim();
+      if (input.isEmpty() || column.isEmpty()) {
+        throw new UsageException("--features-col '" + featuresColumn + "': '" + part + "' is not INPUT=COL"
+            + " (one INPUT=COL per Input layer, separated by commas)");
+      }
+      if (columns.put(input, column) != null) {
+        throw new UsageException("--features-col '" + featuresColumn + "' names input '" + input + "' twice");
+      }
+    }
+    return columns;
+  }
+
   private static void requireText(String value, String option) {
     if (value == null || value.isBlank()) {
       throw new UsageException(option + " must not be empty");

@@ -22,8 +22,15 @@ final class SequenceReader {
   private final int batchSize;
   private float[] values = new float[0];
   private long rowsRead;
+  /** For a model of several inputs, the column this reader reads, named in every reason; else null. */
+  private final String column;
 
   SequenceReader(InputLayout layout, int batchSize) {
+    this(layout, batchSize, null);
+  }
+
+  SequenceReader(InputLayout layout, int batchSize, String column) {
+    this.column = column;
     this.layout = layout;
     this.d = layout.features();
     this.batchSize = batchSize;
@@ -302,6 +309,9 @@ final class SequenceReader {
   }
 
   BadRowException bad(InternalRow row, BadRowCode code, String reason) {
+    if (column != null) {
+      reason = "column '" + column + "': " + reason;
+    }
     return new BadRowException(where(row) + ": " + reason + " (" + code.code() + ")", code, reason);
   }
 

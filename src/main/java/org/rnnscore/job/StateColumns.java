@@ -71,6 +71,10 @@ public record StateColumns(List<String> names, int[] layerOf, int[] widths, bool
       throw new UsageException("the model has " + model.inputs().size() + " inputs: a sequence of several inputs"
           + " cannot be continued from its states");
     }
+    if (model.outputNodes().size() > 1) {
+      throw new UsageException("the model has " + model.outputNodes().size() + " outputs: incremental scoring"
+          + " (--emit-state, --initial-state-from) is for models of one output");
+    }
     if (model.requiresDeclaredTimesteps()) {
       throw new UsageException("the model has a " + model.declaredTimestepsNeededBy().kerasClass() + " over its "
           + model.declaredTimesteps().getAsInt()

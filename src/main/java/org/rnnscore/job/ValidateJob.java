@@ -38,7 +38,6 @@ public final class ValidateJob {
   /** @param frameShape --frame-shape, as for score (a flat column of a per-step image model), or null */
   public static Report run(SparkSession spark, RnnModel model, String input, String featuresColumn, int timesteps,
       String keyColumn, String partitionBy, org.rnnscore.model.Frame frameShape) {
-    ScoreJob.refuseSeveralInputsOrOutputs(model);
     try {
       return census(spark, model, input, featuresColumn, timesteps, keyColumn, partitionBy, frameShape);
     } catch (Exception e) { // Spark's checked exceptions too
