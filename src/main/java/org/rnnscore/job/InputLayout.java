@@ -60,7 +60,8 @@ public record InputLayout(
     String equalLengthsFor)
     implements Serializable {
   /** Input {@code index} of the model read from {@code column}, projected at {@code ordinal}. */
-  public record ExtraInput(int index, String input, String column, int ordinal, int width) implements Serializable {}
+  public record ExtraInput(int index, String input, String column, int ordinal, int width,
+      List<StepMinimum> stepMinimums) implements Serializable {}
 
   /** One output's prediction column: its width K and whether it is one K-vector per step. */
   public record OutputColumn(String column, int width, boolean sequence) implements Serializable {}
@@ -74,7 +75,7 @@ public record InputLayout(
   InputLayout forExtra(ExtraInput extra) {
     return new InputLayout(extra.column(), extra.ordinal(), false, false, 0, 0, null, sequenceOutput, extra.width(),
         keptCount, keptTypes, keyColumn, keyOrdinal, keyType, states, emitState, firstInitialStateOrdinal,
-        sourceFileOrdinal, List.of(), null, List.of(), outputs, null);
+        sourceFileOrdinal, extra.stepMinimums(), null, List.of(), outputs, null);
   }
 
   /** Whether rows carry their file and index in it. */

@@ -198,7 +198,7 @@ public final class InputPlan {
     for (int k = 1; k < modelInputs.size(); k++) {
       RnnModel.Input in = modelInputs.get(k);
       StructField f = extraColumn(schema, inputName, in, mapping.get(in.name()));
-      extras.add(new InputLayout.ExtraInput(k, in.name(), f.name(), columns.size(), in.width()));
+      extras.add(new InputLayout.ExtraInput(k, in.name(), f.name(), columns.size(), in.width(), model.stepMinimums(k)));
       columns.add(col(quote(f.name())).cast(nestedFloat(2)).as("__rnnscore_features_" + k));
     }
     if (outputs.isEmpty()) {

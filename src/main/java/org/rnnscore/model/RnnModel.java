@@ -292,7 +292,7 @@ public final class RnnModel implements Serializable {
         if (layer.readsTokens()) {
           found = 1;
         } else if (layer.inputKernel() != null && node.inputs().size() == 1) {
-          found = layer.inputKernel().dim(0);
+          found = layer.inputKernelWidth();
         }
         if (found > 0) {
           break;
@@ -452,16 +452,24 @@ public final class RnnModel implements Serializable {
    * one step is scored.
    */
   public List<StepMinimum> stepMinimums() {
+    return stepMinimums(0);
+  }
+
+  /**
+   * As {@link #stepMinimums()} for input {@code input} of a model of several inputs: the shortest
+   * row of that input each layer gives steps for, the other inputs long enough not to limit it.
+   */
+  public List<StepMinimum> stepMinimums(int input) {
     List<StepMinimum> minimums = new ArrayList<>();
     int known = 1;
     for (int i = 0; i < nodes.size(); i++) {
-      if (stepsPerNode(known)[i] > 0) {
+      if (stepsWith(input, known)[i] > 0) {
         continue;
       }
       // Steps grow with the row's length: double until node i gives one, then bisect.
       int low = known;
       int high = known;
-      while (stepsPerNode(high)[i] == 0) {
+      while (stepsWith(input, high)[i] == 0) {
         if (high > (1 << 28)) {
           throw new ModelFormatException("layer '" + nodes.get(i).layer().name() + "' gives no steps for any row"
               + " length");
@@ -471,7 +479,7 @@ public final class RnnModel implements Serializable {
       }
       while (high - low > 1) {
         int mid = low + (high - low) / 2;
-        if (stepsPerNode(mid)[i] == 0) {
+        if (stepsWith(input, mid)[i] == 0) {
           low = mid;
         } else {
           high = mid;
@@ -481,6 +489,14 @@ public final class RnnModel implements Serializable {
       minimums.add(new StepMinimum(nodes.get(i).layer().name(), nodes.get(i).layer().kerasClass(), high));
     }
     return List.copyOf(minimums);
+  }
+
+  /** Per node, its steps for a row whose input {@code input} has {@code length} steps and every other 2^28. */
+  private int[] stepsWith(int input, int length) {
+    int[] lengths = new int[inputs.size()];
+    java.util.Arrays.fill(lengths, 1 << 28);
+    lengths[input] = length;
+    return stepsPerNode(lengths);
   }
 
   /**

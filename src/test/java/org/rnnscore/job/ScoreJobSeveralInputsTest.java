@@ -133,6 +133,57 @@ class ScoreJobSeveralInputsTest {
   }
 
   /**
+   * A Conv1D (valid, kernel 3) on the second input: a row whose second column has 2 steps gets no
+   * steps from it, a too_short bad row naming the column and the layer (not a task failure); the
+   * first input's rows may be of any length. Rows long enough on both match the reference.
+   */
+  @Test
+  void twoInputs_tooShortForAConvolutionOnTheSecond_isABadRowNamingTheColumn() {
+    Random random = new Random(41);
+    Node a = Node.of(RandomModels.recurrent(random, "LSTM", "la", 3, 4, true, Activation.TANH, Activation.SIGMOID,
+        false, Sequencing.LAST), Node.input(0));
+    Node conv = Node.of(new org.rnnscore.model.Conv1DLayer("conv", 5, 3, 1, 1, org.rnnscore.model.Padding1D.VALID,
+        RandomModels.array(random, "kernel", 3, 2, 5), RandomModels.array(random, "bias", 5), Activation.RELU),
+        Node.input(1));
+    Node b = Node.of(RandomModels.recurrent(random, "GRU", "lb", 5, 3, true, Activation.TANH, Activation.SIGMOID,
+        true, Sequencing.LAST), 1);
+    Node concat = new Node(MergeLayer.of("concat", MergeLayer.Op.CONCATENATE), List.of(0, 2));
+    Node dense = Node.of(RandomModels.dense(random, "out", 7, 2, true, Activation.LINEAR), 3);
+    RnnModel model = RnnModel.graph(List.of(new RnnModel.Input("enc", 0, 3), new RnnModel.Input("dec", 0, 2)),
+        List.of(a, conv, b, concat, dense), 4);
+    assertEquals("[StepMinimum[layer=conv, kerasClass=Conv1D, steps=3]]", model.stepMinimums(1).toString());
+    assertEquals("[]", model.stepMinimums(0).toString());
+
+    List<Row> data = new ArrayList<>();
+    Map<Long, float[][][]> rows = new HashMap<>();
+    for (long id = 0; id < 6; id++) {
+      float[][] x = TestModels.sequence(random, 1 + (int) id, 3);
+      float[][] y = TestModels.sequence(random, id == 2 ? 2 : 3 + (int) (id % 3), 2);
+      rows.put(id, new float[][][] {x, y});
+      data.add(RowFactory.create(id, TestModels.nested(x), TestModels.nested(y)));
+    }
+    String input = write(data, "a", "b");
+    RnnScoreException e = assertThrows(RnnScoreException.class,
+        () -> ScoreJob.run(spark, model, options(input, "enc=a,dec=b", 4)));
+    assertTrue(e.getMessage().contains("(id=2): column 'b': row of 2 steps is shorter than conv's receptive field"
+        + " of 3 (too_short)"), e.getMessage());
+
+    String rejects = dir.resolve("rejects").toString();
+    ScoreJob.Result result = ScoreJob.run(spark, model, options(input, "enc=a,dec=b", 4),
+        new BadRowPolicy(true, rejects, -1, -1));
+    assertEquals(5, result.rowsScored());
+    assertEquals("too_short", spark.read().parquet(rejects).collectAsList().get(0).getString(1));
+    for (Row row : spark.read().parquet(dir.resolve("out").toString()).collectAsList()) {
+      float[][][] xy = rows.get(row.getLong(0));
+      double[] want = ReferenceForwardPass.forwardRow(model, List.of(toDouble(xy[0]), toDouble(xy[1])), null);
+      List<Float> got = row.getList(row.fieldIndex("prediction"));
+      for (int j = 0; j < want.length; j++) {
+        assertEquals(want[j], got.get(j), 1e-5 + 1e-4 * Math.abs(want[j]), "row " + row.getLong(0) + " value " + j);
+      }
+    }
+  }
+
+  /**
    * Two LSTM(return_sequences) branches over two inputs added step by step: a row's two columns
    * must have one length; rows of equal lengths match the reference, a row whose columns differ
    * is a wrong_length bad row naming the Add.
