@@ -10,7 +10,7 @@ import java.util.Optional;
  * too short for one valid window is a bad row ({@link #minimumSteps()}). No mask leaves it (Keras
  * 3's Conv1D has supports_masking=False).
  */
-public final class Conv1DLayer implements Layer {
+public final class Conv1DLayer implements WindowedStepsLayer {
   private static final long serialVersionUID = 1L;
 
   private final String name;
@@ -117,7 +117,7 @@ public final class Conv1DLayer implements Layer {
     return (kernelSize - 1) * dilation + 1;
   }
 
-  /** Output steps for a row of {@code steps} input steps (0: too short). */
+  @Override
   public int outputSteps(int steps) {
     return padding.outputSteps(steps, span(), stride);
   }
@@ -172,26 +172,6 @@ public final class Conv1DLayer implements Layer {
   @Override
   public boolean mixesTime(Shape input) {
     return kernelSize > 1 || stride > 1;
-  }
-
-  @Override
-  public boolean fixesSteps(Shape input) {
-    return false;
-  }
-
-  @Override
-  public int rowSteps(int inputSteps, Shape input, Shape output) {
-    return outputSteps(inputSteps);
-  }
-
-  @Override
-  public boolean masksOutput(boolean maskIn) {
-    return false;
-  }
-
-  @Override
-  public boolean supportsMasking() {
-    return false;
   }
 
   @Override

@@ -8,7 +8,7 @@ package org.rnnscore.model;
  * pooled alone at its own length; a row shorter than a valid window is a bad row. No mask leaves
  * it (Keras 3's pooling layers have supports_masking=False).
  */
-public final class Pooling1DLayer implements Layer {
+public final class Pooling1DLayer implements WindowedStepsLayer {
   private static final long serialVersionUID = 1L;
 
   /** What the window gives. */
@@ -62,7 +62,7 @@ public final class Pooling1DLayer implements Layer {
     return padding;
   }
 
-  /** Output steps for a row of {@code steps} input steps (0: too short). */
+  @Override
   public int outputSteps(int steps) {
     return padding.outputSteps(steps, poolSize, stride);
   }
@@ -98,26 +98,6 @@ public final class Pooling1DLayer implements Layer {
   @Override
   public boolean mixesTime(Shape input) {
     return poolSize > 1 || stride > 1;
-  }
-
-  @Override
-  public boolean fixesSteps(Shape input) {
-    return false;
-  }
-
-  @Override
-  public int rowSteps(int inputSteps, Shape input, Shape output) {
-    return outputSteps(inputSteps);
-  }
-
-  @Override
-  public boolean masksOutput(boolean maskIn) {
-    return false;
-  }
-
-  @Override
-  public boolean supportsMasking() {
-    return false;
   }
 
   @Override
