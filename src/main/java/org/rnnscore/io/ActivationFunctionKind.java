@@ -15,7 +15,7 @@ import org.rnnscore.model.WeightArray;
  * only. PReLU has one weight, alpha, shaped as its input without the batch axis ({@code
  * shared_axes} set to 1).
  */
-final class ActivationFunctionKind implements LayerKind {
+public final class ActivationFunctionKind implements LayerKind {
   @Override
   public List<String> classNames() {
     return List.of("ReLU", "LeakyReLU", "PReLU", "ELU", "ThresholdedReLU", "Softmax");
@@ -27,7 +27,7 @@ final class ActivationFunctionKind implements LayerKind {
   }
 
   @Override
-  public KerasConfig.LayerSpec parse(String className, String name, JsonNode config, int ordinal) {
+  public LayerSpec parse(String className, String name, JsonNode config, int ordinal) {
     if (className.equals("Softmax")) {
       int axis = ConfigNumbers.axis(name, className, config, -1);
       if (axis != -1) {
@@ -35,7 +35,7 @@ final class ActivationFunctionKind implements LayerKind {
             + " applies softmax over the features only");
       }
     }
-    KerasConfig.LayerSpec spec = new KerasConfig.LayerSpec(this, className, name, config, ordinal);
+    LayerSpec spec = new LayerSpec(this, className, name, config, ordinal);
     if (!className.equals("PReLU")) {
       build(spec, List.of(), null); // checks the parameters before any weight is read
     }
@@ -43,12 +43,12 @@ final class ActivationFunctionKind implements LayerKind {
   }
 
   @Override
-  public List<String> weightNames(KerasConfig.LayerSpec spec) {
+  public List<String> weightNames(LayerSpec spec) {
     return spec.className.equals("PReLU") ? List.of("alpha") : List.of();
   }
 
   @Override
-  public Layer build(KerasConfig.LayerSpec spec, List<WeightArray> found, Generation generation) {
+  public Layer build(LayerSpec spec, List<WeightArray> found, Generation generation) {
     String name = spec.name;
     JsonNode config = spec.config;
     switch (spec.className) {

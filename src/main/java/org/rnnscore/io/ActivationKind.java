@@ -6,7 +6,7 @@ import org.rnnscore.model.ActivationLayer;
 import org.rnnscore.model.WeightArray;
 
 /** Activation(activation): no weights; a missing activation is linear, as in Keras. */
-final class ActivationKind implements LayerKind {
+public final class ActivationKind implements LayerKind {
   @Override
   public List<String> classNames() {
     return List.of("Activation");
@@ -18,8 +18,8 @@ final class ActivationKind implements LayerKind {
   }
 
   @Override
-  public KerasConfig.LayerSpec parse(String className, String name, JsonNode config, int ordinal) {
-    return new KerasConfig.LayerSpec(this, className, name, config, ordinal);
+  public LayerSpec parse(String className, String name, JsonNode config, int ordinal) {
+    return new LayerSpec(this, className, name, config, ordinal);
   }
 
   /** Keras 1 wrote these configs as Keras 2 reads them. */
@@ -29,7 +29,7 @@ final class ActivationKind implements LayerKind {
   }
 
   @Override
-  public ActivationLayer build(KerasConfig.LayerSpec spec, List<WeightArray> found, Generation generation) {
+  public ActivationLayer build(LayerSpec spec, List<WeightArray> found, Generation generation) {
     return new ActivationLayer(spec.name, generation.activation(spec.name, spec.config.get("activation")));
   }
 }

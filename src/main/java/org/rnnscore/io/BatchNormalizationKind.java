@@ -16,7 +16,7 @@ import org.rnnscore.model.WeightArray;
  * holding the moving variance despite its name (Keras 1.2 updates it with the batch variance and
  * divides by √(running_std + ε)).
  */
-final class BatchNormalizationKind implements LayerKind {
+public final class BatchNormalizationKind implements LayerKind {
   static final double DEFAULT_EPSILON = 1e-3;
 
   @Override
@@ -30,7 +30,7 @@ final class BatchNormalizationKind implements LayerKind {
   }
 
   @Override
-  public KerasConfig.LayerSpec parse(String className, String name, JsonNode config, int ordinal) {
+  public LayerSpec parse(String className, String name, JsonNode config, int ordinal) {
     if (LayerConfigs.flag(config, "renorm")) {
       throw new ModelFormatException("layer '" + name + "' (BatchNormalization) has renorm=True, which rnnscore does not"
           + " run (its extra renorm statistics); re-create the layer without renorm");
@@ -42,7 +42,7 @@ final class BatchNormalizationKind implements LayerKind {
     }
     ConfigNumbers.axis(name, className, config, -1);
     ConfigNumbers.number(name, config, "epsilon", DEFAULT_EPSILON);
-    return new KerasConfig.LayerSpec(this, className, name, config, ordinal);
+    return new LayerSpec(this, className, name, config, ordinal);
   }
 
   @Override
@@ -66,18 +66,18 @@ final class BatchNormalizationKind implements LayerKind {
     return copy;
   }
 
-  private static boolean center(KerasConfig.LayerSpec spec) {
+  private static boolean center(LayerSpec spec) {
     JsonNode value = spec.config.get("center");
     return value == null || value.asBoolean(true);
   }
 
-  private static boolean scale(KerasConfig.LayerSpec spec) {
+  private static boolean scale(LayerSpec spec) {
     JsonNode value = spec.config.get("scale");
     return value == null || value.asBoolean(true);
   }
 
   @Override
-  public List<String> weightNames(KerasConfig.LayerSpec spec) {
+  public List<String> weightNames(LayerSpec spec) {
     if (LayerConfigs.flag(spec.config, "keras1")) {
       return List.of("gamma", "beta", "running_mean", "running_std");
     }
@@ -94,7 +94,7 @@ final class BatchNormalizationKind implements LayerKind {
   }
 
   @Override
-  public BatchNormalizationLayer build(KerasConfig.LayerSpec spec, List<WeightArray> found, Generation generation) {
+  public BatchNormalizationLayer build(LayerSpec spec, List<WeightArray> found, Generation generation) {
     List<WeightArray> weights = LayerConfigs.named(spec, found, weightNames(spec), "; center = " + center(spec)
         + ", scale = " + scale(spec));
     int next = 0;

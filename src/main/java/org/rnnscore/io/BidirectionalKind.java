@@ -15,7 +15,7 @@ import org.rnnscore.model.WeightArray;
  * kept in Keras 3 files on its forward_layer and backward_layer. Without a backward_layer in the
  * config, Keras builds the backward half from the forward config with go_backwards flipped.
  */
-final class BidirectionalKind implements LayerKind {
+public final class BidirectionalKind implements LayerKind {
   private static final String INSIDE = "supported inside Bidirectional: SimpleRNN, LSTM, GRU";
 
   @Override
@@ -29,7 +29,7 @@ final class BidirectionalKind implements LayerKind {
   }
 
   @Override
-  public KerasConfig.LayerSpec parse(String className, String name, JsonNode config, int ordinal) {
+  public LayerSpec parse(String className, String name, JsonNode config, int ordinal) {
     String label = "layer '" + name + "' (Bidirectional)";
     JsonNode inner = config.path("layer");
     String innerClass = LayerConfigs.innerClass(inner);
@@ -46,10 +46,10 @@ final class BidirectionalKind implements LayerKind {
     JsonNode forwardConfig = inner.path("config");
     RecurrentKind.check(name, label, forwardConfig);
     String base = forwardConfig.path("name").asText(name);
-    KerasConfig.LayerSpec forward = new KerasConfig.LayerSpec(innerKind, innerClass,
+    LayerSpec forward = new LayerSpec(innerKind, innerClass,
         "forward_" + removePrefix(base, "forward_"), forwardConfig, -1);
     JsonNode backwardEntry = config.get("backward_layer");
-    KerasConfig.LayerSpec backward;
+    LayerSpec backward;
     if (backwardEntry != null && !backwardEntry.isNull()) {
       String backwardClass = LayerConfigs.innerClass(backwardEntry);
       LayerKind backwardKind = LayerKinds.of(backwardClass);
@@ -60,7 +60,7 @@ final class BidirectionalKind implements LayerKind {
       LayerConfigs.refuseCustom(backwardEntry, backwardClass, name);
       JsonNode backwardConfig = backwardEntry.path("config");
       RecurrentKind.check(name, label, backwardConfig);
-      backward = new KerasConfig.LayerSpec(backwardKind, backwardClass,
+      backward = new LayerSpec(backwardKind, backwardClass,
           backwardConfig.path("name").asText("backward_" + base), backwardConfig, -1);
     } else {
       ObjectNode copy = forwardConfig.isObject() ? ((ObjectNode) forwardConfig).deepCopy()
@@ -68,9 +68,9 @@ final class BidirectionalKind implements LayerKind {
       copy.put("go_backwards", !LayerConfigs.flag(forwardConfig, "go_backwards"));
       String backwardName = "backward_" + removePrefix(base, "backward_");
       copy.put("name", backwardName);
-      backward = new KerasConfig.LayerSpec(innerKind, innerClass, backwardName, copy, -1);
+      backward = new LayerSpec(innerKind, innerClass, backwardName, copy, -1);
     }
-    return new KerasConfig.LayerSpec(this, className, name, config, ordinal, forward, backward);
+    return new LayerSpec(this, className, name, config, ordinal, forward, backward);
   }
 
   private static String removePrefix(String text, String prefix) {
@@ -78,21 +78,21 @@ final class BidirectionalKind implements LayerKind {
   }
 
   @Override
-  public List<String> weightNames(KerasConfig.LayerSpec spec) {
+  public List<String> weightNames(LayerSpec spec) {
     List<String> names = new ArrayList<>(spec.forward.kind.weightNames(spec.forward));
     names.addAll(spec.backward.kind.weightNames(spec.backward));
     return names;
   }
 
   @Override
-  public List<String> weightGroups(KerasConfig.LayerSpec spec, String base) {
+  public List<String> weightGroups(LayerSpec spec, String base) {
     List<String> groups = new ArrayList<>(spec.forward.kind.weightGroups(spec.forward, base + "/forward_layer"));
     groups.addAll(spec.backward.kind.weightGroups(spec.backward, base + "/backward_layer"));
     return groups;
   }
 
   @Override
-  public BidirectionalLayer build(KerasConfig.LayerSpec spec, List<WeightArray> found, Generation generation) {
+  public BidirectionalLayer build(LayerSpec spec, List<WeightArray> found, Generation generation) {
     List<String> forwardNames = spec.forward.kind.weightNames(spec.forward);
     List<String> backwardNames = spec.backward.kind.weightNames(spec.backward);
     if (found.size() != forwardNames.size() + backwardNames.size()) {
@@ -129,7 +129,7 @@ final class BidirectionalKind implements LayerKind {
   }
 
   @Override
-  public boolean returnsState(KerasConfig.LayerSpec spec) {
+  public boolean returnsState(LayerSpec spec) {
     return LayerConfigs.flag(spec.forward.config, "return_state");
   }
 }

@@ -21,7 +21,7 @@ import org.rnnscore.model.WeightArray;
  * there, and a Keras 1 file that does not name its backend is refused (we cannot tell which
  * convolution it means).
  */
-final class Conv1DKind implements LayerKind {
+public final class Conv1DKind implements LayerKind {
   @Override
   public List<String> classNames() {
     return List.of("Conv1D", "Convolution1D");
@@ -49,7 +49,7 @@ final class Conv1DKind implements LayerKind {
   }
 
   @Override
-  public KerasConfig.LayerSpec parse(String className, String name, JsonNode config, int ordinal) {
+  public LayerSpec parse(String className, String name, JsonNode config, int ordinal) {
     LayerConfigs.positiveInt(name, config, "filters");
     Windows.size(name, config, "kernel_size", null);
     Windows.size(name, config, "strides", 1);
@@ -61,11 +61,11 @@ final class Conv1DKind implements LayerKind {
       throw new ModelFormatException("layer '" + name + "' (Conv1D) has groups " + groups + "; rnnscore runs"
           + " Conv1D with groups = 1 only (a grouped convolution is not run by this version)");
     }
-    return new KerasConfig.LayerSpec(this, className, name, config, ordinal);
+    return new LayerSpec(this, className, name, config, ordinal);
   }
 
   @Override
-  public List<String> weightNames(KerasConfig.LayerSpec spec) {
+  public List<String> weightNames(LayerSpec spec) {
     List<String> names = new ArrayList<>(List.of("kernel"));
     if (LayerConfigs.useBias(spec.config)) {
       names.add("bias");
@@ -74,7 +74,7 @@ final class Conv1DKind implements LayerKind {
   }
 
   @Override
-  public Conv1DLayer build(KerasConfig.LayerSpec spec, List<WeightArray> found, Generation generation) {
+  public Conv1DLayer build(LayerSpec spec, List<WeightArray> found, Generation generation) {
     List<WeightArray> weights = LayerConfigs.named(spec, found, weightNames(spec), LayerConfigs.biasDetail(spec));
     JsonNode c = spec.config;
     if (generation != null && generation.keras1()) {
@@ -89,7 +89,7 @@ final class Conv1DKind implements LayerKind {
   }
 
   /** Keras 1's (filter_length, 1, input_dim, nb_filter) as (k, D, filters), flipped along k for a Theano file. */
-  private static WeightArray keras1Kernel(KerasConfig.LayerSpec spec, WeightArray kernel, Generation generation) {
+  private static WeightArray keras1Kernel(LayerSpec spec, WeightArray kernel, Generation generation) {
     String backend = generation.backend();
     if (backend == null || !backend.equals("tensorflow") && !backend.equals("theano")) {
       throw new ModelFormatException("layer '" + spec.name + "' (a Keras 1 Convolution1D) is in a file whose backend"

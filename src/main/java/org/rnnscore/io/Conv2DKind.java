@@ -25,7 +25,7 @@ final class Conv2DKind implements LayerKind {
   }
 
   @Override
-  public KerasConfig.LayerSpec parse(String className, String name, JsonNode config, int ordinal) {
+  public LayerSpec parse(String className, String name, JsonNode config, int ordinal) {
     LayerConfigs.positiveInt(name, config, "filters");
     Window2D window = FrameKinds.convWindow(name, config);
     if ((window.strideH() > 1 || window.strideW() > 1) && (window.dilationH() > 1 || window.dilationW() > 1)) {
@@ -40,11 +40,11 @@ final class Conv2DKind implements LayerKind {
       throw new ModelFormatException("layer '" + name + "' (Conv2D) has groups " + groups
           + ", expected 1 (grouped convolutions are not run)");
     }
-    return new KerasConfig.LayerSpec(this, className, name, config, ordinal);
+    return new LayerSpec(this, className, name, config, ordinal);
   }
 
   @Override
-  public List<String> weightNames(KerasConfig.LayerSpec spec) {
+  public List<String> weightNames(LayerSpec spec) {
     List<String> names = new ArrayList<>(List.of("kernel"));
     if (LayerConfigs.useBias(spec.config)) {
       names.add("bias");
@@ -53,7 +53,7 @@ final class Conv2DKind implements LayerKind {
   }
 
   @Override
-  public Conv2DLayer build(KerasConfig.LayerSpec spec, List<WeightArray> found, Generation generation) {
+  public Conv2DLayer build(LayerSpec spec, List<WeightArray> found, Generation generation) {
     List<WeightArray> weights = LayerConfigs.named(spec, found, weightNames(spec), LayerConfigs.biasDetail(spec));
     return new Conv2DLayer(spec.name, LayerConfigs.positiveInt(spec.name, spec.config, "filters"),
         FrameKinds.convWindow(spec.name, spec.config), weights.get(0), weights.size() > 1 ? weights.get(1) : null,

@@ -7,7 +7,7 @@ import org.rnnscore.model.DenseLayer;
 import org.rnnscore.model.WeightArray;
 
 /** Dense: kernel[, bias]; activation linear by default. */
-final class DenseKind implements LayerKind {
+public final class DenseKind implements LayerKind {
   @Override
   public List<String> classNames() {
     return List.of("Dense");
@@ -19,9 +19,9 @@ final class DenseKind implements LayerKind {
   }
 
   @Override
-  public KerasConfig.LayerSpec parse(String className, String name, JsonNode config, int ordinal) {
+  public LayerSpec parse(String className, String name, JsonNode config, int ordinal) {
     LayerConfigs.refuseKeras1Config(name, config);
-    return new KerasConfig.LayerSpec(this, className, name, config, ordinal);
+    return new LayerSpec(this, className, name, config, ordinal);
   }
 
   @Override
@@ -36,7 +36,7 @@ final class DenseKind implements LayerKind {
   }
 
   @Override
-  public List<String> weightNames(KerasConfig.LayerSpec spec) {
+  public List<String> weightNames(LayerSpec spec) {
     List<String> names = new ArrayList<>(List.of("kernel"));
     if (LayerConfigs.useBias(spec.config)) {
       names.add("bias");
@@ -45,7 +45,7 @@ final class DenseKind implements LayerKind {
   }
 
   @Override
-  public DenseLayer build(KerasConfig.LayerSpec spec, List<WeightArray> found, Generation generation) {
+  public DenseLayer build(LayerSpec spec, List<WeightArray> found, Generation generation) {
     List<WeightArray> weights = LayerConfigs.named(spec, found, weightNames(spec), LayerConfigs.biasDetail(spec));
     int units = LayerConfigs.positiveInt(spec.name, spec.config, "units");
     return new DenseLayer(spec.name, units, weights.get(0), weights.size() > 1 ? weights.get(1) : null,

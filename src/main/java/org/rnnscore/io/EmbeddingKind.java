@@ -7,7 +7,7 @@ import org.rnnscore.model.ModelFormatException;
 import org.rnnscore.model.WeightArray;
 
 /** Embedding: embeddings (input_dim × output_dim), mask_zero; it reads the token column. */
-final class EmbeddingKind implements LayerKind {
+public final class EmbeddingKind implements LayerKind {
   @Override
   public List<String> classNames() {
     return List.of("Embedding");
@@ -19,17 +19,17 @@ final class EmbeddingKind implements LayerKind {
   }
 
   @Override
-  public KerasConfig.LayerSpec parse(String className, String name, JsonNode config, int ordinal) {
-    return new KerasConfig.LayerSpec(this, className, name, config, ordinal);
+  public LayerSpec parse(String className, String name, JsonNode config, int ordinal) {
+    return new LayerSpec(this, className, name, config, ordinal);
   }
 
   @Override
-  public List<String> weightNames(KerasConfig.LayerSpec spec) {
+  public List<String> weightNames(LayerSpec spec) {
     return List.of("embeddings");
   }
 
   @Override
-  public EmbeddingLayer build(KerasConfig.LayerSpec spec, List<WeightArray> found, Generation generation) {
+  public EmbeddingLayer build(LayerSpec spec, List<WeightArray> found, Generation generation) {
     List<WeightArray> weights = LayerConfigs.named(spec, found, weightNames(spec), "");
     int inputDim = LayerConfigs.positiveInt(spec.name, spec.config, "input_dim");
     int outputDim = LayerConfigs.positiveInt(spec.name, spec.config, "output_dim");

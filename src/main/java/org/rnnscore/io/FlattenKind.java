@@ -6,7 +6,7 @@ import org.rnnscore.model.FlattenLayer;
 import org.rnnscore.model.WeightArray;
 
 /** Flatten: no config we read, no weights. */
-final class FlattenKind implements LayerKind {
+public final class FlattenKind implements LayerKind {
   @Override
   public List<String> classNames() {
     return List.of("Flatten");
@@ -18,12 +18,12 @@ final class FlattenKind implements LayerKind {
   }
 
   @Override
-  public KerasConfig.LayerSpec parse(String className, String name, JsonNode config, int ordinal) {
-    return new KerasConfig.LayerSpec(this, className, name, config, ordinal);
+  public LayerSpec parse(String className, String name, JsonNode config, int ordinal) {
+    return new LayerSpec(this, className, name, config, ordinal);
   }
 
   @Override
-  public FlattenLayer build(KerasConfig.LayerSpec spec, List<WeightArray> found, Generation generation) {
+  public FlattenLayer build(LayerSpec spec, List<WeightArray> found, Generation generation) {
     return new FlattenLayer(spec.name);
   }
 }

@@ -18,13 +18,13 @@ final class FrameFlattenKind implements LayerKind {
   }
 
   @Override
-  public KerasConfig.LayerSpec parse(String className, String name, JsonNode config, int ordinal) {
+  public LayerSpec parse(String className, String name, JsonNode config, int ordinal) {
     FrameKinds.requireChannelsLast(name, config);
-    return new KerasConfig.LayerSpec(this, className, name, config, ordinal);
+    return new LayerSpec(this, className, name, config, ordinal);
   }
 
   @Override
-  public FrameFlattenLayer build(KerasConfig.LayerSpec spec, List<WeightArray> found, Generation generation) {
+  public FrameFlattenLayer build(LayerSpec spec, List<WeightArray> found, Generation generation) {
     return new FrameFlattenLayer(spec.name);
   }
 }

@@ -5,9 +5,9 @@ import org.rnnscore.model.ModelFormatException;
 import org.rnnscore.model.Window2D;
 
 /** What the 2-D (per-frame) kinds share in reading a config: (h, w) pairs, padding, data_format. */
-final class FrameKinds {
+public final class FrameKinds {
   /** Why Conv2D and the 2-D poolings are read only inside TimeDistributed. */
-  static final String ONLY_TIME_DISTRIBUTED = "rnnscore runs 2-D layers only per step, inside TimeDistributed (a"
+  public static final String ONLY_TIME_DISTRIBUTED = "rnnscore runs 2-D layers only per step, inside TimeDistributed (a"
       + " per-step image CNN before a recurrent layer, input (None, T, H, W, C)); wrap it in TimeDistributed";
 
   private FrameKinds() {}

@@ -12,18 +12,18 @@ import org.rnnscore.model.ModelFormatException;
  * "tensorflow"}, {@code "theano"}; null when it does not say): a Theano file's convolution
  * kernels are stored flipped.
  */
-record Generation(KerasVersion version, int activationMajor, String backend) {
+public record Generation(KerasVersion version, int activationMajor, String backend) {
   Generation(KerasVersion version, int activationMajor) {
     this(version, activationMajor, null);
   }
 
   /** tf.keras, Keras 2.3+ and 3, whose defaults differ from standalone Keras 2.0–2.2's. */
-  boolean modern() {
+  public boolean modern() {
     return version.modern();
   }
 
   /** Keras 1.x, whose layer configs and weights the kinds translate ({@link LayerKind#keras1Config}). */
-  boolean keras1() {
+  public boolean keras1() {
     return version.major() == 1;
   }
 
@@ -32,7 +32,7 @@ record Generation(KerasVersion version, int activationMajor, String backend) {
    * oldDefault} for standalone Keras 2.0–2.2 (LSTM/GRU recurrent_activation hard_sigmoid), {@code
    * modernDefault} for tf.keras, Keras 2.3+ and 3 (sigmoid).
    */
-  Activation activation(String layerName, JsonNode config, String key, String oldDefault, String modernDefault) {
+  public Activation activation(String layerName, JsonNode config, String key, String oldDefault, String modernDefault) {
     JsonNode value = config.get(key);
     if (value == null) {
       return activation(layerName, JsonNodeFactory.instance.textNode(modern() ? modernDefault : oldDefault));
@@ -41,7 +41,7 @@ record Generation(KerasVersion version, int activationMajor, String backend) {
   }
 
   /** "tanh", or Keras 3's {"class_name": "function", "config": "tanh", ...}; null means linear. */
-  Activation activation(String layerName, JsonNode value) {
+  public Activation activation(String layerName, JsonNode value) {
     String name;
     if (value == null || value.isNull()) {
       name = null;

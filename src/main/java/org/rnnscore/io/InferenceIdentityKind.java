@@ -6,7 +6,7 @@ import org.rnnscore.model.Layer;
 import org.rnnscore.model.WeightArray;
 
 /** Layers that only act in training (noise, dropout, regularizers): left out of the model. */
-final class InferenceIdentityKind implements LayerKind {
+public final class InferenceIdentityKind implements LayerKind {
   private static final List<String> CLASSES = List.of("Dropout", "SpatialDropout1D", "GaussianNoise",
       "GaussianDropout", "AlphaDropout", "ActivityRegularization");
 
@@ -21,7 +21,7 @@ final class InferenceIdentityKind implements LayerKind {
   }
 
   @Override
-  public KerasConfig.LayerSpec parse(String className, String name, JsonNode config, int ordinal) {
+  public LayerSpec parse(String className, String name, JsonNode config, int ordinal) {
     return null;
   }
 
@@ -32,7 +32,7 @@ final class InferenceIdentityKind implements LayerKind {
   }
 
   @Override
-  public Layer build(KerasConfig.LayerSpec spec, List<WeightArray> found, Generation generation) {
+  public Layer build(LayerSpec spec, List<WeightArray> found, Generation generation) {
     throw new IllegalStateException("layer '" + spec.name + "' does nothing at inference and is never built");
   }
 }

@@ -26,7 +26,7 @@ final class Keras1Weights {
   private Keras1Weights() {}
 
   /** The layer's arrays as Keras 2 names and orders them: kernel, recurrent_kernel, bias. */
-  static List<WeightArray> fused(KerasConfig.LayerSpec spec, List<WeightArray> found) {
+  static List<WeightArray> fused(LayerSpec spec, List<WeightArray> found) {
     String gates = GATES.get(spec.className);
     Map<String, WeightArray> byKey = new HashMap<>();
     for (WeightArray array : found) {
@@ -59,7 +59,7 @@ final class Keras1Weights {
     return fused;
   }
 
-  private static ModelFormatException unexpected(KerasConfig.LayerSpec spec, List<WeightArray> found, String gates) {
+  private static ModelFormatException unexpected(LayerSpec spec, List<WeightArray> found, String gates) {
     String perGate = gates.isEmpty() ? "" : " per gate (" + String.join(", ", gates.chars()
         .mapToObj(g -> "W_" + (char) g + ", U_" + (char) g + ", b_" + (char) g).toList()) + ") or fused";
     return new ModelFormatException("layer '" + spec.name + "' (a Keras 1 " + spec.className + ") has weights "
@@ -67,7 +67,7 @@ final class Keras1Weights {
   }
 
   /** The parts side by side along the last axis (all of one shape but the last axis). */
-  private static WeightArray concatLast(String name, List<WeightArray> parts, KerasConfig.LayerSpec spec) {
+  private static WeightArray concatLast(String name, List<WeightArray> parts, LayerSpec spec) {
     WeightArray first = parts.get(0);
     int last = first.dim(first.rank() - 1);
     int rows = first.size() / Math.max(last, 1);

@@ -77,7 +77,7 @@ final class KerasH5Reader {
     return layer -> layerWeights(weights, layerNames, layer);
   }
 
-  private static List<WeightArray> layerWeights(Group weights, List<String> layerNames, KerasConfig.LayerSpec layer) {
+  private static List<WeightArray> layerWeights(Group weights, List<String> layerNames, LayerSpec layer) {
     String where = Hdf5.where(weights);
     if (!layerNames.contains(layer.name)) {
       throw new ModelFormatException("layer '" + layer.name + "' has no weights in the file: the layer_names attribute"

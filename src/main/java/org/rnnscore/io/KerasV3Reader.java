@@ -161,18 +161,18 @@ final class KerasV3Reader {
    * {@code forward_layer} and {@code backward_layer}, a TimeDistributed's {@code layer}; each
    * layer kind says which ({@link LayerKind#weightGroups}).
    */
-  static List<String> varsPaths(KerasConfig.LayerSpec layer) {
+  static List<String> varsPaths(LayerSpec layer) {
     return varsPaths(layer, false);
   }
 
-  /** As {@link #varsPaths(KerasConfig.LayerSpec)}, counted as {@link Layout#doubledOrdinals} says. */
-  static List<String> varsPaths(KerasConfig.LayerSpec layer, boolean doubledOrdinals) {
+  /** As {@link #varsPaths(LayerSpec)}, counted as {@link Layout#doubledOrdinals} says. */
+  static List<String> varsPaths(LayerSpec layer, boolean doubledOrdinals) {
     int ordinal = doubledOrdinals ? layer.checkpointOrdinal : layer.classOrdinal;
     String base = KerasConfig.snakeCase(layer.className) + (ordinal == 0 ? "" : "_" + ordinal);
     return layer.kind.weightGroups(layer, base);
   }
 
-  private static List<WeightArray> vars(HdfFile file, String what, KerasConfig.LayerSpec layer, String relative,
+  private static List<WeightArray> vars(HdfFile file, String what, LayerSpec layer, String relative,
       Layout layout) {
     Group vars = layout.find(file, relative);
     String path = layout.path(relative);

@@ -12,23 +12,23 @@ import org.rnnscore.model.RnnModel;
 import org.rnnscore.model.WeightArray;
 
 /** What the layer kinds share in reading a layer's config and checking its weights, with the messages. */
-final class LayerConfigs {
-  static final String NEVER_RUN = "rnnscore never runs Python code from a model file (Lambda and custom"
+public final class LayerConfigs {
+  public static final String NEVER_RUN = "rnnscore never runs Python code from a model file (Lambda and custom"
       + " layers); rebuild the model from built-in layers";
   /** Why the attention layers are refused by name. */
-  static final String ATTENTION = "attention layers mix every timestep of a row with every other, which this version"
+  public static final String ATTENTION = "attention layers mix every timestep of a row with every other, which this version"
       + " does not run (it runs recurrent layers and what surrounds them)";
   /** Why the convolutions other than Conv1D are refused by name. */
-  static final String NO_CONVOLUTION = "this convolution is not run by this version";
+  public static final String NO_CONVOLUTION = "this convolution is not run by this version";
 
   private LayerConfigs() {}
 
-  static boolean flag(JsonNode config, String key) {
+  public static boolean flag(JsonNode config, String key) {
     JsonNode value = config.get(key);
     return value != null && value.asBoolean(false);
   }
 
-  static int positiveInt(String layerName, JsonNode config, String key) {
+  public static int positiveInt(String layerName, JsonNode config, String key) {
     JsonNode value = config.get(key);
     if (value == null || !value.canConvertToInt() || !value.isIntegralNumber() || value.asInt() < 1) {
       throw new ModelFormatException("layer '" + layerName + "' has " + key + " " + (value == null ? "(missing)" : value)
@@ -37,18 +37,18 @@ final class LayerConfigs {
     return value.asInt();
   }
 
-  static boolean useBias(JsonNode config) {
+  public static boolean useBias(JsonNode config) {
     JsonNode value = config.get("use_bias");
     return value == null || value.asBoolean(true);
   }
 
   /** How weight-count messages explain an optional bias: "; use_bias = false". */
-  static String biasDetail(KerasConfig.LayerSpec spec) {
+  public static String biasDetail(LayerSpec spec) {
     return "; use_bias = " + useBias(spec.config);
   }
 
   /** Keras 3 marks layers from outside Keras by their module; those are user code. */
-  static void refuseCustom(JsonNode entry, String className, String name) {
+  public static void refuseCustom(JsonNode entry, String className, String name) {
     JsonNode module = entry.get("module");
     if (module != null && module.isTextual() && !module.asText().equals("keras")
         && !module.asText().startsWith("keras.")) {
@@ -63,7 +63,7 @@ final class LayerConfigs {
    * Keras 1 configs name a layer's width output_dim (Keras 2: units); in a file that does not say
    * it is Keras 1 (keras_version 1.x) we cannot tell which generation's weights it holds.
    */
-  static void refuseKeras1Config(String name, JsonNode config) {
+  public static void refuseKeras1Config(String name, JsonNode config) {
     if (config.has("output_dim") && !config.has("units")) {
       throw new ModelFormatException("layer '" + name + "' has output_dim and no units: a Keras 1 layer config, in a"
           + " file whose keras_version is not 1.x; re-save the model with Keras 2 or later");
@@ -71,7 +71,7 @@ final class LayerConfigs {
   }
 
   /** A copy of a Keras 1 config with its fields renamed ({@code from, to, from, to, ...}), for the kinds' keras1Config. */
-  static ObjectNode renamed(JsonNode config, String... fromTo) {
+  public static ObjectNode renamed(JsonNode config, String... fromTo) {
     ObjectNode copy = config.isObject() ? ((ObjectNode) config).deepCopy() : JsonNodeFactory.instance.objectNode();
     for (int i = 0; i < fromTo.length; i += 2) {
       JsonNode value = copy.remove(fromTo[i]);
@@ -83,7 +83,7 @@ final class LayerConfigs {
   }
 
   /** Checks the count and gives the arrays Keras' names (kernel, recurrent_kernel, bias, embeddings). */
-  static List<WeightArray> named(KerasConfig.LayerSpec spec, List<WeightArray> found, List<String> expected,
+  public static List<WeightArray> named(LayerSpec spec, List<WeightArray> found, List<String> expected,
       String detail) {
     if (found.size() != expected.size()) {
       throw new ModelFormatException("layer '" + spec.name + "' has " + found.size() + " weight array"
@@ -93,7 +93,7 @@ final class LayerConfigs {
     return rename(found, expected);
   }
 
-  static List<WeightArray> rename(List<WeightArray> found, List<String> expected) {
+  public static List<WeightArray> rename(List<WeightArray> found, List<String> expected) {
     List<WeightArray> named = new ArrayList<>();
     for (int i = 0; i < found.size(); i++) {
       WeightArray array = found.get(i);
@@ -102,12 +102,12 @@ final class LayerConfigs {
     return named;
   }
 
-  static String arrayNames(List<WeightArray> found) {
+  public static String arrayNames(List<WeightArray> found) {
     return found.isEmpty() ? "none" : found.stream().map(WeightArray::name).collect(Collectors.joining(", "));
   }
 
   /** The wrapped layer of a wrapper's config ({"layer": {"class_name": ..., "config": ...}}). */
-  static String innerClass(JsonNode inner) {
+  public static String innerClass(JsonNode inner) {
     return inner.path("class_name").asText("");
   }
 
@@ -115,7 +115,7 @@ final class LayerConfigs {
    * Keras 1 and 2 refuse a model in which a mask reaches a layer without mask support ("Layer
    * reshape does not support masking"); Keras 3 drops the mask there, and so do we.
    */
-  static void refuseUnsupportedMask(RnnModel model, Generation generation) {
+  public static void refuseUnsupportedMask(RnnModel model, Generation generation) {
     Layer layer = model.maskedLayerWithoutMaskSupport();
     if (layer != null && generation.version().major() < 3) {
       throw new ModelFormatException("layer '" + layer.name() + "' (" + layer.kerasClass() + ") does not support"

@@ -12,7 +12,7 @@ import org.rnnscore.model.WeightArray;
  * class carries the shape rule; the kernel's {@code Stages} names its stage). Found through
  * {@link LayerKinds}, by Keras class name; {@link KerasConfig} only walks the model around it.
  */
-interface LayerKind {
+public interface LayerKind {
   /** The Keras class names this kind reads (SimpleRNN, LSTM and GRU share one). */
   List<String> classNames();
 
@@ -27,7 +27,7 @@ interface LayerKind {
    * @throws org.rnnscore.model.ModelFormatException for anything that would make our layer
    *     differ from Keras'
    */
-  KerasConfig.LayerSpec parse(String className, String name, JsonNode config, int ordinal);
+  LayerSpec parse(String className, String name, JsonNode config, int ordinal);
 
   /** True when this kind reads layers of Keras 1 files (through {@link #keras1Config}); others are refused there. */
   default boolean readsKeras1() {
@@ -48,7 +48,7 @@ interface LayerKind {
   }
 
   /** The names of the layer's weight arrays, in the order Keras saves them; empty for none. */
-  default List<String> weightNames(KerasConfig.LayerSpec spec) {
+  default List<String> weightNames(LayerSpec spec) {
     return List.of();
   }
 
@@ -56,7 +56,7 @@ interface LayerKind {
    * Where Keras 3's saving_lib keeps the layer's variables, relative to the layer container:
    * {@code base} ({@code <snake_case class>[_N]}) then the layer's saveable attributes.
    */
-  default List<String> weightGroups(KerasConfig.LayerSpec spec, String base) {
+  default List<String> weightGroups(LayerSpec spec, String base) {
     return List.of(base + "/vars");
   }
 
@@ -64,7 +64,7 @@ interface LayerKind {
    * The model layer, from the spec and the file's arrays for it (in Keras' order, named by where
    * they lie in the file; empty when {@link #weightNames} is).
    */
-  Layer build(KerasConfig.LayerSpec spec, List<WeightArray> found, Generation generation);
+  Layer build(LayerSpec spec, List<WeightArray> found, Generation generation);
 
   /** True for a recurrent kind (alone or wrapped): a model needs at least one. */
   default boolean recurrent() {
@@ -72,7 +72,7 @@ interface LayerKind {
   }
 
   /** True when the layer returns its states as extra outputs (return_state=True). */
-  default boolean returnsState(KerasConfig.LayerSpec spec) {
+  default boolean returnsState(LayerSpec spec) {
     return false;
   }
 

@@ -1,47 +1,20 @@
 package org.rnnscore.io;
 
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.ServiceLoader;
 import java.util.stream.Collectors;
 
 /**
- * The registry of layer kinds: every Keras class name rnnscore reads or refuses by name, and the
- * {@link LayerKind} that handles it. Adding a layer kind is one line here (and, kernel side, one
- * in {@code kernel.Stages}).
+ * The layer kinds by Keras class name: every class name rnnscore reads or refuses by name, and
+ * the {@link LayerKind} that handles it, as the layer registry ({@code layers.LayerUnits}, found
+ * through {@link LayerKindProvider}) lists them.
  */
 final class LayerKinds {
-  private static final List<LayerKind> ALL = List.of(
-      new RecurrentKind(),
-      new BidirectionalKind(),
-      new DenseKind(),
-      new TimeDistributedKind(),
-      new EmbeddingKind(),
-      new MaskingKind(),
-      new FlattenKind(),
-      new RepeatVectorKind(),
-      new ReshapeKind(),
-      new Conv1DKind(),
-      new PoolingKind(),
-      new ActivationKind(),
-      new BatchNormalizationKind(),
-      new LayerNormalizationKind(),
-      new ActivationFunctionKind(),
-      new PruneLowMagnitudeKind(),
-      new MergeKind(),
-      new InferenceIdentityKind(),
-      new RefusedKind("Lambda", LayerConfigs.NEVER_RUN),
-      new RefusedKind("Attention", LayerConfigs.ATTENTION),
-      new RefusedKind("AdditiveAttention", LayerConfigs.ATTENTION),
-      new RefusedKind("MultiHeadAttention", LayerConfigs.ATTENTION),
-      new RefusedKind("ConvLSTM2D", "a convolutional recurrent layer over sequences of images, which this version"
-          + " does not run"),
-      new RefusedKind("SeparableConv1D", LayerConfigs.NO_CONVOLUTION),
-      new RefusedKind("Conv1DTranspose", LayerConfigs.NO_CONVOLUTION),
-      new RefusedKind("Conv2D", FrameKinds.ONLY_TIME_DISTRIBUTED),
-      new RefusedKind("MaxPooling2D", FrameKinds.ONLY_TIME_DISTRIBUTED),
-      new RefusedKind("AveragePooling2D", FrameKinds.ONLY_TIME_DISTRIBUTED));
+  private static final List<LayerKind> ALL = load();
 
   private static final Map<String, LayerKind> BY_CLASS = byClass();
 
@@ -55,6 +28,19 @@ final class LayerKinds {
       + " layers; re-save the model with Keras 2 or later for the others";
 
   private LayerKinds() {}
+
+  /** The kinds every {@link LayerKindProvider} on the class path gives (the layer registry's units), in its order. */
+  private static List<LayerKind> load() {
+    List<LayerKind> kinds = new ArrayList<>();
+    for (LayerKindProvider provider : ServiceLoader.load(LayerKindProvider.class, LayerKinds.class.getClassLoader())) {
+      kinds.addAll(provider.layerKinds());
+    }
+    if (kinds.isEmpty()) {
+      throw new IllegalStateException("no layer kinds are registered: the classpath lacks META-INF/services/"
+          + LayerKindProvider.class.getName() + " (a jar built without rnnscore's resources?)");
+    }
+    return List.copyOf(kinds);
+  }
 
   private static Map<String, LayerKind> byClass() {
     Map<String, LayerKind> map = new HashMap<>();

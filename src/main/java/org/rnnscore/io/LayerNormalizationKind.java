@@ -14,7 +14,7 @@ import org.rnnscore.model.WeightArray;
  * variance about the mean in early 3.x, the mean of squares later), and the file does not say
  * which one trained the model.
  */
-final class LayerNormalizationKind implements LayerKind {
+public final class LayerNormalizationKind implements LayerKind {
   static final double DEFAULT_EPSILON = 1e-3;
 
   @Override
@@ -28,7 +28,7 @@ final class LayerNormalizationKind implements LayerKind {
   }
 
   @Override
-  public KerasConfig.LayerSpec parse(String className, String name, JsonNode config, int ordinal) {
+  public LayerSpec parse(String className, String name, JsonNode config, int ordinal) {
     if (LayerConfigs.flag(config, "rms_scaling")) {
       throw new ModelFormatException("layer '" + name + "' (LayerNormalization) has rms_scaling=True, which rnnscore"
           + " does not run: Keras 3 releases computed it differently (the variance about the mean in early 3.x, the"
@@ -36,16 +36,16 @@ final class LayerNormalizationKind implements LayerKind {
     }
     ConfigNumbers.axis(name, className, config, -1);
     ConfigNumbers.number(name, config, "epsilon", DEFAULT_EPSILON);
-    return new KerasConfig.LayerSpec(this, className, name, config, ordinal);
+    return new LayerSpec(this, className, name, config, ordinal);
   }
 
-  private static boolean on(KerasConfig.LayerSpec spec, String key) {
+  private static boolean on(LayerSpec spec, String key) {
     JsonNode value = spec.config.get(key);
     return value == null || value.asBoolean(true);
   }
 
   @Override
-  public List<String> weightNames(KerasConfig.LayerSpec spec) {
+  public List<String> weightNames(LayerSpec spec) {
     List<String> names = new ArrayList<>();
     if (on(spec, "scale")) {
       names.add("gamma");
@@ -57,7 +57,7 @@ final class LayerNormalizationKind implements LayerKind {
   }
 
   @Override
-  public LayerNormalizationLayer build(KerasConfig.LayerSpec spec, List<WeightArray> found, Generation generation) {
+  public LayerNormalizationLayer build(LayerSpec spec, List<WeightArray> found, Generation generation) {
     List<WeightArray> weights = LayerConfigs.named(spec, found, weightNames(spec), "; center = " + on(spec, "center")
         + ", scale = " + on(spec, "scale"));
     WeightArray gamma = on(spec, "scale") ? weights.get(0) : null;

@@ -7,7 +7,7 @@ import org.rnnscore.model.ModelFormatException;
 import org.rnnscore.model.WeightArray;
 
 /** Masking(mask_value), 0 by default; no weights. */
-final class MaskingKind implements LayerKind {
+public final class MaskingKind implements LayerKind {
   @Override
   public List<String> classNames() {
     return List.of("Masking");
@@ -19,12 +19,12 @@ final class MaskingKind implements LayerKind {
   }
 
   @Override
-  public KerasConfig.LayerSpec parse(String className, String name, JsonNode config, int ordinal) {
-    return new KerasConfig.LayerSpec(this, className, name, config, ordinal);
+  public LayerSpec parse(String className, String name, JsonNode config, int ordinal) {
+    return new LayerSpec(this, className, name, config, ordinal);
   }
 
   @Override
-  public MaskingLayer build(KerasConfig.LayerSpec spec, List<WeightArray> found, Generation generation) {
+  public MaskingLayer build(LayerSpec spec, List<WeightArray> found, Generation generation) {
     JsonNode value = spec.config.get("mask_value");
     if (value != null && !value.isNull() && !value.isNumber()) {
       throw new ModelFormatException("layer '" + spec.name + "' has mask_value " + value + ", expected a number");

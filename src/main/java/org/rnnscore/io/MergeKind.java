@@ -12,7 +12,7 @@ import org.rnnscore.model.WeightArray;
  * false, and Dot's axes (one int for both inputs, or a pair) has no default. Keras 1's {@code Merge}
  * is another class, refused as unknown.
  */
-final class MergeKind implements LayerKind {
+public final class MergeKind implements LayerKind {
   @Override
   public List<String> classNames() {
     return List.of("Concatenate", "Add", "Subtract", "Multiply", "Average", "Maximum", "Minimum", "Dot");
@@ -24,13 +24,13 @@ final class MergeKind implements LayerKind {
   }
 
   @Override
-  public KerasConfig.LayerSpec parse(String className, String name, JsonNode config, int ordinal) {
+  public LayerSpec parse(String className, String name, JsonNode config, int ordinal) {
     layer(className, name, config); // checks the config now, before any weight is read
-    return new KerasConfig.LayerSpec(this, className, name, config, ordinal);
+    return new LayerSpec(this, className, name, config, ordinal);
   }
 
   @Override
-  public MergeLayer build(KerasConfig.LayerSpec spec, List<WeightArray> found, Generation generation) {
+  public MergeLayer build(LayerSpec spec, List<WeightArray> found, Generation generation) {
     return layer(spec.className, spec.name, spec.config);
   }
 

@@ -24,14 +24,14 @@ final class Pooling2DKind implements LayerKind {
   }
 
   @Override
-  public KerasConfig.LayerSpec parse(String className, String name, JsonNode config, int ordinal) {
+  public LayerSpec parse(String className, String name, JsonNode config, int ordinal) {
     FrameKinds.poolWindow(name, config);
     FrameKinds.requireChannelsLast(name, config);
-    return new KerasConfig.LayerSpec(this, className, name, config, ordinal);
+    return new LayerSpec(this, className, name, config, ordinal);
   }
 
   @Override
-  public Pooling2DLayer build(KerasConfig.LayerSpec spec, List<WeightArray> found, Generation generation) {
+  public Pooling2DLayer build(LayerSpec spec, List<WeightArray> found, Generation generation) {
     return new Pooling2DLayer(spec.name, max, FrameKinds.poolWindow(spec.name, spec.config));
   }
 }

@@ -12,7 +12,7 @@ import org.rnnscore.model.WeightArray;
  * same, data_format), GlobalMaxPooling1D and GlobalAveragePooling1D (data_format, keepdims); no
  * weights.
  */
-final class PoolingKind implements LayerKind {
+public final class PoolingKind implements LayerKind {
   @Override
   public List<String> classNames() {
     return List.of("MaxPooling1D", "AveragePooling1D", "GlobalMaxPooling1D", "GlobalAveragePooling1D");
@@ -43,18 +43,18 @@ final class PoolingKind implements LayerKind {
   }
 
   @Override
-  public KerasConfig.LayerSpec parse(String className, String name, JsonNode config, int ordinal) {
+  public LayerSpec parse(String className, String name, JsonNode config, int ordinal) {
     Windows.channelsLast(name, className, config);
     if (!global(className)) {
       int pool = Windows.size(name, config, "pool_size", 2);
       Windows.size(name, config, "strides", pool);
       Windows.padding(name, config, false);
     }
-    return new KerasConfig.LayerSpec(this, className, name, config, ordinal);
+    return new LayerSpec(this, className, name, config, ordinal);
   }
 
   @Override
-  public Layer build(KerasConfig.LayerSpec spec, List<WeightArray> found, Generation generation) {
+  public Layer build(LayerSpec spec, List<WeightArray> found, Generation generation) {
     if (global(spec.className)) {
       return new GlobalPooling1DLayer(spec.name, kind(spec.className), LayerConfigs.flag(spec.config, "keepdims"));
     }

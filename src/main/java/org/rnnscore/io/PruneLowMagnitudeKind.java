@@ -18,7 +18,7 @@ import org.rnnscore.model.WeightArray;
  * tfmot creates them. tfmot writes legacy h5 (and JSON + weights) files; a .keras file with one
  * is refused.
  */
-final class PruneLowMagnitudeKind implements LayerKind {
+public final class PruneLowMagnitudeKind implements LayerKind {
   private static final Pattern MASK = Pattern.compile("(^|.*/)mask(_\\d+)?(:\\d+)?$");
   private static final Pattern PRUNING = Pattern.compile("(^|.*/)(mask|threshold|pruning_step)(_\\d+)?(:\\d+)?$");
   private static final Pattern PRUNABLE = Pattern.compile("(^|.*/)(kernel|recurrent_kernel)(:\\d+)?$");
@@ -34,11 +34,11 @@ final class PruneLowMagnitudeKind implements LayerKind {
   }
 
   @Override
-  public KerasConfig.LayerSpec parse(String className, String name, JsonNode config, int ordinal) {
+  public LayerSpec parse(String className, String name, JsonNode config, int ordinal) {
     JsonNode inner = config.path("layer");
     String innerClass = LayerConfigs.innerClass(inner);
     LayerKind kind = LayerKinds.of(innerClass);
-    KerasConfig.LayerSpec wrapped = null;
+    LayerSpec wrapped = null;
     if (kind != null && !(kind instanceof PruneLowMagnitudeKind) && kind.supportedText() != null) {
       LayerConfigs.refuseCustom(inner, innerClass, name);
       wrapped = kind.parse(innerClass, name, inner.path("config"), -1);
@@ -48,28 +48,28 @@ final class PruneLowMagnitudeKind implements LayerKind {
           ? "no layer" : "a " + innerClass) + "; expected a supported layer with weights (Dense, SimpleRNN, LSTM, GRU,"
           + " ...); " + LayerKinds.SUPPORTED);
     }
-    return new KerasConfig.LayerSpec(this, className, name, config, ordinal, wrapped, null);
+    return new LayerSpec(this, className, name, config, ordinal, wrapped, null);
   }
 
   @Override
-  public List<String> weightNames(KerasConfig.LayerSpec spec) {
+  public List<String> weightNames(LayerSpec spec) {
     return spec.forward.kind.weightNames(spec.forward);
   }
 
   @Override
-  public List<String> weightGroups(KerasConfig.LayerSpec spec, String base) {
+  public List<String> weightGroups(LayerSpec spec, String base) {
     throw new ModelFormatException("layer '" + spec.name + "' is a tfmot PruneLowMagnitude wrapper in a .keras file,"
         + " which rnnscore does not read (tfmot saves legacy h5); save the model with"
         + " tfmot.sparsity.keras.strip_pruning(model) first, or as .h5");
   }
 
   @Override
-  public boolean returnsState(KerasConfig.LayerSpec spec) {
+  public boolean returnsState(LayerSpec spec) {
     return spec.forward.kind.returnsState(spec.forward);
   }
 
   @Override
-  public Layer build(KerasConfig.LayerSpec spec, List<WeightArray> found, Generation generation) {
+  public Layer build(LayerSpec spec, List<WeightArray> found, Generation generation) {
     List<WeightArray> masks = new ArrayList<>();
     List<WeightArray> plain = new ArrayList<>();
     for (WeightArray array : found) {

@@ -18,7 +18,7 @@ import org.rnnscore.model.WeightArray;
  * Standalone Keras 2.0–2.2 defaulted recurrent_activation to hard_sigmoid and GRU reset_after to
  * False; later generations to sigmoid and True.
  */
-final class RecurrentKind implements LayerKind {
+public final class RecurrentKind implements LayerKind {
   static final List<String> CLASSES = List.of("SimpleRNN", "LSTM", "GRU");
 
   @Override
@@ -32,9 +32,9 @@ final class RecurrentKind implements LayerKind {
   }
 
   @Override
-  public KerasConfig.LayerSpec parse(String className, String name, JsonNode config, int ordinal) {
+  public LayerSpec parse(String className, String name, JsonNode config, int ordinal) {
     check(name, "layer '" + name + "'", config);
-    return new KerasConfig.LayerSpec(this, className, name, config, ordinal);
+    return new LayerSpec(this, className, name, config, ordinal);
   }
 
   @Override
@@ -72,7 +72,7 @@ final class RecurrentKind implements LayerKind {
   }
 
   @Override
-  public List<String> weightNames(KerasConfig.LayerSpec spec) {
+  public List<String> weightNames(LayerSpec spec) {
     List<String> names = new ArrayList<>(List.of("kernel", "recurrent_kernel"));
     if (LayerConfigs.useBias(spec.config)) {
       names.add("bias");
@@ -81,12 +81,12 @@ final class RecurrentKind implements LayerKind {
   }
 
   @Override
-  public List<String> weightGroups(KerasConfig.LayerSpec spec, String base) {
+  public List<String> weightGroups(LayerSpec spec, String base) {
     return List.of(base + "/cell/vars");
   }
 
   @Override
-  public RecurrentLayer build(KerasConfig.LayerSpec spec, List<WeightArray> found, Generation generation) {
+  public RecurrentLayer build(LayerSpec spec, List<WeightArray> found, Generation generation) {
     List<WeightArray> arrays = generation.keras1() ? Keras1Weights.fused(spec, found) : found;
     return layer(spec, LayerConfigs.named(spec, arrays, weightNames(spec), LayerConfigs.biasDetail(spec)), false,
         generation);
@@ -98,12 +98,12 @@ final class RecurrentKind implements LayerKind {
   }
 
   @Override
-  public boolean returnsState(KerasConfig.LayerSpec spec) {
+  public boolean returnsState(LayerSpec spec) {
     return LayerConfigs.flag(spec.config, "return_state");
   }
 
   /** The layer from its named weights; {@code inBidirectional} for a half of a Bidirectional. */
-  static RecurrentLayer layer(KerasConfig.LayerSpec spec, List<WeightArray> weights, boolean inBidirectional,
+  static RecurrentLayer layer(LayerSpec spec, List<WeightArray> weights, boolean inBidirectional,
       Generation generation) {
     JsonNode config = spec.config;
     int units = LayerConfigs.positiveInt(spec.name, config, "units");

@@ -7,11 +7,11 @@ import org.rnnscore.model.ModelFormatException;
 import org.rnnscore.model.WeightArray;
 
 /** A standard Keras class we refuse by name, with the reason (Lambda: it would run Python code). */
-final class RefusedKind implements LayerKind {
+public final class RefusedKind implements LayerKind {
   private final String className;
   private final String reason;
 
-  RefusedKind(String className, String reason) {
+  public RefusedKind(String className, String reason) {
     this.className = className;
     this.reason = reason;
   }
@@ -27,13 +27,13 @@ final class RefusedKind implements LayerKind {
   }
 
   @Override
-  public KerasConfig.LayerSpec parse(String className, String name, JsonNode config, int ordinal) {
+  public LayerSpec parse(String className, String name, JsonNode config, int ordinal) {
     throw new ModelFormatException("layer '" + name + "' has type " + className + ": " + reason + "; "
         + LayerKinds.SUPPORTED);
   }
 
   @Override
-  public Layer build(KerasConfig.LayerSpec spec, List<WeightArray> found, Generation generation) {
+  public Layer build(LayerSpec spec, List<WeightArray> found, Generation generation) {
     throw new IllegalStateException("layer '" + spec.name + "' is refused and never built");
   }
 }

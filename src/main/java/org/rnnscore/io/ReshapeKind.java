@@ -11,7 +11,7 @@ import org.rnnscore.model.WeightArray;
  * Reshape(target_shape) and Permute(dims): a list of integers each, spelled the same in every
  * Keras generation; no weights. The model layers check which forms rnnscore runs.
  */
-final class ReshapeKind implements LayerKind {
+public final class ReshapeKind implements LayerKind {
   @Override
   public List<String> classNames() {
     return List.of("Reshape", "Permute");
@@ -23,13 +23,13 @@ final class ReshapeKind implements LayerKind {
   }
 
   @Override
-  public KerasConfig.LayerSpec parse(String className, String name, JsonNode config, int ordinal) {
+  public LayerSpec parse(String className, String name, JsonNode config, int ordinal) {
     ints(name, config, key(className));
-    return new KerasConfig.LayerSpec(this, className, name, config, ordinal);
+    return new LayerSpec(this, className, name, config, ordinal);
   }
 
   @Override
-  public org.rnnscore.model.Layer build(KerasConfig.LayerSpec spec, List<WeightArray> found, Generation generation) {
+  public org.rnnscore.model.Layer build(LayerSpec spec, List<WeightArray> found, Generation generation) {
     int[] values = ints(spec.name, spec.config, key(spec.className));
     return spec.className.equals("Reshape") ? new ReshapeLayer(spec.name, values) : new PermuteLayer(spec.name, values);
   }

@@ -21,7 +21,7 @@ import org.rnnscore.model.WeightArray;
  * layer sees rows of {@code Shape.channels()} values (T·H·W per row of the batch) and keeps the
  * frame in its output shape.
  */
-final class TimeDistributedKind implements LayerKind {
+public final class TimeDistributedKind implements LayerKind {
   /** Kinds allowed inside that also stand alone: the registry's own (looked up when parsing, not at class init). */
   private static final List<String> FROM_REGISTRY = List.of("Dense", "BatchNormalization", "LayerNormalization",
       "ReLU", "LeakyReLU", "PReLU", "ELU", "ThresholdedReLU", "Softmax");
@@ -62,7 +62,7 @@ final class TimeDistributedKind implements LayerKind {
   }
 
   @Override
-  public KerasConfig.LayerSpec parse(String className, String name, JsonNode config, int ordinal) {
+  public LayerSpec parse(String className, String name, JsonNode config, int ordinal) {
     JsonNode inner = config.path("layer");
     String innerClass = LayerConfigs.innerClass(inner);
     LayerKind innerKind = inside(innerClass);
@@ -71,22 +71,22 @@ final class TimeDistributedKind implements LayerKind {
           ? "no layer" : "a " + innerClass) + "; supported inside TimeDistributed: " + insideText());
     }
     LayerConfigs.refuseCustom(inner, innerClass, name);
-    KerasConfig.LayerSpec wrapped = innerKind.parse(innerClass, name, outerAxes(inner.path("config")), -1);
-    return new KerasConfig.LayerSpec(this, className, name, config, ordinal, wrapped, null);
+    LayerSpec wrapped = innerKind.parse(innerClass, name, outerAxes(inner.path("config")), -1);
+    return new LayerSpec(this, className, name, config, ordinal, wrapped, null);
   }
 
   @Override
-  public List<String> weightNames(KerasConfig.LayerSpec spec) {
+  public List<String> weightNames(LayerSpec spec) {
     return spec.forward.kind.weightNames(spec.forward);
   }
 
   @Override
-  public List<String> weightGroups(KerasConfig.LayerSpec spec, String base) {
+  public List<String> weightGroups(LayerSpec spec, String base) {
     return spec.forward.kind.weightGroups(spec.forward, base + "/layer");
   }
 
   @Override
-  public Layer build(KerasConfig.LayerSpec spec, List<WeightArray> found, Generation generation) {
+  public Layer build(LayerSpec spec, List<WeightArray> found, Generation generation) {
     return spec.forward.kind.build(spec.forward, found, generation);
   }
 

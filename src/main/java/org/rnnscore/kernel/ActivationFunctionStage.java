@@ -4,13 +4,13 @@ import org.rnnscore.model.Activation;
 import org.rnnscore.model.ActivationFunctionLayer;
 
 /** ReLU, LeakyReLU, ELU, ThresholdedReLU element-wise; Softmax per row (step) of the matrix. */
-final class ActivationFunctionStage implements Stage {
+public final class ActivationFunctionStage implements Stage {
   private final ActivationFunctionLayer.Function function;
   private final float slope;
   private final float maxValue;
   private final float threshold;
 
-  ActivationFunctionStage(ActivationFunctionLayer layer) {
+  public ActivationFunctionStage(ActivationFunctionLayer layer) {
     this.function = layer.function();
     this.slope = (float) layer.slope();
     this.maxValue = (float) layer.maxValue();

@@ -3,10 +3,10 @@ package org.rnnscore.kernel;
 import org.rnnscore.model.Activation;
 import org.rnnscore.model.ActivationLayer;
 
-final class ActivationStage implements Stage {
+public final class ActivationStage implements Stage {
   private final Activation activation;
 
-  ActivationStage(ActivationLayer layer) {
+  public ActivationStage(ActivationLayer layer) {
     this.activation = layer.activation();
   }
 

@@ -6,12 +6,12 @@ import java.util.Arrays;
  * A batch's layout: rows sorted by length, longest first ({@code order[p]} is the caller's row at
  * position p), and {@code active[t]}, the rows still running at step t — always a prefix.
  */
-final class Batch {
-  final int size;
-  final int steps;
-  final int[] order;
-  final int[] length;
-  final int[] active;
+public final class Batch {
+  public final int size;
+  public final int steps;
+  public final int[] order;
+  public final int[] length;
+  public final int[] active;
   /** The caller's explicit step mask in this layout (true = step counts), or null. */
   boolean[] explicitMask;
 
@@ -51,7 +51,7 @@ final class Batch {
    * time): the same rows in the same positions, none dropping out; no explicit mask (it was the
    * input steps').
    */
-  Batch withSteps(int steps) {
+  public Batch withSteps(int steps) {
     int[] same = new int[size];
     Arrays.fill(same, steps);
     return new Batch(order, same);
@@ -62,7 +62,7 @@ final class Batch {
    * positions, row p now {@code lengths[p]} steps long (at least 1, and in the same order as
    * before: a longer row never becomes shorter than a shorter one); no explicit mask.
    */
-  Batch withLengths(int[] lengths) {
+  public Batch withLengths(int[] lengths) {
     if (lengths.length != size) {
       throw new IllegalArgumentException(lengths.length + " lengths for a batch of " + size);
     }
@@ -81,7 +81,7 @@ final class Batch {
   }
 
   /** True when every row has the same length: no row ever drops out. */
-  boolean uniform() {
+  public boolean uniform() {
     return length[size - 1] == steps;
   }
 

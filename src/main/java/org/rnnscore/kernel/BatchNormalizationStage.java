@@ -8,11 +8,11 @@ import org.rnnscore.model.BatchNormalizationLayer;
  * so it works on any tensor whose innermost axis is the features (a step's width, or the
  * channels of a frame laid out H·W·C).
  */
-final class BatchNormalizationStage implements Stage {
+public final class BatchNormalizationStage implements Stage {
   private final float[] scale;
   private final float[] shift;
 
-  BatchNormalizationStage(BatchNormalizationLayer layer) {
+  public BatchNormalizationStage(BatchNormalizationLayer layer) {
     int c = layer.features();
     scale = new float[c];
     shift = new float[c];

@@ -7,13 +7,13 @@ import org.rnnscore.model.BidirectionalLayer;
  * in its processing order, are reversed back into input order (within each row's own length)
  * before the per-step merge; without return_sequences the two final outputs are merged.
  */
-final class BidirectionalStage implements Stage {
+public final class BidirectionalStage implements Stage {
   private final RecurrentStage forward;
   private final RecurrentStage backward;
   private final BidirectionalLayer.MergeMode mergeMode;
   private final boolean returnSequences;
 
-  BidirectionalStage(BidirectionalLayer layer) {
+  public BidirectionalStage(BidirectionalLayer layer) {
     this.forward = new RecurrentStage(layer.forward());
     this.backward = new RecurrentStage(layer.backward());
     this.mergeMode = layer.mergeMode();

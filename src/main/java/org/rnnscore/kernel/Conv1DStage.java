@@ -10,7 +10,7 @@ import org.rnnscore.model.WeightArray;
  * row is convolved at its own length, its padding from that length; the output layout has each
  * row's own output steps ({@link Batch#withLengths}) and no mask.
  */
-final class Conv1DStage implements Stage {
+public final class Conv1DStage implements Stage {
   /** Patch values per GEMM (64 MiB of floats): a large batch of long rows is cut into steps. */
   static final int MAX_PATCH_VALUES = 1 << 24;
 
@@ -22,7 +22,7 @@ final class Conv1DStage implements Stage {
   private final int width;
   private float[] patches;
 
-  Conv1DStage(Conv1DLayer layer) {
+  public Conv1DStage(Conv1DLayer layer) {
     this.layer = layer;
     this.taps = layer.kernelSize();
     this.width = layer.inputWidth();

@@ -13,7 +13,7 @@ import org.rnnscore.model.Window2D;
  * most {@link #CHUNK_VALUES} values, so that a 64 MiB batch of frames does not become a
  * gigabyte one; each chunk is still one GEMM over many rows' frames, never a loop per row.
  */
-final class Conv2DStage implements Stage {
+public final class Conv2DStage implements Stage {
   /** The largest im2col block one GEMM reads (floats): 32 MiB. */
   static final int CHUNK_VALUES = 1 << 23;
 
@@ -25,7 +25,7 @@ final class Conv2DStage implements Stage {
   private final int chunkValues;
   private float[] columns;
 
-  Conv2DStage(Conv2DLayer layer) {
+  public Conv2DStage(Conv2DLayer layer) {
     this(layer, CHUNK_VALUES);
   }
 

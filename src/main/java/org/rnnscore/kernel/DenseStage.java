@@ -3,12 +3,12 @@ package org.rnnscore.kernel;
 import org.rnnscore.model.Activation;
 import org.rnnscore.model.DenseLayer;
 
-final class DenseStage implements Stage {
+public final class DenseStage implements Stage {
   private final Affine affine;
   private final Activation activation;
   private final int units;
 
-  DenseStage(DenseLayer layer) {
+  public DenseStage(DenseLayer layer) {
     this.affine = new Affine(Matrices.matrix(layer.kernel()), layer.bias().map(b -> b.data()).orElse(null));
     this.activation = layer.activation();
     this.units = layer.units();

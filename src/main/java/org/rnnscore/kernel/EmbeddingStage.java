@@ -3,13 +3,13 @@ package org.rnnscore.kernel;
 import org.rnnscore.model.EmbeddingLayer;
 
 /** Token ids → rows of the embedding matrix; with mask_zero, token 0 masks its step. */
-final class EmbeddingStage implements Stage {
+public final class EmbeddingStage implements Stage {
   private final float[] embeddings;
   private final int vocabulary;
   private final int width;
   private final boolean maskZero;
 
-  EmbeddingStage(EmbeddingLayer layer) {
+  public EmbeddingStage(EmbeddingLayer layer) {
     this.embeddings = layer.embeddings().data();
     this.vocabulary = layer.vocabularySize();
     this.width = layer.outputWidth();

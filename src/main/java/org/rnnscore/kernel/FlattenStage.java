@@ -1,7 +1,7 @@
 package org.rnnscore.kernel;
 
 /** N×T×W → N×(T·W), step-major; every row must have the same T. */
-final class FlattenStage implements Stage {
+public final class FlattenStage implements Stage {
   @Override
   public Tensor apply(Tensor input, Batch batch) {
     if (!input.sequence) {

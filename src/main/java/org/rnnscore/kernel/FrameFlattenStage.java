@@ -1,7 +1,7 @@
 package org.rnnscore.kernel;
 
 /** TimeDistributed(Flatten): a frame's values already lie in Keras' flattened order; only the frame is dropped. */
-final class FrameFlattenStage implements Stage {
+public final class FrameFlattenStage implements Stage {
   @Override
   public Tensor apply(Tensor input, Batch batch) {
     return input.withFrames(input.data, null);

@@ -8,10 +8,10 @@ import org.rnnscore.model.Pooling1DLayer;
  * or its mean over the unmasked steps (the tensor's mask; every step when it has none). A vector
  * per row, or with keepdims a sequence of one step.
  */
-final class GlobalPooling1DStage implements Stage {
+public final class GlobalPooling1DStage implements Stage {
   private final GlobalPooling1DLayer layer;
 
-  GlobalPooling1DStage(GlobalPooling1DLayer layer) {
+  public GlobalPooling1DStage(GlobalPooling1DLayer layer) {
     this.layer = layer;
   }
 

@@ -3,12 +3,12 @@ package org.rnnscore.kernel;
 import org.rnnscore.model.LayerNormalizationLayer;
 
 /** LayerNormalization per row of the matrix (a step, or a vector): mean and variance accumulated in double. */
-final class LayerNormalizationStage implements Stage {
+public final class LayerNormalizationStage implements Stage {
   private final float[] gamma;
   private final float[] beta;
   private final double epsilon;
 
-  LayerNormalizationStage(LayerNormalizationLayer layer) {
+  public LayerNormalizationStage(LayerNormalizationLayer layer) {
     this.gamma = layer.gamma().map(g -> g.data()).orElse(null);
     this.beta = layer.beta().map(b -> b.data()).orElse(null);
     this.epsilon = layer.epsilon();

@@ -7,10 +7,10 @@ import org.rnnscore.model.MaskingLayer;
  * zero (Keras outputs input × mask). Like Keras, the mask comes from this layer's own input and
  * replaces any mask made upstream; only the caller's explicit step mask still applies.
  */
-final class MaskingStage implements Stage {
+public final class MaskingStage implements Stage {
   private final float maskValue;
 
-  MaskingStage(MaskingLayer layer) {
+  public MaskingStage(MaskingLayer layer) {
     this.maskValue = layer.maskValue();
   }
 

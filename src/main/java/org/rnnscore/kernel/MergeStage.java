@@ -9,14 +9,14 @@ import org.rnnscore.model.MergeLayer;
  * is row-wise over the (T·B)×W or B×W matrices. The output mask is the AND of the inputs' masks
  * (an input without one counts as all-true); Dot gives vectors, which carry none.
  */
-final class MergeStage implements Stage {
+public final class MergeStage implements Stage {
   /** Keras' l2_normalize epsilon (x / sqrt(max(Σx², ε))). */
   private static final double L2_EPSILON = 1e-12;
 
   private final MergeLayer.Op op;
   private final boolean normalize;
 
-  MergeStage(MergeLayer layer) {
+  public MergeStage(MergeLayer layer) {
     this.op = layer.op();
     this.normalize = layer.normalize();
   }

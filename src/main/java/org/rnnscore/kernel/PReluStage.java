@@ -3,10 +3,10 @@ package org.rnnscore.kernel;
 import org.rnnscore.model.PReluLayer;
 
 /** PReLU element-wise, α by feature (the index within a row of the matrix). */
-final class PReluStage implements Stage {
+public final class PReluStage implements Stage {
   private final PReluLayer layer;
 
-  PReluStage(PReluLayer layer) {
+  public PReluStage(PReluLayer layer) {
     this.layer = layer;
   }
 

@@ -6,10 +6,10 @@ import org.rnnscore.model.PermuteLayer;
  * Permute: (2, 1) turns each row's T×W into W×T (every row of a uniform batch, then W steps
  * long); (1, 2) and (1,) keep the tensor, with the mask dropped.
  */
-final class PermuteStage implements Stage {
+public final class PermuteStage implements Stage {
   private final boolean swaps;
 
-  PermuteStage(PermuteLayer layer) {
+  public PermuteStage(PermuteLayer layer) {
     this.swaps = layer.swaps();
   }
 

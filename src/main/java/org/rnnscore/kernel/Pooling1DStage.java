@@ -7,11 +7,11 @@ import org.rnnscore.model.Pooling1DLayer;
  * row's own steps (same padding's edge windows are shorter; the average divides by the steps it
  * took). The output layout has each row's own output steps and no mask.
  */
-final class Pooling1DStage implements Stage {
+public final class Pooling1DStage implements Stage {
   private final Pooling1DLayer layer;
   private final boolean max;
 
-  Pooling1DStage(Pooling1DLayer layer) {
+  public Pooling1DStage(Pooling1DLayer layer) {
     this.layer = layer;
     this.max = layer.kind() == Pooling1DLayer.Kind.MAX;
   }

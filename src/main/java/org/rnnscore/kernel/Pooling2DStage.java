@@ -9,11 +9,11 @@ import org.rnnscore.model.Window2D;
  * output position and channel, the max or mean of the window's values inside the frame (the
  * padding of {@code same} takes no part, as in TensorFlow).
  */
-final class Pooling2DStage implements Stage {
+public final class Pooling2DStage implements Stage {
   private final Window2D window;
   private final boolean max;
 
-  Pooling2DStage(Pooling2DLayer layer) {
+  public Pooling2DStage(Pooling2DLayer layer) {
     this.window = layer.window();
     this.max = layer.max();
   }

@@ -18,7 +18,7 @@ import org.rnnscore.model.WeightArray;
  * on the heap, row by row, skipping the state update of masked steps (Keras carries the state
  * over and repeats the last output, or outputs zeros with zero_output_for_mask).
  */
-final class RecurrentStage implements Stage {
+public final class RecurrentStage implements Stage {
   private enum Kind { SIMPLE, LSTM, GRU_RESET_AFTER, GRU_RESET_BEFORE }
 
   private final Kind kind;
@@ -52,7 +52,7 @@ final class RecurrentStage implements Stage {
   /** GRU reset_after: the second bias row, added to H·U. */
   private final float[] recurrentBias;
 
-  RecurrentStage(RecurrentLayer layer) {
+  public RecurrentStage(RecurrentLayer layer) {
     this.units = layer.units();
     this.gates = layer.gates();
     this.goBackwards = layer.goBackwards();

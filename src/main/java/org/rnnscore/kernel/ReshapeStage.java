@@ -8,11 +8,11 @@ import org.rnnscore.model.ReshapeLayer;
  * cut into a steps of b values (from a vector, or from a uniform batch's sequence), every row then
  * a steps long.
  */
-final class ReshapeStage implements Stage {
+public final class ReshapeStage implements Stage {
   private final int[] target;
   private final FlattenStage flatten = new FlattenStage();
 
-  ReshapeStage(ReshapeLayer layer) {
+  public ReshapeStage(ReshapeLayer layer) {
     this.target = layer.target();
   }
 

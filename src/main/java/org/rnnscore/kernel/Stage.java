@@ -6,7 +6,7 @@ import java.util.List;
  * One layer's computation on a batch: what a node of the model's graph runs. A stage never
  * writes into its input tensors: another node may read the same tensor.
  */
-interface Stage {
+public interface Stage {
   Tensor apply(Tensor input, Batch batch);
 
   /** The computation on a node's inputs, one per incoming tensor; one-input stages take exactly one. */

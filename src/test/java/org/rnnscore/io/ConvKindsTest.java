@@ -117,7 +117,7 @@ class ConvKindsTest {
 
   @Test
   void build_poolingStridesDefaultToThePoolSize() throws IOException {
-    KerasConfig.LayerSpec spec = LayerKinds.of("AveragePooling1D").parse("AveragePooling1D", "p",
+    LayerSpec spec = LayerKinds.of("AveragePooling1D").parse("AveragePooling1D", "p",
         JSON.readTree("{\"pool_size\": [3], \"strides\": null, \"padding\": \"same\"}"), 0);
     assertEquals("pool 3, strides 3, same", spec.kind.build(spec, java.util.List.of(), null).details());
   }

@@ -82,7 +82,7 @@ class FormatDetailsTest {
   /** Keras 3's saving_lib paths: class and position, then the wrapped layers by attribute name. */
   @Test
   void keras3WeightPathsOfWrappers() {
-    List<KerasConfig.LayerSpec> layers = layers("{\"class_name\": \"Sequential\", \"config\": {\"layers\": ["
+    List<LayerSpec> layers = layers("{\"class_name\": \"Sequential\", \"config\": {\"layers\": ["
         + "{\"class_name\": \"InputLayer\", \"config\": {\"name\": \"in\", \"batch_shape\": [null, 4, 2]}},"
         + "{\"class_name\": \"Bidirectional\", \"config\": {\"name\": \"b\", \"layer\": {\"class_name\":"
         + " \"LSTM\", \"config\": {\"name\": \"forward_l\", \"units\": 2, \"return_sequences\": true}}}},"
@@ -136,14 +136,14 @@ class FormatDetailsTest {
     assertEquals("bidirectional", KerasConfig.snakeCase("Bidirectional"));
   }
 
-  private static List<KerasConfig.LayerSpec> layers(String json, int major) {
+  private static List<LayerSpec> layers(String json, int major) {
     return KerasConfig.parse(KerasConfig.json("config", json), "config", major).layers();
   }
 
   /** Keras 2.0/2.1 Sequential: the config is the bare layer list; Dropout skipped but counted per class. */
   @Test
   void keras2BareListSequential() {
-    List<KerasConfig.LayerSpec> layers = layers("{\"class_name\": \"Sequential\", \"config\": ["
+    List<LayerSpec> layers = layers("{\"class_name\": \"Sequential\", \"config\": ["
         + "{\"class_name\": \"SimpleRNN\", \"config\": {\"name\": \"r\", \"units\": 2, \"batch_input_shape\": [null, null, 1]}},"
         + "{\"class_name\": \"Dropout\", \"config\": {\"name\": \"d\", \"rate\": 0.1}},"
         + "{\"class_name\": \"Dense\", \"config\": {\"name\": \"x\", \"units\": 1}},"

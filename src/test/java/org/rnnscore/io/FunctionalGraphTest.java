@@ -282,7 +282,7 @@ class FunctionalGraphTest {
     }
 
     /** SimpleRNN, LSTM, GRU (reset_after false) over 3 features, Dense over 4: what the configs above hold. */
-    private List<WeightArray> weights(KerasConfig.LayerSpec spec) {
+    private List<WeightArray> weights(LayerSpec spec) {
       Random random = new Random(spec.name.hashCode());
       int units = spec.config.path("units").asInt();
       int gates = switch (spec.className) {

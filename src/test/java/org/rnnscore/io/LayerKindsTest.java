@@ -77,10 +77,10 @@ class LayerKindsTest {
 
   @Test
   void weightNames_followUseBias() {
-    KerasConfig.LayerSpec dense = LayerKinds.of("Dense").parse("Dense", "d", KerasConfig.json("c",
+    LayerSpec dense = LayerKinds.of("Dense").parse("Dense", "d", KerasConfig.json("c",
         "{\"units\": 2, \"use_bias\": false}"), 0);
     assertEquals(List.of("kernel"), dense.kind.weightNames(dense));
-    KerasConfig.LayerSpec gru = LayerKinds.of("GRU").parse("GRU", "g", KerasConfig.json("c", "{\"units\": 2}"), 0);
+    LayerSpec gru = LayerKinds.of("GRU").parse("GRU", "g", KerasConfig.json("c", "{\"units\": 2}"), 0);
     assertEquals(List.of("kernel", "recurrent_kernel", "bias"), gru.kind.weightNames(gru));
   }
 }

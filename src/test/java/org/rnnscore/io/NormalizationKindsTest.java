@@ -161,7 +161,7 @@ class NormalizationKindsTest {
     ActivationFunctionLayer relu = activation("ReLU", "{\"max_value\": null}");
     assertEquals(List.of(Double.POSITIVE_INFINITY, 0.0, 0.0), List.of(relu.maxValue(), relu.slope(), relu.threshold()));
     WeightArray one = new WeightArray("x", new int[] {2}, new float[] {1, 1});
-    KerasConfig.LayerSpec spec = LayerKinds.of("BatchNormalization").parse("BatchNormalization", "bn",
+    LayerSpec spec = LayerKinds.of("BatchNormalization").parse("BatchNormalization", "bn",
         JSON.readTree("{}"), 0);
     BatchNormalizationLayer bn = (BatchNormalizationLayer) spec.kind.build(spec, List.of(one, one, one, one), null);
     assertEquals(List.of(1e-3, -1), List.of(bn.epsilon(), bn.axis()));
@@ -171,7 +171,7 @@ class NormalizationKindsTest {
   }
 
   private static ActivationFunctionLayer activation(String className, String config) throws IOException {
-    KerasConfig.LayerSpec spec = LayerKinds.of(className).parse(className, "a", JSON.readTree(config), 0);
+    LayerSpec spec = LayerKinds.of(className).parse(className, "a", JSON.readTree(config), 0);
     return (ActivationFunctionLayer) spec.kind.build(spec, List.of(), null);
   }
 

@@ -20,7 +20,7 @@ import org.rnnscore.model.MaskingLayer;
 import org.rnnscore.model.PReluLayer;
 import org.rnnscore.model.PermuteLayer;
 import org.rnnscore.model.RecurrentLayer;
-import org.rnnscore.model.RepeatVectorLayer;
+import org.rnnscore.layers.RepeatVectorUnit.RepeatVectorLayer;
 import org.rnnscore.model.ReshapeLayer;
 import org.rnnscore.model.Conv1DLayer;
 import org.rnnscore.model.GlobalPooling1DLayer;

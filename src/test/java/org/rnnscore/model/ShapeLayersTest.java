@@ -1,5 +1,6 @@
 package org.rnnscore.model;
 
+import org.rnnscore.layers.RepeatVectorUnit.RepeatVectorLayer;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -17,7 +17,7 @@ import org.rnnscore.model.MaskingLayer;
 import org.rnnscore.model.MergeLayer;
 import org.rnnscore.model.Node;
 import org.rnnscore.model.RecurrentLayer;
-import org.rnnscore.model.RepeatVectorLayer;
+import org.rnnscore.layers.RepeatVectorUnit.RepeatVectorLayer;
 import org.rnnscore.model.RnnModel;
 import org.rnnscore.model.Sequencing;
 import org.rnnscore.model.SimpleRnnLayer;
