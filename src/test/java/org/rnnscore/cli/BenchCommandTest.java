@@ -34,13 +34,6 @@ class BenchCommandTest {
   }
 
   @Test
-  void emptyCell_usageExitCode2() {
-    CliRun run = CliRun.of("bench", "--cells", "lstm,");
-    assertEquals(2, run.code(), run.err());
-    assertTrue(run.err().startsWith("rnnscore: --cells names '"), run.err());
-  }
-
-  @Test
   void help_namesTheCellsAndTheDefault() {
     CliRun run = CliRun.of("bench", "--help");
     assertEquals(0, run.code(), run.err());
