@@ -32,6 +32,11 @@ final class BenchCommand implements Callable<Integer> {
           + " Default: ${DEFAULT-VALUE}.")
   List<String> shapes;
 
+  @Option(names = "--cells", split = ",", paramLabel = "CELL", defaultValue = "simple_rnn,lstm,gru",
+      description = "Recurrent cells to run on each shape, each → Dense: simple_rnn (tanh), lstm and gru (tanh,"
+          + " recurrent sigmoid; gru reset_after), configured as ../shared/bench's peers. Default: ${DEFAULT-VALUE}.")
+  List<String> cells;
+
   @Option(names = "--scale", paramLabel = "F", defaultValue = "1.0",
       description = "Multiply each shape's N by F (e.g. 0.1 for a quick run). Default: ${DEFAULT-VALUE}.")
   double scale;
@@ -73,12 +78,17 @@ final class BenchCommand implements Callable<Integer> {
         throw new UsageException("--shapes names '" + shape + "'; known: S1, S2, S3");
       }
     }
+    for (String cell : cells) {
+      if (!Benchmark.CELLS.contains(cell)) {
+        throw new UsageException("--cells names '" + cell + "'; known: " + String.join(", ", Benchmark.CELLS));
+      }
+    }
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     SparkSession spark = SparkSessions.start("rnnscore bench", sparkOptions.master, sparkOptions.conf);
     try {
-      Benchmark.Options options = new Benchmark.Options(shapes, scale, repeats, workDir, !noEndToEnd, !noKernel,
-          batchSize);
+      Benchmark.Options options = new Benchmark.Options(shapes, cells, scale, repeats, workDir, !noEndToEnd,
+          !noKernel, batchSize, 2.0, 0.5);
       List<Map<String, Object>> results = Benchmark.run(spark, options, err);
       Map<String, Object> report = new LinkedHashMap<>();
       report.put("date", Instant.now().toString());
@@ -103,12 +113,12 @@ final class BenchCommand implements Callable<Integer> {
 
   static String table(List<Map<String, Object>> results) {
     StringBuilder text = new StringBuilder();
-    text.append(String.format(Locale.ROOT, "%-5s %9s %11s %11s %7s %11s %11s %8s %7s %9s %11s %8s %8s%n", "shape",
-        "N", "e2e rows/s", "floor r/s", "e2e/fl", "e2e first", "kern rows/s", "GFLOP/s", "sgemm", "kern/sg",
+    text.append(String.format(Locale.ROOT, "%-5s %-10s %9s %11s %11s %7s %11s %11s %8s %7s %9s %11s %8s %8s%n",
+        "shape", "cell", "N", "e2e rows/s", "floor r/s", "e2e/fl", "e2e first", "kern rows/s", "GFLOP/s", "sgemm", "kern/sg",
         "loop rows/s", "kern/lp", "RSS MiB"));
     for (Map<String, Object> r : results) {
-      text.append(String.format(Locale.ROOT, "%-5s %9d %11s %11s %7s %11s %11s %8s %7s %9s %11s %8s %8s%n",
-          r.get("shape"), ((Number) r.get("rows")).longValue(), num(r, "e2e_rows_per_s", "%.0f"),
+      text.append(String.format(Locale.ROOT, "%-5s %-10s %9d %11s %11s %7s %11s %11s %8s %7s %9s %11s %8s %8s%n",
+          r.get("shape"), r.getOrDefault("cell", Benchmark.SIMPLE_RNN), ((Number) r.get("rows")).longValue(), num(r, "e2e_rows_per_s", "%.0f"),
           num(r, "io_floor_rows_per_s", "%.0f"), num(r, "e2e_vs_floor", "%.2f"), num(r, "e2e_first_rows_per_s", "%.0f"),
           num(r, "kernel_rows_per_s", "%.0f"), num(r, "kernel_gflops", "%.1f"), num(r, "sgemm_gflops", "%.1f"),
           num(r, "kernel_vs_sgemm", "%.2f"), num(r, "per_sample_loop_rows_per_s", "%.0f"),

@@ -22,45 +22,90 @@ import org.rnnscore.kernel.ForwardPass;
 import org.rnnscore.kernel.Nd4jRuntime;
 import org.rnnscore.model.Activation;
 import org.rnnscore.model.DenseLayer;
+import org.rnnscore.model.GruLayer;
+import org.rnnscore.model.LstmLayer;
 import org.rnnscore.model.RnnModel;
+import org.rnnscore.model.Sequencing;
 import org.rnnscore.model.SimpleRnnLayer;
 import org.rnnscore.model.WeightArray;
 
 /**
  * {@code rnnscore bench}: side-by-side measurements in one run, so that ratios hold on a noisy
- * machine. Per shape (N, T, D, M, K; a seeded random SimpleRNN → Dense model):
+ * machine. Per shape (N, T, D, M, K) and cell (SimpleRNN, LSTM, GRU: a seeded random
+ * recurrent layer → Dense model; the cells of one shape share one input):
  *
  * <ul>
  *   <li>end to end: {@code score} against the I/O floor — the same Spark session reading the same
  *       Parquet and writing N×K values computed by a code-generated expression instead of the
  *       model — alternating, the first run reported apart from the median of the rest;
  *   <li>kernel: forward-pass rows/s and GFLOP/s on in-memory batches (one thread, no Spark),
- *       against ND4J's sgemm 1024³ GFLOP/s and a straightforward per-sample Java loop (the
- *       seeds' loop), all measured in this run;
+ *       against ND4J's sgemm 1024³ GFLOP/s and, for SimpleRNN only, a straightforward
+ *       per-sample Java loop (the seeds' loop), all measured in this run;
  *   <li>the process's peak resident memory (VmHWM) after the shape.
  * </ul>
  */
 public final class Benchmark {
   /** A benchmark shape: the S1 (headline), S2 (the seeds') and S3 (compute heavy). */
   public record Shape(String name, long rows, int timesteps, int features, int units, int outputs) {
-    /** FLOPs of one row's forward pass: T input and recurrent GEMM rows, then Dense. */
+    /** FLOPs of one row's SimpleRNN forward pass: T input and recurrent GEMM rows, then Dense. */
     public double flopsPerRow() {
-      return (double) timesteps * (2.0 * features * units + 2.0 * units * units) + 2.0 * units * outputs;
+      return flopsPerRow(SIMPLE_RNN);
+    }
+
+    /**
+     * FLOPs of one row's forward pass for {@code cell}, counting a multiply-add as 2 and leaving out,
+     * for every cell alike, the bias adds, the sum of the input and recurrent products and the
+     * activations (tanh, sigmoid: not a fixed number of FLOPs):
+     *
+     * <pre>
+     *   simple_rnn: T·(2DM + 2M²)             + 2MK
+     *   lstm:       T·(4·(2DM + 2M²) + 4M)    + 2MK   c = f·c + i·g (3M), h = o·tanh(c) (M)
+     *   gru:        T·(3·(2DM + 2M²) + 5M)    + 2MK   r·r_h (M), h = z·h + (1 − z)·ĥ (4M)
+     * </pre>
+     */
+    public double flopsPerRow(String cell) {
+      double matmul = 2.0 * features * units + 2.0 * units * units;
+      double step = switch (cell) {
+        case SIMPLE_RNN -> matmul;
+        case LSTM -> 4 * matmul + 4.0 * units;
+        case GRU -> 3 * matmul + 5.0 * units;
+        default -> throw new IllegalArgumentException("unknown cell '" + cell + "'; known: " + String.join(", ", CELLS));
+      };
+      return (double) timesteps * step + 2.0 * units * outputs;
     }
   }
+
+  public static final String SIMPLE_RNN = "simple_rnn";
+  public static final String LSTM = "lstm";
+  public static final String GRU = "gru";
+  /** The cells {@code --cells} knows, in the order they are measured (and the peers print them). */
+  public static final List<String> CELLS = List.of(SIMPLE_RNN, LSTM, GRU);
 
   public static final List<Shape> SHAPES = List.of(
       new Shape("S1", 1_000_000, 20, 8, 32, 3),
       new Shape("S2", 1_000_000, 10, 3, 5, 2),
       new Shape("S3", 200_000, 50, 64, 256, 10));
 
-  /** Options: which shapes, how many rows (scale), how many end-to-end repeats, where to work. */
-  public record Options(List<String> shapes, double scale, int repeats, Path workDir, boolean endToEnd,
-      boolean kernel, int batchSize) {}
+  /**
+   * Options: which shapes and cells, how many rows (scale), how many end-to-end repeats, where to
+   * work; the kernel's warm-up and timed-round lengths in seconds (2 and 0.5 for the command).
+   */
+  public record Options(List<String> shapes, List<String> cells, double scale, int repeats, Path workDir,
+      boolean endToEnd, boolean kernel, int batchSize, double kernelWarmSeconds, double kernelRoundSeconds) {
+    /** Every cell, the command's kernel timings. */
+    public Options(List<String> shapes, double scale, int repeats, Path workDir, boolean endToEnd, boolean kernel,
+        int batchSize) {
+      this(shapes, CELLS, scale, repeats, workDir, endToEnd, kernel, batchSize, 2.0, 0.5);
+    }
+  }
 
   private Benchmark() {}
 
-  /** Runs the benchmark; returns one result map per shape (what the JSON holds). */
+  /**
+   * Runs the benchmark; returns one result map per shape and cell, shape by shape, cells in {@link
+   * #CELLS}' order (what the JSON's {@code shapes} holds). The cells of a shape are timed on one
+   * input: the same in-memory batch for the kernel, the same generated Parquet end to end.
+   */
   public static List<Map<String, Object>> run(SparkSession spark, Options options, java.io.PrintWriter progress)
       throws IOException {
     List<Map<String, Object>> results = new ArrayList<>();
@@ -71,39 +116,50 @@ public final class Benchmark {
       }
       Shape shape = new Shape(base.name(), Math.max(1, Math.round(base.rows() * options.scale())), base.timesteps(),
           base.features(), base.units(), base.outputs());
-      RnnModel model = model(shape);
-      Map<String, Object> result = new LinkedHashMap<>();
-      result.put("shape", shape.name());
-      result.put("rows", shape.rows());
-      result.put("T", shape.timesteps());
-      result.put("D", shape.features());
-      result.put("M", shape.units());
-      result.put("K", shape.outputs());
-      if (options.kernel()) {
-        progress.printf(Locale.ROOT, "bench %s: kernel...%n", shape.name());
-        progress.flush();
-        double kernelRows = kernelRowsPerSecond(model, shape, options.batchSize());
-        double loopRows = loopRowsPerSecond(model, shape);
-        double gflops = kernelRows * shape.flopsPerRow() / 1e9;
-        result.put("kernel_rows_per_s", kernelRows);
-        result.put("kernel_gflops", gflops);
-        result.put("sgemm_gflops", sgemm);
-        result.put("kernel_vs_sgemm", gflops / sgemm);
-        result.put("per_sample_loop_rows_per_s", loopRows);
-        result.put("kernel_vs_loop", kernelRows / loopRows);
+      float[] kernelInput = options.kernel() ? kernelInput(shape, options.batchSize()) : null;
+      for (String cell : CELLS) {
+        if (!options.cells().contains(cell)) {
+          continue;
+        }
+        RnnModel model = model(shape, cell);
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("shape", shape.name());
+        result.put("cell", cell);
+        result.put("rows", shape.rows());
+        result.put("T", shape.timesteps());
+        result.put("D", shape.features());
+        result.put("M", shape.units());
+        result.put("K", shape.outputs());
+        result.put("flops_per_row", shape.flopsPerRow(cell));
+        if (options.kernel()) {
+          progress.printf(Locale.ROOT, "bench %s %s: kernel...%n", shape.name(), cell);
+          progress.flush();
+          double kernelRows = kernelRowsPerSecond(model, shape, options.batchSize(), kernelInput,
+              options.kernelWarmSeconds(), options.kernelRoundSeconds());
+          double gflops = kernelRows * shape.flopsPerRow(cell) / 1e9;
+          result.put("kernel_rows_per_s", kernelRows);
+          result.put("kernel_gflops", gflops);
+          result.put("sgemm_gflops", sgemm);
+          result.put("kernel_vs_sgemm", gflops / sgemm);
+          if (cell.equals(SIMPLE_RNN)) { // the seeds' loop is a SimpleRNN's
+            double loopRows = loopRowsPerSecond(model, shape);
+            result.put("per_sample_loop_rows_per_s", loopRows);
+            result.put("kernel_vs_loop", kernelRows / loopRows);
+          }
+        }
+        if (options.endToEnd()) {
+          endToEnd(spark, model, shape, cell, options, result, progress);
+        }
+        result.put("peak_rss_mib_so_far", peakRssMib());
+        results.add(result);
       }
-      if (options.endToEnd()) {
-        endToEnd(spark, model, shape, options, result, progress);
-      }
-      result.put("peak_rss_mib_so_far", peakRssMib());
-      results.add(result);
     }
     return results;
   }
 
-  private static void endToEnd(SparkSession spark, RnnModel model, Shape shape, Options options,
+  private static void endToEnd(SparkSession spark, RnnModel model, Shape shape, String cell, Options options,
       Map<String, Object> result, java.io.PrintWriter progress) throws IOException {
-    Path dir = options.workDir().resolve(shape.name() + "-" + shape.rows());
+    Path dir = options.workDir().resolve(shape.name() + "-" + shape.rows()); // one input for every cell
     String input = dir.resolve("input").toString();
     if (!Files.exists(dir.resolve("input").resolve("_SUCCESS"))) {
       progress.printf(Locale.ROOT, "bench %s: generating %d rows...%n", shape.name(), shape.rows());
@@ -111,14 +167,15 @@ public final class Benchmark {
       GenerateJob.run(spark, new GenerateJob.Options(input, shape.rows(), shape.timesteps(), 0, shape.features(), 1,
           0, ScoreOptions.WriteMode.OVERWRITE));
     }
-    String scoreOut = dir.resolve("score-out").toString();
+    String scoreOut = dir.resolve(cell.equals(SIMPLE_RNN) ? "score-out" : "score-out-" + cell).toString();
     String floorOut = dir.resolve("floor-out").toString();
     ScoreOptions scoreOptions = new ScoreOptions(input, scoreOut, "features", 0, null, "prediction", null,
         ScoreOptions.WriteMode.OVERWRITE, options.batchSize());
     List<Double> score = new ArrayList<>();
     List<Double> floor = new ArrayList<>();
     for (int i = 0; i <= options.repeats(); i++) { // run 0 is the cold one, reported apart
-      progress.printf(Locale.ROOT, "bench %s: end to end, round %d of %d...%n", shape.name(), i, options.repeats());
+      progress.printf(Locale.ROOT, "bench %s %s: end to end, round %d of %d...%n", shape.name(), cell, i,
+          options.repeats());
       progress.flush();
       long start = System.nanoTime();
       writeFloor(spark, input, floorOut, shape.outputs());
@@ -152,7 +209,41 @@ public final class Benchmark {
         .parquet(output);
   }
 
+  /** The SimpleRNN → Dense model of a shape (Glorot-like seeded weights). */
   public static RnnModel model(Shape shape) {
+    return model(shape, SIMPLE_RNN);
+  }
+
+  /**
+   * The {@code cell} → Dense model of a shape. SimpleRNN: tanh, Glorot-like seeded weights (as
+   * before the cells came). LSTM and GRU as the peers ({@code ../shared/bench/numpy_cells_bench.py})
+   * build theirs: activation tanh, recurrent activation sigmoid, GRU reset_after=True (bias 2×3M);
+   * kernel, recurrent kernel and Dense kernel uniform in ±0.3, recurrent biases uniform in ±0.1,
+   * Dense bias 0.
+   */
+  public static RnnModel model(Shape shape, String cell) {
+    if (cell.equals(SIMPLE_RNN)) {
+      return simpleRnnModel(shape);
+    }
+    Random random = new Random(42);
+    int d = shape.features();
+    int m = shape.units();
+    int k = shape.outputs();
+    org.rnnscore.model.RecurrentLayer rnn = switch (cell) {
+      case LSTM -> new LstmLayer("lstm", m, uniform("kernel", random, 0.3, d, 4 * m),
+          uniform("recurrent_kernel", random, 0.3, m, 4 * m), uniform("bias", random, 0.1, 4 * m), Activation.TANH,
+          Activation.SIGMOID, Sequencing.LAST);
+      case GRU -> new GruLayer("gru", m, uniform("kernel", random, 0.3, d, 3 * m),
+          uniform("recurrent_kernel", random, 0.3, m, 3 * m), uniform("bias", random, 0.1, 2, 3 * m), Activation.TANH,
+          Activation.SIGMOID, true, Sequencing.LAST);
+      default -> throw new IllegalArgumentException("unknown cell '" + cell + "'; known: " + String.join(", ", CELLS));
+    };
+    DenseLayer dense = new DenseLayer("dense", k, uniform("kernel", random, 0.3, m, k),
+        new WeightArray("bias", new int[] {k}, new float[k]), Activation.LINEAR);
+    return new RnnModel("input", shape.timesteps(), List.of(rnn, dense));
+  }
+
+  private static RnnModel simpleRnnModel(Shape shape) {
     Random random = new Random(42);
     int d = shape.features();
     int m = shape.units();
@@ -175,6 +266,15 @@ public final class Benchmark {
     return new WeightArray(name, shape, data);
   }
 
+  private static WeightArray uniform(String name, Random random, double bound, int... shape) {
+    int size = Arrays.stream(shape).reduce(1, (a, b) -> a * b);
+    float[] data = new float[size];
+    for (int i = 0; i < size; i++) {
+      data[i] = (float) ((random.nextDouble() * 2 - 1) * bound);
+    }
+    return new WeightArray(name, shape, data);
+  }
+
   /** ND4J's sgemm, 1024³, one thread: the machine's reference GFLOP/s for this run. */
   static double sgemmGflops() {
     Nd4jRuntime.limitThreads(1);
@@ -193,26 +293,35 @@ public final class Benchmark {
     return best;
   }
 
-  /** Forward-pass rows/s on in-memory batches of B rows, one thread: median of 5 timed rounds after warm-up. */
-  static double kernelRowsPerSecond(RnnModel model, Shape shape, int batchSize) {
-    Nd4jRuntime.limitThreads(1);
-    ForwardPass pass = new ForwardPass(model);
+  /** One in-memory batch of B rows of standard-normal values (seeded), shared by a shape's cells. */
+  static float[] kernelInput(Shape shape, int batchSize) {
     Random random = new Random(7);
     float[] rows = new float[batchSize * shape.timesteps() * shape.features()];
     for (int i = 0; i < rows.length; i++) {
       rows[i] = (float) random.nextGaussian();
     }
+    return rows;
+  }
+
+  /**
+   * Forward-pass rows/s on in-memory batches of B rows ({@code rows}), one thread: median of 5
+   * timed rounds of about {@code roundSeconds} each after {@code warmSeconds} of warm-up.
+   */
+  static double kernelRowsPerSecond(RnnModel model, Shape shape, int batchSize, float[] rows, double warmSeconds,
+      double roundSeconds) {
+    Nd4jRuntime.limitThreads(1);
+    ForwardPass pass = new ForwardPass(model);
     float[] predictions = new float[batchSize * shape.outputs()];
-    // Warm the JIT for two seconds, then time rounds of about half a second each.
-    long warmUntil = System.nanoTime() + 2_000_000_000L;
+    // Warm the JIT (two seconds for the command), then time rounds (about half a second each).
+    long warmUntil = System.nanoTime() + (long) (warmSeconds * 1e9);
     int warmBatches = 0;
     long start = System.nanoTime();
-    while (System.nanoTime() < warmUntil) {
+    do { // at least one batch, so that its time is known
       pass.score(rows, batchSize, shape.timesteps(), predictions);
       warmBatches++;
-    }
+    } while (System.nanoTime() < warmUntil);
     double oneBatch = (System.nanoTime() - start) / 1e9 / warmBatches;
-    int batches = (int) Math.max(2, Math.min(100_000, 0.5 / oneBatch));
+    int batches = (int) Math.max(2, Math.min(100_000, roundSeconds / oneBatch));
     List<Double> rates = new ArrayList<>();
     for (int round = 0; round < 5; round++) {
       start = System.nanoTime();

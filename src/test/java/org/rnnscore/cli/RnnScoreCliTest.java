@@ -144,9 +144,21 @@ class RnnScoreCliTest {
     int code = run("bench", "--shapes", "S2", "--scale", "0.0002", "--work-dir", dir.resolve("bench").toString(),
         "--json", json.toString(), "--master", "local[2]");
     assertEquals(0, code, err);
-    assertTrue(out.startsWith("shape         N  e2e rows/s   floor r/s"), out);
-    assertTrue(out.contains("\nS2          200 "), out);
+    assertTrue(out.startsWith("shape cell               N  e2e rows/s   floor r/s"), out);
+    for (String cell : List.of("simple_rnn", "lstm", "gru")) { // every cell by default
+      assertTrue(out.contains("\nS2    " + String.format("%-10s", cell) + "       200 "), out);
+    }
+    // The cells of a shape share its one generated input.
+    Path work = dir.resolve("bench").resolve("S2-200");
+    assertTrue(Files.exists(work.resolve("input").resolve("_SUCCESS")));
+    try (java.util.stream.Stream<Path> entries = Files.list(dir.resolve("bench"))) {
+      assertEquals(List.of(work), entries.toList());
+    }
+    for (String sub : List.of("score-out", "score-out-lstm", "score-out-gru")) {
+      assertTrue(Files.isDirectory(work.resolve(sub)), sub);
+    }
     String report = Files.readString(json);
+    assertTrue(report.contains("\"cell\" : \"gru\""), report);
     for (String key : List.of("\"e2e_rows_per_s\"", "\"io_floor_rows_per_s\"", "\"e2e_first_rows_per_s\"",
         "\"kernel_rows_per_s\"", "\"kernel_gflops\"", "\"sgemm_gflops\"", "\"per_sample_loop_rows_per_s\"",
         "\"peak_rss_mib_so_far\"", "\"cores\"")) {

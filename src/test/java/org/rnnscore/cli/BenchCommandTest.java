@@ -1,0 +1,65 @@
+package org.rnnscore.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** bench --cells: the option's values, its usage errors, and the cells in the JSON and the table. */
+class BenchCommandTest {
+  @TempDir
+  Path dir;
+
+  @Test
+  void unknownCell_usageExitCode2NamingTheValueAndTheKnownOnes() {
+    CliRun run = CliRun.of("bench", "--cells", "simple_rnn,conv", "--json", dir.resolve("b.json").toString());
+    assertEquals(2, run.code(), run.err());
+    assertEquals("rnnscore: --cells names 'conv'; known: simple_rnn, lstm, gru\n", run.err());
+    assertEquals("", run.out());
+    assertFalse(dir.resolve("b.json").toFile().exists());
+  }
+
+  @Test
+  void cellNamesAreKerasLowerCase_LSTMIsAUsageError() {
+    CliRun run = CliRun.of("bench", "--cells", "LSTM");
+    assertEquals(2, run.code(), run.err());
+    assertEquals("rnnscore: --cells names 'LSTM'; known: simple_rnn, lstm, gru\n", run.err());
+  }
+
+  @Test
+  void help_namesTheCellsAndTheDefault() {
+    CliRun run = CliRun.of("bench", "--help");
+    assertEquals(0, run.code(), run.err());
+    assertTrue(run.out().contains("--cells=CELL[,CELL...]"), run.out());
+    assertTrue(run.out().replaceAll("\\s+", " ").contains("Default: simple_rnn,lstm,gru"), run.out());
+  }
+
+  @Test
+  void kernelOnly_twoCells_jsonEntriesCarryTheCellAndTableShowsIt() throws Exception {
+    Path json = dir.resolve("bench.json");
+    CliRun run = CliRun.of("bench", "--shapes", "S2", "--cells", "gru,lstm", "--no-end-to-end", "--batch-size", "8",
+        "--json", json.toString(), "--master", "local[1]");
+    assertEquals(0, run.code(), run.err());
+    assertTrue(run.out().startsWith("shape cell               N  e2e rows/s"), run.out());
+    assertTrue(run.out().contains("\nS2    lstm         1000000           -"), run.out());
+    assertTrue(run.out().contains("\nS2    gru          1000000           -"), run.out());
+    JsonNode shapes = new ObjectMapper().readTree(json.toFile()).get("shapes");
+    List<String> cells = new ArrayList<>();
+    for (JsonNode entry : shapes) {
+      cells.add(entry.get("cell").asText());
+      assertEquals("S2", entry.get("shape").asText());
+      assertTrue(entry.get("kernel_rows_per_s").asDouble() > 0, entry.toString());
+      assertTrue(entry.get("flops_per_row").asDouble() > 0, entry.toString());
+      assertFalse(entry.has("per_sample_loop_rows_per_s"), entry.toString());
+      assertFalse(entry.has("kernel_vs_loop"), entry.toString());
+    }
+    assertEquals(List.of("lstm", "gru"), cells);
+  }
+}
