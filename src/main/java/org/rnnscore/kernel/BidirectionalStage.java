@@ -20,6 +20,14 @@ public final class BidirectionalStage implements Stage {
     this.returnSequences = layer.returnSequences();
   }
 
+  RecurrentStage forward() {
+    return forward;
+  }
+
+  RecurrentStage backward() {
+    return backward;
+  }
+
   @Override
   public Tensor apply(Tensor input, Batch batch) {
     Tensor fw = forward.run(input, batch);

@@ -42,7 +42,17 @@ public final class ForwardPass {
   private final int inputWidth;
   private float[] staging;
 
+  /** A forward pass whose recurrent layers take this JVM's default path ({@link KernelPath#fromSystemProperty}). */
   public ForwardPass(RnnModel model) {
+    this(model, KernelPath.requested());
+  }
+
+  /**
+   * A forward pass whose recurrent layers take {@code path} (auto picks per layer).
+   *
+   * @throws org.rnnscore.model.UsageException when fused is asked for where it cannot run
+   */
+  public ForwardPass(RnnModel model, KernelPath path) {
     this.model = model;
     this.inputWidth = model.inputWidth();
     List<Node> nodes = model.nodes();
@@ -50,7 +60,8 @@ public final class ForwardPass {
     this.keepsStates = new boolean[nodes.size()];
     int wired = -1;
     for (int i = 0; i < nodes.size(); i++) {
-      stages.add(Stages.of(nodes.get(i).layer()));
+      Layer layer = nodes.get(i).layer();
+      stages.add(KernelPath.building(path, () -> Stages.of(layer)));
       lastUse[i] = i;
       for (int from : nodes.get(i).inputs()) {
         if (from >= 0) {
@@ -64,6 +75,26 @@ public final class ForwardPass {
       }
     }
     this.firstWired = wired;
+  }
+
+  /**
+   * The path each recurrent layer runs on, in model order: the layer's name, or
+   * {@code name/forward} and {@code name/backward} for a Bidirectional layer's halves.
+   */
+  public java.util.Map<String, KernelPath.Choice> kernelPaths() {
+    java.util.Map<String, KernelPath.Choice> paths = new java.util.LinkedHashMap<>();
+    List<Node> nodes = model.nodes();
+    for (int i = 0; i < nodes.size(); i++) {
+      String name = nodes.get(i).layer().name();
+      Stage stage = stages.get(i);
+      if (stage instanceof RecurrentStage recurrent) {
+        paths.put(name, recurrent.choice());
+      } else if (stage instanceof BidirectionalStage bidirectional) {
+        paths.put(name + "/forward", bidirectional.forward().choice());
+        paths.put(name + "/backward", bidirectional.backward().choice());
+      }
+    }
+    return paths;
   }
 
   public RnnModel model() {

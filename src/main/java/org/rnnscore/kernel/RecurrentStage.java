@@ -5,8 +5,6 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.rnnscore.model.Activation;
-import org.rnnscore.model.GruLayer;
-import org.rnnscore.model.LstmLayer;
 import org.rnnscore.model.RecurrentLayer;
 import org.rnnscore.model.WeightArray;
 
@@ -19,9 +17,10 @@ import org.rnnscore.model.WeightArray;
  * over and repeats the last output, or outputs zeros with zero_output_for_mask).
  */
 public final class RecurrentStage implements Stage {
-  private enum Kind { SIMPLE, LSTM, GRU_RESET_AFTER, GRU_RESET_BEFORE }
-
-  private final Kind kind;
+  private final CellKind kind;
+  private final KernelPath.Choice choice;
+  /** The fused path's implementation, or null on the BLAS path (whose operands follow). */
+  private final FusedRecurrence fused;
   private final int units;
   private final int gates;
   private final boolean goBackwards;
@@ -61,15 +60,22 @@ public final class RecurrentStage implements Stage {
     this.activation = layer.activation();
     this.recurrentActivation = layer.recurrentActivation();
     WeightArray bias = layer.bias().orElse(null);
-    if (layer instanceof LstmLayer) {
-      kind = Kind.LSTM;
-    } else if (layer instanceof GruLayer) {
-      kind = ((GruLayer) layer).resetAfter() ? Kind.GRU_RESET_AFTER : Kind.GRU_RESET_BEFORE;
-    } else {
-      kind = Kind.SIMPLE;
-    }
+    this.kind = CellKind.of(layer);
+    this.choice = KernelPath.choose(layer, KernelPath.requested());
     int width = gates * units;
-    if (kind == Kind.GRU_RESET_BEFORE) {
+    if (choice.path() == KernelPath.FUSED) {
+      this.fused = new FusedRecurrence(kind, units, gates, layer.inputWidth(), layer.kernel().data(),
+          layer.recurrentKernel().data(), bias == null ? null : bias.data(), activation, recurrentActivation,
+          returnSequences, zeroOutputForMask);
+      this.recurrentKernel = null;
+      this.candidateKernel = null;
+      this.inputBias = null;
+      this.recurrentBias = null;
+      this.inputProjection = null;
+      return;
+    }
+    this.fused = null;
+    if (kind == CellKind.GRU_RESET_BEFORE) {
       this.recurrentKernel = Matrices.columns(layer.recurrentKernel(), 0, 2 * units);
       this.candidateKernel = Matrices.columns(layer.recurrentKernel(), 2 * units, units);
     } else {
@@ -79,7 +85,7 @@ public final class RecurrentStage implements Stage {
     if (bias == null) {
       this.inputBias = null;
       this.recurrentBias = null;
-    } else if (kind == Kind.GRU_RESET_AFTER) {
+    } else if (kind == CellKind.GRU_RESET_AFTER) {
       float[] both = bias.data();
       this.inputBias = java.util.Arrays.copyOfRange(both, 0, width);
       this.recurrentBias = java.util.Arrays.copyOfRange(both, width, 2 * width);
@@ -90,13 +96,18 @@ public final class RecurrentStage implements Stage {
     this.inputProjection = new Affine(Matrices.matrix(layer.kernel()), null);
   }
 
+  /** The path this layer runs on, and why. */
+  KernelPath.Choice choice() {
+    return choice;
+  }
+
   boolean goBackwards() {
     return goBackwards;
   }
 
   /** Values per row of this layer's state: M (h), or 2·M for LSTM (h then c). */
   int stateWidth() {
-    return kind == Kind.LSTM ? 2 * units : units;
+    return kind == CellKind.LSTM ? 2 * units : units;
   }
 
   @Override
@@ -128,20 +139,23 @@ public final class RecurrentStage implements Stage {
     int width = gates * m;
     float[] x = goBackwards ? batch.reverse(input.data, input.width) : input.data;
     boolean[] mask = goBackwards ? batch.reverse(input.mask) : input.mask;
+    if (fused != null) {
+      return fused.run(x, mask, input.mask, batch, initial, last);
+    }
     // x·W for every step, left off-heap: each step reads its own block (cache-sized) from there.
     FloatBuffer projected = inputProjection.project(x, steps * b).data().asNioFloat();
 
-    int productWidth = kind == Kind.GRU_RESET_BEFORE ? 2 * m : width;
+    int productWidth = kind == CellKind.GRU_RESET_BEFORE ? 2 * m : width;
     ensureCapacity(b, productWidth);
     FloatBuffer stateBuffer = stateNd.data().asNioFloat();
     FloatBuffer productBuffer = productNd.data().asNioFloat();
     // Heap buffers reused across batches (see Buffers); only the state needs clearing.
-    float[] reset = kind == Kind.GRU_RESET_BEFORE ? (this.reset = Buffers.reuse(this.reset, b * m)) : null;
-    float[] candidate = kind == Kind.GRU_RESET_BEFORE ? (this.candidate = Buffers.reuse(this.candidate, b * m)) : null;
+    float[] reset = kind == CellKind.GRU_RESET_BEFORE ? (this.reset = Buffers.reuse(this.reset, b * m)) : null;
+    float[] candidate = kind == CellKind.GRU_RESET_BEFORE ? (this.candidate = Buffers.reuse(this.candidate, b * m)) : null;
     float[] h = this.h = Buffers.reuse(this.h, b * m);
     java.util.Arrays.fill(h, 0f);
     float[] c = null;
-    if (kind == Kind.LSTM) {
+    if (kind == CellKind.LSTM) {
       c = this.c = Buffers.reuse(this.c, b * m);
       java.util.Arrays.fill(c, 0f);
     }
@@ -167,7 +181,7 @@ public final class RecurrentStage implements Stage {
       } else {
         java.util.Arrays.fill(product, 0, n * productWidth, 0f); // H = 0, so H·U = 0
       }
-      if (kind == Kind.GRU_RESET_BEFORE) {
+      if (kind == CellKind.GRU_RESET_BEFORE) {
         // The candidate needs (r·H)·U_h: z and r first, then a second GEMM.
         loadStep(projected, t * b * width, gate, n);
         for (int p = 0; p < n; p++) {
@@ -183,7 +197,7 @@ public final class RecurrentStage implements Stage {
         resetNd.data().asNioFloat().put(0, reset, 0, n * m);
         Gemm.multiply(resetNd, n, candidateKernel, candidateNd);
         candidateNd.data().asNioFloat().get(0, candidate, 0, n * m);
-      } else if (kind == Kind.GRU_RESET_AFTER) {
+      } else if (kind == CellKind.GRU_RESET_AFTER) {
         loadStep(projected, t * b * width, gate, n);
       } else {
         // Pre-activations of the n running rows, as one contiguous block: z = x·W + b + H·U
@@ -203,7 +217,7 @@ public final class RecurrentStage implements Stage {
         }
       }
       combine(gate, product, candidate, n);
-      if (mask == null && kind == Kind.SIMPLE) {
+      if (mask == null && kind == CellKind.SIMPLE) {
         // No mask, no gates: the activated block is the new state (and the step's output).
         System.arraycopy(gate, 0, h, 0, n * m);
         if (out != null) {
@@ -354,7 +368,7 @@ public final class RecurrentStage implements Stage {
     int grown = Math.max(rows, capacity + capacity / 2);
     stateNd = Nd4j.createUninitialized(DataType.FLOAT, new long[] {grown, units}, 'c');
     productNd = Nd4j.createUninitialized(DataType.FLOAT, new long[] {grown, productWidth}, 'c');
-    if (kind == Kind.GRU_RESET_BEFORE) {
+    if (kind == CellKind.GRU_RESET_BEFORE) {
       resetNd = Nd4j.createUninitialized(DataType.FLOAT, new long[] {grown, units}, 'c');
       candidateNd = Nd4j.createUninitialized(DataType.FLOAT, new long[] {grown, units}, 'c');
     }

@@ -186,8 +186,22 @@ class ForwardPassLayersTest {
    * each with the reference; then a few rows alone, and the uniform API where it applies.
    */
   static void check(Case c) {
-    RnnModel model = ModelSpec.build(c.spec(), c.seed(), c.d(), c.declaredTimesteps());
-    Rows rows = rows(c, model);
+    for (KernelPath path : BOTH_PATHS) {
+      KernelPath.building(path, () -> {
+        checkOn(c, path);
+        return null;
+      });
+    }
+  }
+
+  /** Every case runs on both recurrent implementations (auto would pick one of them). */
+  static final List<KernelPath> BOTH_PATHS = List.of(KernelPath.FUSED, KernelPath.BLAS);
+
+  private static void checkOn(Case original, KernelPath path) {
+    Case c = new Case(original.spec() + " | kernel " + path.text(), original.seed(), original.d(), original.lengths(),
+        original.masks(), original.declaredTimesteps());
+    RnnModel model = ModelSpec.build(original.spec(), c.seed(), c.d(), c.declaredTimesteps());
+    Rows rows = rows(original, model);
     int batch = rows.x().length;
     int d = c.d();
     int k = model.outputWidth();
@@ -308,6 +322,34 @@ class ForwardPassLayersTest {
   @ParameterizedTest
   @MethodSource("recurrentKinds")
   void score_eachRecurrentKind_matchesReference(Case c) {
+    check(c);
+  }
+
+  /**
+   * Widths on both sides of the fused kernel's column groups (8) and tiles (2 × the vector
+   * lanes), of auto's thresholds, and odd ones: M = 1, 7, 17, 33, 65, 129 with D = 1, 8, 65, each
+   * cell with masks, ragged rows and sequence outputs.
+   */
+  static Stream<Arguments> widths() {
+    List<Case> cases = new ArrayList<>();
+    long seed = 7000;
+    int[][] shapes = {{1, 1}, {7, 8}, {17, 3}, {33, 65}, {65, 8}, {129, 1}, {40, 200}};
+    for (String kind : List.of("simple", "lstm", "gru", "gru(%d,reset_before")) {
+      String k = kind.contains("(") ? kind : kind + "(%d";
+      for (int[] shape : shapes) {
+        int m = shape[0];
+        int d = shape[1];
+        cases.add(Case.of(String.format(k, m) + ") > dense(3)", seed++, d, uniform(m > 100 ? 5 : 35, 6)));
+        cases.add(Case.of("masking(0) > " + String.format(k, m) + ",rs,zero) > dense(2)", seed++, d,
+            ragged(seed, m > 100 ? 9 : 37, 1, 9)).masks(Masks.BOTH));
+      }
+    }
+    return cases.stream().map(ForwardPassLayersTest::named);
+  }
+
+  @ParameterizedTest
+  @MethodSource("widths")
+  void score_widthsAroundEveryThreshold_matchReference(Case c) {
     check(c);
   }
 

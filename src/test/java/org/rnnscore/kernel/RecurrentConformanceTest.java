@@ -66,7 +66,7 @@ class RecurrentConformanceTest {
           Assumptions.assumeFalse(c.get("stateful").asBoolean(),
               key + " is stateful (expected = the 2nd call's output): not supported, skipped");
           assertTrue(fixture != null, "fixture " + key + " missing from " + fixtures);
-          runKerasJs(kind, c, fixture);
+          BothKernelPaths.run(() -> runKerasJs(kind, c, fixture));
         }));
       }
     }
@@ -131,7 +131,7 @@ class RecurrentConformanceTest {
         Assumptions.assumeFalse(c.path("stateful").asBoolean(false),
             "stateful case (2nd call's output): not supported, skipped");
         Assumptions.assumeFalse(c.has("initial_state"), "initial_state case: checked in StatefulForwardPassTest, skipped here");
-        runKeras3(c, name);
+        BothKernelPaths.run(() -> runKeras3(c, name));
       }));
     }
     assertTrue(i >= 30, "Keras 3 cases in " + file + ": " + i);

@@ -71,7 +71,7 @@ class StatefulForwardPassTest {
     List<DynamicTest> tests = new ArrayList<>();
     for (String spec : SPECS) {
       for (long seed : new long[] {1, 2, 3}) {
-        tests.add(DynamicTest.dynamicTest(spec + " seed " + seed, () -> checkSplit(spec, seed)));
+        tests.add(DynamicTest.dynamicTest(spec + " seed " + seed, () -> BothKernelPaths.run(() -> checkSplit(spec, seed))));
       }
     }
     return tests.stream();
@@ -250,7 +250,7 @@ class StatefulForwardPassTest {
           + (c.path("go_backwards").asBoolean(false) ? " go_backwards" : "");
       tests.add(DynamicTest.dynamicTest(name, () -> {
         Assumptions.assumeFalse(c.path("stateful").asBoolean(false), "stateful case: skipped");
-        runKeras3(c, name);
+        BothKernelPaths.run(() -> runKeras3(c, name));
       }));
     }
     assertEquals(6, tests.size(), "initial_state cases in " + file);
@@ -345,14 +345,16 @@ class StatefulForwardPassTest {
    * printed log's case (x=[1,0,0], h0=10) of the same model.
    */
   @Test
-  void frugallyDeep_gruWithInitialState() {
+  void frugallyDeep_gruWithInitialState() throws Exception {
     GruLayer gru = new GruLayer("gru", 1, new WeightArray("kernel", new int[] {1, 3}, new float[] {1, -2, 3}),
         new WeightArray("recurrent_kernel", new int[] {1, 3}, new float[] {-0.5f, 2, -1.1f}), null,
         Activation.LINEAR, Activation.SIGMOID, true, new Sequencing(true, false, false));
     RnnModel model = new RnnModel(null, 0, List.<Layer>of(gru));
-    checkFrugallyDeep(model, new float[] {-0.6349068f, -0.647371f, -0.97881097f}, -1.0029796f,
-        new double[] {-1.2933359, -1.4644732, -2.0424073});
-    checkFrugallyDeep(model, new float[] {1, 0, 0}, 10f, new double[] {-7.676248, -7.5144324, -7.3429837});
+    BothKernelPaths.run(() -> {
+      checkFrugallyDeep(model, new float[] {-0.6349068f, -0.647371f, -0.97881097f}, -1.0029796f,
+          new double[] {-1.2933359, -1.4644732, -2.0424073});
+      checkFrugallyDeep(model, new float[] {1, 0, 0}, 10f, new double[] {-7.676248, -7.5144324, -7.3429837});
+    });
   }
 
   private static void checkFrugallyDeep(RnnModel model, float[] x, float h0, double[] expected) {
