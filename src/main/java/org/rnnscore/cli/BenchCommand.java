@@ -14,6 +14,7 @@ import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
 import org.rnnscore.job.Benchmark;
 import org.rnnscore.job.SparkSessions;
+import org.rnnscore.kernel.KernelPath;
 import org.rnnscore.kernel.Nd4jRuntime;
 import org.rnnscore.model.UsageException;
 import picocli.CommandLine.Command;
@@ -62,6 +63,23 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--no-kernel", description = "Skip the in-memory kernel measurements.")
   boolean noKernel;
 
+  @Option(names = "--kernel", paramLabel = "auto|fused|blas", defaultValue = "auto",
+      description = "Recurrent layers' implementation, as score --kernel takes it. Default: ${DEFAULT-VALUE}.")
+  String kernel;
+
+  @Option(names = "--kernel-grid",
+      description = "Only measure the fused and the BLAS path side by side over a grid of D and M (T 20, one"
+          + " thread): the measurements behind --kernel auto's rule. No Spark.")
+  boolean kernelGrid;
+
+  @Option(names = "--grid-features", split = ",", paramLabel = "D",
+      description = "With --kernel-grid: the input widths D (default 3,8,64,256).")
+  int[] gridFeatures = Benchmark.GRID_FEATURES;
+
+  @Option(names = "--grid-units", split = ",", paramLabel = "M",
+      description = "With --kernel-grid: the widths M (default 4,8,16,32,48,64,96,128,192,256).")
+  int[] gridUnits = Benchmark.GRID_UNITS;
+
   @Mixin
   SparkOptions sparkOptions;
 
@@ -83,12 +101,28 @@ final class BenchCommand implements Callable<Integer> {
         throw new UsageException("--cells names '" + cell + "'; known: " + String.join(", ", Benchmark.CELLS));
       }
     }
+    KernelPath path = KernelPath.parse(kernel, "--kernel");
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
+    if (kernelGrid) {
+      List<Map<String, Object>> grid = Benchmark.kernelGrid(cells, gridFeatures, gridUnits, 20, batchSize, 1.0, 0.2, out);
+      Map<String, Object> report = new LinkedHashMap<>();
+      report.put("date", Instant.now().toString());
+      report.put("backend", Nd4jRuntime.backendDescription());
+      report.put("batch_size", batchSize);
+      report.put("grid", grid);
+      if (json.getParent() != null) {
+        Files.createDirectories(json.getParent());
+      }
+      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(json.toFile(), report);
+      out.printf(Locale.ROOT, "JSON: %s%n", json);
+      out.flush();
+      return ExitCode.OK.code();
+    }
     SparkSession spark = SparkSessions.start("rnnscore bench", sparkOptions.master, sparkOptions.conf);
     try {
       Benchmark.Options options = new Benchmark.Options(shapes, cells, scale, repeats, workDir, !noEndToEnd,
-          !noKernel, batchSize, 2.0, 0.5);
+          !noKernel, batchSize, 2.0, 0.5, path);
       List<Map<String, Object>> results = Benchmark.run(spark, options, err);
       Map<String, Object> report = new LinkedHashMap<>();
       report.put("date", Instant.now().toString());

@@ -45,6 +45,8 @@ final class MetricsReport {
     report.put("rows_per_second", result == null || wallMillis == 0 ? null : result.rowsScored() * 1000.0 / wallMillis);
     report.put("backend", Nd4jRuntime.backendDescription());
     report.put("backends", result == null ? List.of() : result.backends());
+    // Per recurrent layer: the implementation it ran on (fused or blas) and why, as the executors chose.
+    report.put("kernel_paths", result == null ? List.of() : result.kernelPaths());
     if (model != null) {
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("file", model.file());

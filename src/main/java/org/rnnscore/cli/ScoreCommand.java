@@ -11,6 +11,7 @@ import org.apache.spark.sql.SparkSession;
 import java.nio.file.Path;
 import org.rnnscore.job.BadRowCensus;
 import org.rnnscore.job.BadRowPolicy;
+import org.rnnscore.kernel.KernelPath;
 import org.rnnscore.kernel.Nd4jRuntime;
 import org.rnnscore.job.ModelLoader;
 import org.rnnscore.job.PathGuards;
@@ -124,6 +125,12 @@ final class ScoreCommand implements Callable<Integer> {
           + " (CUDA where packaged and usable, else CPU). Default: ${DEFAULT-VALUE}.")
   String backend;
 
+  @Option(names = "--kernel", paramLabel = "auto|fused|blas", defaultValue = "auto",
+      description = "Recurrent layers' implementation: fused (Vector API on the heap, CPU only), blas (a GEMM per"
+          + " step on ND4J's BLAS), or auto (per layer, by the measured rule in the README's 'Kernel paths')."
+          + " Default: ${DEFAULT-VALUE}.")
+  String kernel;
+
   @Option(names = "--emit-state",
       description = "Write every recurrent layer's final state after the prediction (state_<layer>_h, and _c for"
           + " LSTM), to continue the sequences in a later run.")
@@ -206,8 +213,12 @@ final class ScoreCommand implements Callable<Integer> {
     ScoreOptions options = new ScoreOptions(input, output != null ? output : stagingFor(outputTable), featuresColumn, timesteps, keep, predictionColumn, key,
         Modes.parse(mode), batchSize, outputFiles, partitionBy, Backends.parse(backend), outputTable,
         frameShape == null ? null : ScoreOptions.parseFrame("--frame-shape", frameShape),
-        ScoreOptions.parseBytes("--batch-bytes", batchBytes));
+        ScoreOptions.parseBytes("--batch-bytes", batchBytes), KernelPath.parse(kernel, "--kernel"));
     Nd4jRuntime.Backend chosenBackend = options.backend();
+    if (chosenBackend == Nd4jRuntime.Backend.CUDA && options.kernel() == KernelPath.FUSED) {
+      throw new UsageException("--kernel fused runs on the CPU only, but --backend is cuda: use --kernel auto or blas"
+          + " (the GPU runs the recurrent layers on ND4J)");
+    }
     if (chosenBackend == Nd4jRuntime.Backend.CUDA && !Nd4jRuntime.cudaPackaged()) {
       Nd4jRuntime.requireBackend(chosenBackend); // the clear "not packaged" error, before Spark starts
     }

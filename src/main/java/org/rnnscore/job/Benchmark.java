@@ -19,6 +19,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.rnnscore.kernel.ForwardPass;
+import org.rnnscore.kernel.KernelPath;
 import org.rnnscore.kernel.Nd4jRuntime;
 import org.rnnscore.model.Activation;
 import org.rnnscore.model.DenseLayer;
@@ -91,7 +92,15 @@ public final class Benchmark {
    * work; the kernel's warm-up and timed-round lengths in seconds (2 and 0.5 for the command).
    */
   public record Options(List<String> shapes, List<String> cells, double scale, int repeats, Path workDir,
-      boolean endToEnd, boolean kernel, int batchSize, double kernelWarmSeconds, double kernelRoundSeconds) {
+      boolean endToEnd, boolean kernel, int batchSize, double kernelWarmSeconds, double kernelRoundSeconds,
+      KernelPath kernelPath) {
+    /** This JVM's default kernel path. */
+    public Options(List<String> shapes, List<String> cells, double scale, int repeats, Path workDir,
+        boolean endToEnd, boolean kernel, int batchSize, double kernelWarmSeconds, double kernelRoundSeconds) {
+      this(shapes, cells, scale, repeats, workDir, endToEnd, kernel, batchSize, kernelWarmSeconds, kernelRoundSeconds,
+          KernelPath.fromSystemProperty());
+    }
+
     /** Every cell, the command's kernel timings. */
     public Options(List<String> shapes, double scale, int repeats, Path workDir, boolean endToEnd, boolean kernel,
         int batchSize) {
@@ -131,11 +140,14 @@ public final class Benchmark {
         result.put("M", shape.units());
         result.put("K", shape.outputs());
         result.put("flops_per_row", shape.flopsPerRow(cell));
+        Map<String, String> paths = new LinkedHashMap<>();
+        new ForwardPass(model, options.kernelPath()).kernelPaths().forEach((layer, c) -> paths.put(layer, c.toString()));
+        result.put("kernel_paths", paths);
         if (options.kernel()) {
           progress.printf(Locale.ROOT, "bench %s %s: kernel...%n", shape.name(), cell);
           progress.flush();
           double kernelRows = kernelRowsPerSecond(model, shape, options.batchSize(), kernelInput,
-              options.kernelWarmSeconds(), options.kernelRoundSeconds());
+              options.kernelWarmSeconds(), options.kernelRoundSeconds(), options.kernelPath());
           double gflops = kernelRows * shape.flopsPerRow(cell) / 1e9;
           result.put("kernel_rows_per_s", kernelRows);
           result.put("kernel_gflops", gflops);
@@ -170,7 +182,7 @@ public final class Benchmark {
     String scoreOut = dir.resolve(cell.equals(SIMPLE_RNN) ? "score-out" : "score-out-" + cell).toString();
     String floorOut = dir.resolve("floor-out").toString();
     ScoreOptions scoreOptions = new ScoreOptions(input, scoreOut, "features", 0, null, "prediction", null,
-        ScoreOptions.WriteMode.OVERWRITE, options.batchSize());
+        ScoreOptions.WriteMode.OVERWRITE, options.batchSize()).withKernel(options.kernelPath());
     List<Double> score = new ArrayList<>();
     List<Double> floor = new ArrayList<>();
     for (int i = 0; i <= options.repeats(); i++) { // run 0 is the cold one, reported apart
@@ -293,6 +305,50 @@ public final class Benchmark {
     return best;
   }
 
+  /** The widths {@link #kernelGrid} measures: M and D around every width auto's rule compares. */
+  public static final int[] GRID_UNITS = {4, 8, 16, 32, 48, 64, 96, 128, 192, 256};
+  public static final int[] GRID_FEATURES = {3, 8, 64, 256};
+
+  /**
+   * The measurements behind auto's rule ({@code bench --kernel-grid}): for each cell, D in {@code
+   * features} and M in {@code units} (the command's defaults: {@link #GRID_FEATURES}, {@link #GRID_UNITS}), T = {@code timesteps}, B = {@code batchSize}, one
+   * thread, the fused and the BLAS path's rows/s side by side (each the median of 5 short rounds)
+   * and their ratio, with the path auto takes.
+   */
+  public static List<Map<String, Object>> kernelGrid(List<String> cells, int[] features, int[] units, int timesteps,
+      int batchSize, double warmSeconds, double roundSeconds, java.io.PrintWriter progress) {
+    List<Map<String, Object>> results = new ArrayList<>();
+    for (int d : features) {
+      for (int m : units) {
+        Shape shape = new Shape("grid", batchSize, timesteps, d, m, 3);
+        float[] input = kernelInput(shape, batchSize);
+        for (String cell : CELLS) {
+          if (!cells.contains(cell)) {
+            continue;
+          }
+          RnnModel model = model(shape, cell);
+          double fused = kernelRowsPerSecond(model, shape, batchSize, input, warmSeconds, roundSeconds,
+              KernelPath.FUSED);
+          double blas = kernelRowsPerSecond(model, shape, batchSize, input, warmSeconds, roundSeconds, KernelPath.BLAS);
+          Map<String, Object> r = new LinkedHashMap<>();
+          r.put("cell", cell);
+          r.put("T", timesteps);
+          r.put("D", d);
+          r.put("M", m);
+          r.put("fused_rows_per_s", fused);
+          r.put("blas_rows_per_s", blas);
+          r.put("fused_vs_blas", fused / blas);
+          r.put("auto", new ForwardPass(model, KernelPath.AUTO).kernelPaths().values().iterator().next().path().text());
+          results.add(r);
+          progress.printf(Locale.ROOT, "grid %-10s D %3d M %3d: fused %10.0f  blas %10.0f  fused/blas %5.2f  auto %s%n",
+              cell, d, m, fused, blas, fused / blas, r.get("auto"));
+          progress.flush();
+        }
+      }
+    }
+    return results;
+  }
+
   /** One in-memory batch of B rows of standard-normal values (seeded), shared by a shape's cells. */
   static float[] kernelInput(Shape shape, int batchSize) {
     Random random = new Random(7);
@@ -308,9 +364,9 @@ public final class Benchmark {
    * timed rounds of about {@code roundSeconds} each after {@code warmSeconds} of warm-up.
    */
   static double kernelRowsPerSecond(RnnModel model, Shape shape, int batchSize, float[] rows, double warmSeconds,
-      double roundSeconds) {
+      double roundSeconds, KernelPath path) {
     Nd4jRuntime.limitThreads(1);
-    ForwardPass pass = new ForwardPass(model);
+    ForwardPass pass = new ForwardPass(model, path);
     float[] predictions = new float[batchSize * shape.outputs()];
     // Warm the JIT (two seconds for the command), then time rounds (about half a second each).
     long warmUntil = System.nanoTime() + (long) (warmSeconds * 1e9);

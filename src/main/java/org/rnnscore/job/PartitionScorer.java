@@ -15,6 +15,7 @@ import org.apache.spark.SparkEnv;
 import org.apache.spark.util.CollectionAccumulator;
 import org.apache.spark.util.LongAccumulator;
 import org.rnnscore.kernel.ForwardPass;
+import org.rnnscore.kernel.KernelPath;
 import org.rnnscore.kernel.Nd4jRuntime;
 import org.rnnscore.model.RnnModel;
 
@@ -44,6 +45,9 @@ final class PartitionScorer implements FlatMapFunction<Iterator<InternalRow>, In
   private final LongAccumulator batches;
   private final Nd4jRuntime.Backend backend;
   private final CollectionAccumulator<String> backendsUsed;
+  private final KernelPath kernel;
+  /** "layer: path (reason)" per recurrent layer, from each task that built a forward pass; or null. */
+  private final CollectionAccumulator<String> kernelPathsUsed;
   private final CollectionAccumulator<BadRowException> badRowsFound;
 
   /**
@@ -54,7 +58,7 @@ final class PartitionScorer implements FlatMapFunction<Iterator<InternalRow>, In
       boolean skipBadRows, LongAccumulator rowsScored, LongAccumulator batches, Nd4jRuntime.Backend backend,
       CollectionAccumulator<String> backendsUsed) {
     this(model, layout, new BatchLimit(batchSize, ScoreOptions.DEFAULT_BATCH_BYTES), threadsPerTask, skipBadRows,
-        rowsScored, batches, backend, backendsUsed, null);
+        rowsScored, batches, backend, backendsUsed, null, KernelPath.fromSystemProperty(), null);
   }
 
   /**
@@ -63,7 +67,10 @@ final class PartitionScorer implements FlatMapFunction<Iterator<InternalRow>, In
    */
   PartitionScorer(Broadcast<RnnModel> model, InputLayout layout, BatchLimit limit, int threadsPerTask,
       boolean skipBadRows, LongAccumulator rowsScored, LongAccumulator batches, Nd4jRuntime.Backend backend,
-      CollectionAccumulator<String> backendsUsed, CollectionAccumulator<BadRowException> badRowsFound) {
+      CollectionAccumulator<String> backendsUsed, CollectionAccumulator<BadRowException> badRowsFound,
+      KernelPath kernel, CollectionAccumulator<String> kernelPathsUsed) {
+    this.kernel = kernel;
+    this.kernelPathsUsed = kernelPathsUsed;
     this.limit = limit;
     int batchSize = limit.rows();
     this.badRowsFound = badRowsFound;
@@ -284,8 +291,11 @@ final class PartitionScorer implements FlatMapFunction<Iterator<InternalRow>, In
         SparkEnv env = SparkEnv.get();
         backendsUsed.add("executor " + (env == null ? "?" : env.executorId()) + ": "
             + Nd4jRuntime.backendDescription());
-        pass = new ForwardPass(model.value());
+        pass = new ForwardPass(model.value(), kernel);
         k = pass.model().outputWidth();
+        if (kernelPathsUsed != null) {
+          pass.kernelPaths().forEach((layer, choice) -> kernelPathsUsed.add(layer + ": " + choice));
+        }
       }
       batchNumber++;
       try {
@@ -388,8 +398,11 @@ final class PartitionScorer implements FlatMapFunction<Iterator<InternalRow>, In
         SparkEnv env = SparkEnv.get();
         backendsUsed.add("executor " + (env == null ? "?" : env.executorId()) + ": "
             + Nd4jRuntime.backendDescription());
-        pass = new ForwardPass(model.value());
+        pass = new ForwardPass(model.value(), kernel);
         k = pass.model().outputWidth();
+        if (kernelPathsUsed != null) {
+          pass.kernelPaths().forEach((layer, choice) -> kernelPathsUsed.add(layer + ": " + choice));
+        }
       }
     }
 

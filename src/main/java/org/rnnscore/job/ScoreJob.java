@@ -49,7 +49,7 @@ public final class ScoreJob {
    * committed Parquet, not from task-side counters a retried task would count twice).
    */
   public record Result(long rowsIn, long rowsScored, long rowsRejected, Map<String, Long> rejectsByCode,
-      long batches, int partitions, List<String> backends, long wallMillis, RnnModel model) {
+      long batches, int partitions, List<String> backends, long wallMillis, RnnModel model, List<String> kernelPaths) {
     public double rowsPerSecond() {
       return wallMillis == 0 ? 0 : rowsScored * 1000.0 / wallMillis;
     }
@@ -185,10 +185,11 @@ public final class ScoreJob {
     LongAccumulator scoredSoFar = spark.sparkContext().longAccumulator("rnnscore rows scored");
     LongAccumulator batches = spark.sparkContext().longAccumulator("rnnscore batches");
     CollectionAccumulator<String> backendsUsed = spark.sparkContext().collectionAccumulator("rnnscore backends");
+    CollectionAccumulator<String> kernelPathsUsed = spark.sparkContext().collectionAccumulator("rnnscore kernel paths");
     BadRowStop badRows = policy.quarantine() ? BadRowStop.NONE : new BadRowStop(spark);
     JavaRDD<InternalRow> scored = rows.mapPartitions(new PartitionScorer(broadcast, plan.layout(),
         new BatchLimit(options.batchSize(), options.batchBytes()), threadsPerTask, policy.quarantine(), scoredSoFar, batches, options.backend(),
-        backendsUsed, badRows.accumulator()));
+        backendsUsed, badRows.accumulator(), options.kernel(), kernelPathsUsed));
     StructType schema = plan.outputSchema();
     if (provenance != null) {
       StructField[] fields = schema.fields().clone();
@@ -261,8 +262,12 @@ public final class ScoreJob {
     for (String backend : backends) {
       LOG.info("ND4J backend used: {}", backend);
     }
+    List<String> kernelPaths = new ArrayList<>(new java.util.LinkedHashSet<>(kernelPathsUsed.value()));
+    for (String path : kernelPaths) {
+      LOG.info("recurrent kernel path: {}", path);
+    }
     return new Result(rowsIn, written, rejected, rejectsByCode, batches.value(), partitions, backends,
-        (System.nanoTime() - start) / 1_000_000, model);
+        (System.nanoTime() - start) / 1_000_000, model, kernelPaths);
   }
 
   /**

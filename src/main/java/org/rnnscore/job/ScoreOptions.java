@@ -2,6 +2,7 @@ package org.rnnscore.job;
 
 import java.util.List;
 import java.util.Locale;
+import org.rnnscore.kernel.KernelPath;
 import org.rnnscore.kernel.Nd4jRuntime;
 import org.rnnscore.model.Frame;
 import org.rnnscore.model.UsageException;
@@ -25,6 +26,7 @@ import org.rnnscore.model.UsageException;
  * @param batchBytes the most bytes of input values one batch holds (--batch-bytes): a batch closes
  *     at B rows or at this size, whichever comes first; a single row larger than this is scored
  *     alone, in a batch of its own
+ * @param kernel which implementation runs the recurrent layers (--kernel; auto picks per layer)
  */
 public record ScoreOptions(
     String input,
@@ -41,7 +43,8 @@ public record ScoreOptions(
     Nd4jRuntime.Backend backend,
     String outputTable,
     Frame frameShape,
-    long batchBytes) {
+    long batchBytes,
+    KernelPath kernel) {
 
   public static final String DEFAULT_FEATURES_COLUMN = "features";
   public static final String DEFAULT_PREDICTION_COLUMN = "prediction";
@@ -73,6 +76,21 @@ public record ScoreOptions(
       throw new UsageException("--output-files must be at least 1, got " + outputFiles);
     }
     keep = keep == null ? null : List.copyOf(keep);
+    kernel = kernel == null ? KernelPath.AUTO : kernel;
+  }
+
+  /** With this JVM's default kernel path (auto, or the system property {@value KernelPath#PROPERTY}). */
+  public ScoreOptions(String input, String output, String featuresColumn, int timesteps, List<String> keep,
+      String predictionColumn, String keyColumn, WriteMode mode, int batchSize, int outputFiles, String partitionBy,
+      Nd4jRuntime.Backend backend, String outputTable, Frame frameShape, long batchBytes) {
+    this(input, output, featuresColumn, timesteps, keep, predictionColumn, keyColumn, mode, batchSize, outputFiles,
+        partitionBy, backend, outputTable, frameShape, batchBytes, KernelPath.fromSystemProperty());
+  }
+
+  /** These options with the recurrent layers on {@code path}. */
+  public ScoreOptions withKernel(KernelPath path) {
+    return new ScoreOptions(input, output, featuresColumn, timesteps, keep, predictionColumn, keyColumn, mode,
+        batchSize, outputFiles, partitionBy, backend, outputTable, frameShape, batchBytes, path);
   }
 
   /** With no --frame-shape and the default --batch-bytes. */

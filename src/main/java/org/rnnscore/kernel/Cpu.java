@@ -4,6 +4,9 @@ import java.lang.management.ManagementFactory;
 
 /** What the CPU the JVM runs on can do, as HotSpot itself decided at startup (checked once). */
 final class Cpu {
+  /** {@link #hasFma()}, read once at class load: the kernels branch on it as a constant. */
+  static final boolean FMA = hasFma();
+
   private Cpu() {}
 
   /**

@@ -294,10 +294,23 @@ public final class ForwardPass {
     }
     float[] staging = k == 0 ? (this.staging = Buffers.reuse(this.staging, batch.steps * batch.size * width))
         : new float[batch.steps * batch.size * width];
+    int stride = batch.size * width;
     for (int p = 0; p < batch.size; p++) {
       int row = batch.order[p];
-      for (int t = 0; t < batch.length[p]; t++) {
-        System.arraycopy(values, offsets[row] + t * width, staging, (t * batch.size + p) * width, width);
+      int from = offsets[row];
+      int to = p * width;
+      if (width >= 32) {
+        for (int t = 0; t < batch.length[p]; t++, from += width, to += stride) {
+          System.arraycopy(values, from, staging, to, width);
+        }
+      } else {
+        // A step of a few features: a plain loop (System.arraycopy's call costs more than the copy;
+        // measured 1/3 of a batch's time on S2, D 3).
+        for (int t = 0; t < batch.length[p]; t++, from += width, to += stride) {
+          for (int i = 0; i < width; i++) {
+            staging[to + i] = values[from + i];
+          }
+        }
       }
     }
     boolean[] mask = null;

@@ -35,7 +35,7 @@ final class FusedRecurrence {
    * Whether the CPU fuses multiply-add: without it FloatVector.fma is emulated in software (exact
    * rounding, orders of magnitude slower), so the products are a multiply and an add instead.
    */
-  static final boolean FMA = Cpu.hasFma();
+  static final boolean FMA = Cpu.FMA;
 
   /** A block of pre-activation columns and the operand rows its dot products run over. */
   private static final class Section {
@@ -75,6 +75,8 @@ final class FusedRecurrence {
   private final float[] scratch;
   private final float[] resetState;
   private final boolean[] keep = new boolean[ROWS];
+  /** r·D for the tile's rows r: where each row's step starts in a time-major block (the gather's index map). */
+  private final int[] rowStarts = new int[ROWS];
   private float[] h;
   private float[] out;
 
@@ -140,6 +142,9 @@ final class FusedRecurrence {
     this.cell = kind == CellKind.LSTM ? new float[m * ROWS] : null;
     this.scratch = new float[m * ROWS];
     this.resetState = kind == CellKind.GRU_RESET_BEFORE ? new float[m * ROWS] : null;
+    for (int r = 0; r < ROWS; r++) {
+      rowStarts[r] = r * d;
+    }
   }
 
   /** Gate {@code gate}'s M biases from {@code bias} starting at {@code offset}; zeros for no bias. */
@@ -278,6 +283,16 @@ final class FusedRecurrence {
   /** in[k·ROWS + r] = x of row r0 + r at step t, for the tile's rows (rows past b stay zero). */
   private void loadInputs(float[] x, int firstRow, int rows) {
     int d = inputWidth;
+    if (rows == ROWS) {
+      // A full tile: each feature k of the ROWS rows is a strided gather (one instruction on
+      // AVX-512), instead of ROWS scalar moves; the scalar loop was the S2 step's largest cost.
+      int base = firstRow * d;
+      for (int k = 0; k < d; k++) {
+        FloatVector.fromArray(SPECIES, x, base + k, rowStarts, 0).intoArray(in, k * ROWS);
+        FloatVector.fromArray(SPECIES, x, base + k, rowStarts, LANES).intoArray(in, k * ROWS + LANES);
+      }
+      return;
+    }
     for (int r = 0; r < rows; r++) {
       int from = (firstRow + r) * d;
       for (int k = 0; k < d; k++) {

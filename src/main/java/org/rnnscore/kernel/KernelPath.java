@@ -107,10 +107,19 @@ public enum KernelPath {
         : new Choice(BLAS, "auto: M " + m + " > " + FUSED_MAX_UNITS);
   }
 
-  /** The widest layer auto runs fused; above it OpenBLAS' blocked GEMM wins (measured: see README). */
-  static final int FUSED_MAX_UNITS = 1 << 30;
+  /**
+   * The widest layer auto runs fused. Measured with {@code bench --kernel-grid} (README, "Kernel
+   * paths"; T 20, B 1024, one thread): fused/blas was 1.2–9× for every cell, D in 3..256 and M in
+   * 4..512, and 0.68–0.86 at M = 1024 in 5 of 6 points (a layer's weights, 4–17 MB there, no
+   * longer stay in L2/L3 while a tile of rows re-reads them every step; BLAS blocks over the batch).
+   */
+  static final int FUSED_MAX_UNITS = 512;
 
-  /** auto's rule, measured on the bench grid (README, "Kernel paths"). */
+  /**
+   * auto's rule: the width M alone decides (D moved no crossover in the grid: the fused step's
+   * x·W costs D/(D+M) of its FMAs at the same efficiency as h·U). Kind is kept in the signature so
+   * that a per-cell threshold can be measured in later.
+   */
   static boolean prefersFused(CellKind kind, int inputWidth, int units) {
     return units <= FUSED_MAX_UNITS;
   }

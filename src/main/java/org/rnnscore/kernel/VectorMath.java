@@ -30,27 +30,41 @@ final class VectorMath {
     int i = from;
     for (int upper = from + SPECIES.loopBound(to - from); i < upper; i += LANES) {
       FloatVector x = FloatVector.fromArray(SPECIES, values, i).mul(0.5f);
-      tanh(x).fma(0.5f, 0.5f).intoArray(values, i);
+      madd(tanh(x), HALF, HALF).intoArray(values, i);
     }
     for (; i < to; i++) {
       values[i] = FastMath.sigmoid(values[i]);
     }
   }
 
+  private static final FloatVector HALF = FloatVector.broadcast(SPECIES, 0.5f);
+
+  /**
+   * a·b + c: one FMA where the CPU has it ({@link Cpu#FMA}, a constant to the JIT); a multiply and
+   * an add elsewhere, since the Vector API emulates a missing FMA in software (exactly, slowly).
+   */
+  private static FloatVector madd(FloatVector a, FloatVector b, FloatVector c) {
+    return Cpu.FMA ? a.fma(b, c) : a.mul(b).add(c);
+  }
+
+  private static FloatVector madd(FloatVector a, float b, float c) {
+    return madd(a, FloatVector.broadcast(SPECIES, b), FloatVector.broadcast(SPECIES, c));
+  }
+
   /** The same polynomial pair as {@link FastMath#tanh(float)}, on every lane. */
   private static FloatVector tanh(FloatVector input) {
     FloatVector x = input.max(-FastMath.CLAMP).min(FastMath.CLAMP);
     FloatVector x2 = x.mul(x);
-    FloatVector p = x2.fma(FastMath.ALPHA_13, FastMath.ALPHA_11);
-    p = p.fma(x2, FloatVector.broadcast(SPECIES, FastMath.ALPHA_9));
-    p = p.fma(x2, FloatVector.broadcast(SPECIES, FastMath.ALPHA_7));
-    p = p.fma(x2, FloatVector.broadcast(SPECIES, FastMath.ALPHA_5));
-    p = p.fma(x2, FloatVector.broadcast(SPECIES, FastMath.ALPHA_3));
-    p = p.fma(x2, FloatVector.broadcast(SPECIES, FastMath.ALPHA_1));
+    FloatVector p = madd(x2, FastMath.ALPHA_13, FastMath.ALPHA_11);
+    p = madd(p, x2, FloatVector.broadcast(SPECIES, FastMath.ALPHA_9));
+    p = madd(p, x2, FloatVector.broadcast(SPECIES, FastMath.ALPHA_7));
+    p = madd(p, x2, FloatVector.broadcast(SPECIES, FastMath.ALPHA_5));
+    p = madd(p, x2, FloatVector.broadcast(SPECIES, FastMath.ALPHA_3));
+    p = madd(p, x2, FloatVector.broadcast(SPECIES, FastMath.ALPHA_1));
     p = p.mul(x);
-    FloatVector q = x2.fma(FastMath.BETA_6, FastMath.BETA_4);
-    q = q.fma(x2, FloatVector.broadcast(SPECIES, FastMath.BETA_2));
-    q = q.fma(x2, FloatVector.broadcast(SPECIES, FastMath.BETA_0));
+    FloatVector q = madd(x2, FastMath.BETA_6, FastMath.BETA_4);
+    q = madd(q, x2, FloatVector.broadcast(SPECIES, FastMath.BETA_2));
+    q = madd(q, x2, FloatVector.broadcast(SPECIES, FastMath.BETA_0));
     return p.div(q);
   }
 }

@@ -45,7 +45,7 @@ class BenchCommandTest {
   void kernelOnly_twoCells_jsonEntriesCarryTheCellAndTableShowsIt() throws Exception {
     Path json = dir.resolve("bench.json");
     CliRun run = CliRun.of("bench", "--shapes", "S2", "--cells", "gru,lstm", "--no-end-to-end", "--batch-size", "8",
-        "--json", json.toString(), "--master", "local[1]");
+        "--json", json.toString(), "--master", "local[1]", "--kernel", "blas");
     assertEquals(0, run.code(), run.err());
     assertTrue(run.out().startsWith("shape cell               N  e2e rows/s"), run.out());
     assertTrue(run.out().contains("\nS2    lstm         1000000           -"), run.out());
@@ -59,7 +59,33 @@ class BenchCommandTest {
       assertTrue(entry.get("flops_per_row").asDouble() > 0, entry.toString());
       assertFalse(entry.has("per_sample_loop_rows_per_s"), entry.toString());
       assertFalse(entry.has("kernel_vs_loop"), entry.toString());
+      String layer = entry.get("cell").asText();
+      assertEquals("blas (asked for)", entry.get("kernel_paths").get(layer).asText(), entry.toString());
     }
     assertEquals(List.of("lstm", "gru"), cells);
+  }
+
+  @Test
+  void kernelGrid_measuresBothPathsSideBySide_andNamesAutosChoice() throws Exception {
+    Path json = dir.resolve("grid.json");
+    CliRun run = CliRun.of("bench", "--kernel-grid", "--cells", "lstm", "--grid-features", "3",
+        "--grid-units", "5,600", "--batch-size", "16", "--json", json.toString());
+    assertEquals(0, run.code(), run.err());
+    assertTrue(run.out().matches("(?s)grid lstm       D   3 M   5: fused +[0-9]+  blas +[0-9]+  fused/blas +[0-9.]+"
+        + "  auto fused\ngrid lstm       D   3 M 600: fused +[0-9]+  blas +[0-9]+  fused/blas +[0-9.]+  auto blas\n"
+        + "JSON: .*"), run.out());
+    JsonNode grid = new ObjectMapper().readTree(json.toFile()).get("grid");
+    assertEquals(2, grid.size());
+    for (JsonNode point : grid) {
+      double ratio = point.get("fused_rows_per_s").asDouble() / point.get("blas_rows_per_s").asDouble();
+      assertEquals(ratio, point.get("fused_vs_blas").asDouble(), 1e-9 * ratio, point.toString());
+    }
+  }
+
+  @Test
+  void badKernel_usageExitCode2() {
+    CliRun run = CliRun.of("bench", "--kernel", "gpu");
+    assertEquals(2, run.code());
+    assertEquals("rnnscore: --kernel is 'gpu', expected one of auto, fused, blas\n", run.err());
   }
 }
