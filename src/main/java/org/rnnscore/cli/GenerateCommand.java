@@ -3,7 +3,11 @@ package org.rnnscore.cli;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
+import org.rnnscore.io.NpzWriter;
+import org.rnnscore.job.Benchmark;
 import org.rnnscore.job.GenerateJob;
+import org.rnnscore.job.ScoreOptions;
+import org.rnnscore.model.UsageException;
 import org.rnnscore.job.SparkSessions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -30,8 +34,17 @@ final class GenerateCommand implements Callable<Integer> {
       description = "Draw each row's length uniformly from [TMIN, T] (ragged data; default: every row has T).")
   int minTimesteps;
 
-  @Option(names = "--features", required = true, paramLabel = "D", description = "Features per timestep.")
-  int features;
+  @Option(names = "--features", paramLabel = "D",
+      description = "Features per timestep (required unless --model-shape gives it).")
+  Integer features;
+
+  @Option(names = "--model-shape", paramLabel = "S",
+      description = "Also write the bench's SimpleRNN → Dense model of shape S1, S2 or S3 (seeded weights, as"
+          + " bench scores it) to --model-output, as an .npz score reads; D defaults to the shape's.")
+  String modelShape;
+
+  @Option(names = "--model-output", paramLabel = "FILE", description = "Where --model-shape's .npz goes (a local file).")
+  java.nio.file.Path modelOutput;
 
   @Option(names = "--seed", paramLabel = "S", defaultValue = "0", description = "Random seed (default: ${DEFAULT-VALUE}).")
   long seed;
@@ -48,7 +61,27 @@ final class GenerateCommand implements Callable<Integer> {
   SparkOptions sparkOptions;
 
   @Override
-  public Integer call() {
+  public Integer call() throws java.io.IOException {
+    Benchmark.Shape shape = null;
+    if (modelShape != null || modelOutput != null) {
+      if (modelShape == null || modelOutput == null) {
+        throw new UsageException("--model-shape and --model-output go together (the shape names the model, the"
+            + " file is where it is written)");
+      }
+      shape = Benchmark.SHAPES.stream().filter(s -> s.name().equals(modelShape)).findFirst().orElseThrow(
+          () -> new UsageException("--model-shape is '" + modelShape + "', expected one of S1, S2, S3"));
+      if (features != null && features != shape.features()) {
+        throw new UsageException("--features " + features + " does not match --model-shape " + modelShape + " (D = "
+            + shape.features() + ")");
+      }
+      features = shape.features();
+      if (java.nio.file.Files.exists(modelOutput) && Modes.parse(mode) != ScoreOptions.WriteMode.OVERWRITE) {
+        throw new UsageException("--model-output " + modelOutput + " exists; use --mode overwrite to replace it");
+      }
+    }
+    if (features == null) {
+      throw new UsageException("--features is required (or --model-shape, whose D it takes)");
+    }
     GenerateJob.Options options =
         new GenerateJob.Options(output, rows, timesteps, minTimesteps, features, seed, partitions,
             Modes.parse(mode));
@@ -57,6 +90,16 @@ final class GenerateCommand implements Callable<Integer> {
     try {
       long start = System.nanoTime();
       GenerateJob.run(spark, options);
+      if (shape != null) {
+        java.nio.file.Path tmp = modelOutput.resolveSibling(modelOutput.getFileName() + ".tmp");
+        try (java.io.OutputStream out = java.nio.file.Files.newOutputStream(tmp)) {
+          NpzWriter.write(out, Benchmark.model(shape));
+        }
+        java.nio.file.Files.move(tmp, modelOutput, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+            java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        err.printf(java.util.Locale.ROOT, "rnnscore: wrote the %s model (SimpleRNN(%d) → Dense(%d), D=%d) to %s%n",
+            shape.name(), shape.units(), shape.outputs(), shape.features(), modelOutput);
+      }
       err.printf(java.util.Locale.ROOT, "rnnscore: wrote N=%d rows (T=%d, D=%d, seed %d) to %s in %.2f s%n", rows,
           timesteps, features, seed, output, (System.nanoTime() - start) / 1e9);
       err.flush();

@@ -94,6 +94,11 @@ final class PartitionScorer implements FlatMapFunction<Iterator<InternalRow>, In
     private final Iterator<InternalRow> input;
     private final int d = layout.features();
     private final int keptCount = layout.keptCount();
+    private final KeptValues keptValues = new KeptValues(layout.keptTypes(), layout.keptCount());
+    /** The common path's rows (one input, one prediction of K values per row): UnsafeRows over reused buffers. */
+    private final UnsafeOutput unsafeOutput = layout.several() || layout.sequenceOutput() ? null
+        : new UnsafeOutput(layout.keptTypes(), layout.keptCount(),
+            1 + (layout.emitState() ? layout.states().names().size() : 0), batchSize);
     private ForwardPass pass;
     private int k;
 
@@ -139,6 +144,20 @@ final class PartitionScorer implements FlatMapFunction<Iterator<InternalRow>, In
         throw new NoSuchElementException();
       }
       int i = next++;
+      if (unsafeOutput != null) {
+        unsafeOutput.start();
+        unsafeOutput.put(0, predictions[i], 0, predictions[i].length);
+        predictions[i] = null;
+        if (layout.emitState()) {
+          // LSTM layers come back as h then c; their columns are h, then c.
+          for (int s = 0; s < states.names().size(); s++) {
+            float[] state = finalStates.get(states.layerOf()[s])[i];
+            int width = states.widths()[s];
+            unsafeOutput.put(1 + s, state, states.cellState()[s] ? width : 0, width);
+          }
+        }
+        return unsafeOutput.row(i);
+      }
       Object[] out = kept[i];
       kept[i] = null;
       if (several != null) {
@@ -271,12 +290,12 @@ final class PartitionScorer implements FlatMapFunction<Iterator<InternalRow>, In
             return;
           }
         }
-        Object[] out = new Object[keptCount + 1 + (layout.emitState() ? states.names().size() : 0)];
-        for (int c = 0; c < keptCount; c++) {
-          // Copies strings, arrays and structs: the scan reuses its row buffers.
-          out[c] = row.isNullAt(c) ? null : InternalRow.copyValue(row.get(c, layout.keptTypes()[c]));
+        // Copies strings, arrays and structs: the scan reuses its row buffers.
+        if (unsafeOutput != null) {
+          unsafeOutput.keep(count, row);
+        } else {
+          kept[count] = keptValues.copy(row, new Object[keptCount + 1 + (layout.emitState() ? states.names().size() : 0)]);
         }
-        kept[count] = out;
         offsets[count] = used;
         lengths[count] = length;
         used += lengths[count] * d;
@@ -358,11 +377,7 @@ final class PartitionScorer implements FlatMapFunction<Iterator<InternalRow>, In
           pending = row.copy();
           break;
         }
-        Object[] out = new Object[keptCount + Math.max(1, layout.outputs().size())];
-        for (int c = 0; c < keptCount; c++) {
-          out[c] = row.isNullAt(c) ? null : InternalRow.copyValue(row.get(c, layout.keptTypes()[c]));
-        }
-        kept[count] = out;
+        kept[count] = keptValues.copy(row, new Object[keptCount + Math.max(1, layout.outputs().size())]);
         for (int k = 0; k < n; k++) {
           severalOffsets[k][count] = used[k];
           severalLengths[k][count] = lengthsRead[k];

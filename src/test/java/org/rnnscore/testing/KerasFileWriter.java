@@ -1296,24 +1296,11 @@ public final class KerasFileWriter {
 
   /** Writes Wx, Wh, bh, Wo, bo as {@code np.savez} would, for a SimpleRNN followed by exactly one Dense. */
   public static void writeNpz(Path path, RnnModel model) {
-    if (model.layers().size() != 2 || !(model.layers().get(0) instanceof SimpleRnnLayer)
-        || !(model.layers().get(1) instanceof DenseLayer)) {
-      throw new IllegalArgumentException("an .npz model holds a SimpleRNN and exactly one Dense; this model has layers "
-          + model.layers().stream().map(Layer::kerasClass).collect(java.util.stream.Collectors.joining(", ")));
+    try (java.io.OutputStream out = Files.newOutputStream(path)) {
+      org.rnnscore.io.NpzWriter.write(out, model);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
-    SimpleRnnLayer rnn = (SimpleRnnLayer) model.layers().get(0);
-    DenseLayer dense = model.denseLayers().get(0);
-    Map<String, WeightArray> arrays = new LinkedHashMap<>();
-    arrays.put("Wx", rnn.kernel());
-    arrays.put("Wh", rnn.recurrentKernel());
-    rnn.bias().ifPresent(b -> arrays.put("bh", b));
-    arrays.put("Wo", dense.kernel());
-    dense.bias().ifPresent(b -> arrays.put("bo", b));
-    Map<String, byte[]> entries = new LinkedHashMap<>();
-    for (Map.Entry<String, WeightArray> array : arrays.entrySet()) {
-      entries.put(array.getKey() + ".npy", npy(array.getValue()));
-    }
-    writeZip(path, entries, false);
   }
 
   /** A little-endian float32, C-order .npy file of the array. */
