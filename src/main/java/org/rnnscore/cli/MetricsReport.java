@@ -47,6 +47,8 @@ final class MetricsReport {
     report.put("backends", result == null ? List.of() : result.backends());
     // Per recurrent layer: the implementation it ran on (fused or blas) and why, as the executors chose.
     report.put("kernel_paths", result == null ? List.of() : result.kernelPaths());
+    // With --initial-state-from: how the states were joined (broadcast or sort-merge) and why.
+    report.put("state_join", result == null ? null : result.stateJoin());
     if (model != null) {
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("file", model.file());

@@ -141,6 +141,11 @@ final class ScoreCommand implements Callable<Integer> {
           + " zeros).")
   String initialStateFrom;
 
+  @Option(names = "--state-broadcast-max", paramLabel = "SIZE", defaultValue = "512m",
+      description = "With --initial-state-from: broadcast the states to the input's tasks when Spark estimates them"
+          + " (key and state columns) at no more than SIZE, else sort-merge join both sides. Default: ${DEFAULT-VALUE}.")
+  String stateBroadcastMax;
+
   @Option(names = "--force-state", description = "Accept states written by a model with another sha256.")
   boolean forceState;
 
@@ -233,7 +238,8 @@ final class ScoreCommand implements Callable<Integer> {
     Configuration hadoopConf = SparkSessions.hadoopConfiguration(sparkConf);
     run.loaded = modelOptions.loadWithProvenance(hadoopConf);
     RnnModel scored = run.loaded.model().withActivations(recurrentOverride, outputOverride);
-    StateOptions stateOptions = new StateOptions(emitState, initialStateFrom, forceState);
+    StateOptions stateOptions = new StateOptions(emitState, initialStateFrom, forceState,
+        ScoreOptions.parseBytes("--state-broadcast-max", stateBroadcastMax));
     PathGuards.requirePersistentCatalog(outputTable, PathGuards.sparkConf(sparkOptions.conf));
     PathGuards.check(hadoopConf, PathGuards.Request.forScore(options, policy, stateOptions, metrics));
 

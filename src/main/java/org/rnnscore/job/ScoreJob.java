@@ -12,6 +12,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
 import org.apache.spark.sql.catalyst.InternalRow;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -49,7 +50,8 @@ public final class ScoreJob {
    * committed Parquet, not from task-side counters a retried task would count twice).
    */
   public record Result(long rowsIn, long rowsScored, long rowsRejected, Map<String, Long> rejectsByCode,
-      long batches, int partitions, List<String> backends, long wallMillis, RnnModel model, List<String> kernelPaths) {
+      long batches, int partitions, List<String> backends, long wallMillis, RnnModel model, List<String> kernelPaths,
+      String stateJoin) {
     public double rowsPerSecond() {
       return wallMillis == 0 ? 0 : rowsScored * 1000.0 / wallMillis;
     }
@@ -172,8 +174,12 @@ public final class ScoreJob {
       input = SourceColumns.attach(input);
     }
     StateColumns stateColumns = state.active() ? StateColumns.of(model) : null;
+    // Counted before any join with states: from the Parquet footers, not by running the join.
+    Dataset<Row> unjoined = input;
+    StateJoin stateJoin = null;
     if (state.initialFrom() != null) {
-      input = withInitialStates(spark, input, options, state, stateColumns, provenance, hadoopConf);
+      stateJoin = withInitialStates(spark, input, options, state, stateColumns, provenance, hadoopConf);
+      input = stateJoin.joined();
     }
     InputPlan plan = InputPlan.of(input, options.input(), options, model, stateColumns, state.emit(),
         state.initialFrom() != null);
@@ -201,7 +207,7 @@ public final class ScoreJob {
     if (options.outputFiles() > 0) {
       output = output.repartition(options.outputFiles());
     }
-    long rowsIn = input.count(); // from the Parquet footers
+    long rowsIn = unjoined.count(); // from the Parquet footers
     int partitions = rows.getNumPartitions();
     progress.started(rowsIn, scoredSoFar::value);
 
@@ -249,6 +255,9 @@ public final class ScoreJob {
       broadcast.destroy();
       progress.finished();
     }
+    if (stateJoin != null) { // before the commit: a repeated key leaves the old output in place
+      stateJoin.checkUnique(spark.read().parquet(commit.stagingPath("--output")), written, rejected, rowsIn);
+    }
     if (written + rejected != rowsIn) { // before the commit: a lost row leaves the old output in place
       throw new IllegalStateException(rowsIn + " rows read but " + written + " scored and " + rejected
           + " rejected: rows were lost; nothing was written");
@@ -266,8 +275,11 @@ public final class ScoreJob {
     for (String path : kernelPaths) {
       LOG.info("recurrent kernel path: {}", path);
     }
+    if (stateJoin != null) {
+      LOG.info("initial states joined by {}", stateJoin.describe());
+    }
     return new Result(rowsIn, written, rejected, rejectsByCode, batches.value(), partitions, backends,
-        (System.nanoTime() - start) / 1_000_000, model, kernelPaths);
+        (System.nanoTime() - start) / 1_000_000, model, kernelPaths, stateJoin == null ? null : stateJoin.describe());
   }
 
   /**
@@ -275,7 +287,7 @@ public final class ScoreJob {
    * the key: a row without a match starts from zeros), after checking that both sides have unique
    * keys and that the states were made by this model.
    */
-  private static Dataset<Row> withInitialStates(SparkSession spark, Dataset<Row> input, ScoreOptions options,
+  private static StateJoin withInitialStates(SparkSession spark, Dataset<Row> input, ScoreOptions options,
       StateOptions state, StateColumns columns, Provenance provenance, Configuration hadoopConf) {
     String key = options.keyColumn() != null ? options.keyColumn()
         : Arrays.asList(input.columns()).contains(ScoreOptions.DEFAULT_KEY_COLUMN) ? ScoreOptions.DEFAULT_KEY_COLUMN
@@ -312,16 +324,56 @@ public final class ScoreJob {
             + " them anyway)");
       }
     }
-    requireUniqueKeys(states, key, from);
-    requireUniqueKeys(input, key, options.input());
     List<org.apache.spark.sql.Column> selected = new ArrayList<>();
     selected.add(states.col(key).as("__rnnscore_state_key"));
     for (String name : columns.names()) {
       selected.add(states.col(name).as(InputPlan.INITIAL_STATE_PREFIX + name));
     }
     Dataset<Row> initial = states.select(selected.toArray(new org.apache.spark.sql.Column[0]));
-    return input.join(initial, input.col(key).equalTo(initial.col("__rnnscore_state_key")), "left")
+    // Broadcast the states when small enough: the input (T×D sequences, the big side) then stays
+    // where it is, unshuffled; else a sort-merge join, asked for explicitly so that Spark's own
+    // 10 MB threshold cannot pick a broadcast beyond what the user allowed.
+    long estimate = initial.queryExecution().optimizedPlan().stats().sizeInBytes().min(
+        scala.math.BigInt.apply(Long.MAX_VALUE)).longValue();
+    boolean broadcast = estimate <= state.broadcastMax();
+    Dataset<Row> right = broadcast ? functions.broadcast(initial) : initial.hint("merge");
+    Dataset<Row> joined = input.join(right, input.col(key).equalTo(right.col("__rnnscore_state_key")), "left")
         .drop("__rnnscore_state_key");
+    boolean keyKept = options.keep() == null || options.keep().contains(key);
+    if (!keyKept) {
+      // The output cannot show duplicates without the key: check both sides before scoring.
+      requireUniqueKeys(states, key, from);
+      requireUniqueKeys(input, key, options.input());
+    }
+    return new StateJoin(joined, states, input, key, from, options.input(), broadcast, estimate,
+        state.broadcastMax(), keyKept);
+  }
+
+  /**
+   * The input joined with its starting states, and how: broadcast or sort-merge, by the states'
+   * estimated size. The keys' uniqueness is checked on the scored rows before the commit ({@link
+   * #checkUnique}): a duplicate state key multiplies input rows, a duplicate input key repeats in
+   * the output, and both are found by counting the staged output's keys, one key-column pass
+   * instead of a grouping job over each side before scoring.
+   */
+  private record StateJoin(Dataset<Row> joined, Dataset<Row> states, Dataset<Row> input, String key, String from,
+      String inputPath, boolean broadcast, long estimatedBytes, long broadcastMax, boolean keyKept) {
+    String describe() {
+      return (broadcast ? "broadcast" : "sort-merge") + " (states estimated at " + Messages.bytes(estimatedBytes)
+          + (broadcast ? " ≤ " : " > ") + "--state-broadcast-max " + Messages.bytes(broadcastMax) + ")";
+    }
+
+    /** Fails with today's messages (naming the side, the key value and its count) when a key repeats. */
+    void checkUnique(Dataset<Row> staged, long written, long rejected, long rowsIn) {
+      if (!keyKept) {
+        return;
+      }
+      boolean repeated = written + rejected != rowsIn || staged.select(key).distinct().count() != written;
+      if (repeated) {
+        requireUniqueKeys(states, key, from);
+        requireUniqueKeys(input, key, inputPath);
+      }
+    }
   }
 
   private static void requireUniqueKeys(Dataset<Row> data, String key, String where) {

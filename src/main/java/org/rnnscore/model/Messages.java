@@ -30,4 +30,20 @@ public final class Messages {
   public static String list(String... names) {
     return list(java.util.Arrays.asList(names));
   }
+
+  /** A byte count for a message: "812 B", "3.4 KiB", "1.2 MiB", "512 MiB", "2.0 GiB". */
+  public static String bytes(long bytes) {
+    if (bytes < 1024) {
+      return bytes + " B";
+    }
+    String[] units = {"KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
+    double value = bytes;
+    int unit = -1;
+    while (value >= 1024 && unit < units.length - 1) {
+      value /= 1024;
+      unit++;
+    }
+    return value == Math.rint(value) ? String.format(java.util.Locale.ROOT, "%.0f %s", value, units[unit])
+        : String.format(java.util.Locale.ROOT, "%.1f %s", value, units[unit]);
+  }
 }

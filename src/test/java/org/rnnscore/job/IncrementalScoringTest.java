@@ -1,6 +1,8 @@
 package org.rnnscore.job;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.nio.file.Path;
@@ -103,6 +105,63 @@ class IncrementalScoringTest {
         new StateOptions(false, night1, false)));
     assertEquals(night1 + ": key 'id' value 7 appears 2 times; incremental scoring joins rows on a unique key",
         e.getMessage());
+  }
+
+  @Test
+  void run_duplicateKeysInTheInput_refusedAndNothingWritten() {
+    RnnModel model = ModelSpec.build("simple(3) > dense(1)", 5, 2, 0);
+    String night1 = score(model, write("history", List.of(RowFactory.create(7L, TestModels.nested(
+        new float[][] {{1, 2}})))), "night1", new StateOptions(true, null, false));
+    String twice = write("twice", List.of(RowFactory.create(7L, TestModels.nested(new float[][] {{1, 2}})),
+        RowFactory.create(8L, TestModels.nested(new float[][] {{5, 6}})),
+        RowFactory.create(7L, TestModels.nested(new float[][] {{3, 4}}))));
+    for (long broadcastMax : new long[] {1, StateOptions.DEFAULT_BROADCAST_MAX}) {
+      String output = "night2-" + broadcastMax;
+      InputDataException e = assertThrows(InputDataException.class, () -> score(model, twice, output,
+          new StateOptions(false, night1, false, broadcastMax)));
+      assertEquals(twice + ": key 'id' value 7 appears 2 times; incremental scoring joins rows on a unique key",
+          e.getMessage());
+      assertFalse(java.nio.file.Files.exists(dir.resolve(output)), "nothing committed at " + output);
+    }
+  }
+
+  /** Night 2 with the states broadcast and sort-merge joined (1 byte allowed): the same rows and predictions. */
+  @Test
+  void run_statesBroadcastOrSortMergeJoined_samePredictions() {
+    RnnModel model = ModelSpec.build("lstm(4,rs) > gru(3) > dense(2)", 9, 2, 0);
+    Random random = new Random(10);
+    List<Row> history = new ArrayList<>();
+    List<Row> today = new ArrayList<>();
+    for (long id = 0; id < 60; id++) {
+      history.add(RowFactory.create(id, TestModels.nested(TestModels.sequence(random, 1 + random.nextInt(6), 2))));
+      if (id % 3 != 0) { // a third of the rows have no new steps today; some of today's have no state
+        today.add(RowFactory.create(id + 30, TestModels.nested(TestModels.sequence(random, 1 + random.nextInt(4), 2))));
+      }
+    }
+    String night1 = score(model, write("history", history), "night1", new StateOptions(true, null, false));
+    String todayPath = write("today", today);
+    Map<String, Map<Long, List<Object>>> byPath = new HashMap<>();
+    for (long broadcastMax : new long[] {1, StateOptions.DEFAULT_BROADCAST_MAX}) {
+      String output = "night2-" + broadcastMax;
+      ScoreJob.Result result = ScoreJob.run(spark, model, options(todayPath, output), BadRowPolicy.FAIL, MADE_BY,
+          ScoreJob.NO_PROGRESS, new StateOptions(true, night1, false, broadcastMax));
+      String join = broadcastMax == 1 ? "sort-merge" : "broadcast";
+      assertTrue(result.stateJoin().startsWith(join + " (states estimated at "), result.stateJoin());
+      assertTrue(result.stateJoin().endsWith(broadcastMax == 1 ? " > --state-broadcast-max 1 B)"
+          : " ≤ --state-broadcast-max 512 MiB)"), result.stateJoin());
+      assertEquals(today.size(), result.rowsScored());
+      byPath.put(join, predictions(dir.resolve(output).toString()));
+    }
+    Map<Long, List<Object>> broadcast = byPath.get("broadcast");
+    Map<Long, List<Object>> merged = byPath.get("sort-merge");
+    assertEquals(broadcast.keySet(), merged.keySet());
+    for (Long id : broadcast.keySet()) {
+      for (int i = 0; i < broadcast.get(id).size(); i++) {
+        double b = ((Number) broadcast.get(id).get(i)).doubleValue();
+        // Rows meet other rows in their batches in another order: equal up to float rounding.
+        assertEquals(b, ((Number) merged.get(id).get(i)).doubleValue(), 1e-6 + 1e-5 * Math.abs(b), "id " + id);
+      }
+    }
   }
 
   @Test
