@@ -9,9 +9,12 @@ import org.rnnscore.model.RecurrentLayer;
 import org.rnnscore.model.WeightArray;
 
 /**
- * SimpleRNN, LSTM and GRU over a batch laid out as {@link Batch} describes.
+ * SimpleRNN, LSTM and GRU over a batch laid out as {@link Batch} describes, on one of two paths
+ * chosen per layer at construction ({@link KernelPath#choose}): the fused step ({@link
+ * FusedRecurrence}: the Vector API on the heap, tiles of rows carried through all their steps),
+ * or the BLAS path described next.
  *
- * <p>All steps' input projections x·W (+ input bias) are one GEMM. Then per step t, for the
+ * <p>BLAS path: all steps' input projections x·W (+ input bias) are one GEMM. Then per step t, for the
  * rows still running: S = H·U on ND4J (H kept off-heap for the GEMM), then the gate arithmetic
  * on the heap, row by row, skipping the state update of masked steps (Keras carries the state
  * over and repeats the last output, or outputs zeros with zero_output_for_mask).
