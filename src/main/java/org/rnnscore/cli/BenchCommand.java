@@ -111,10 +111,7 @@ final class BenchCommand implements Callable<Integer> {
       report.put("backend", Nd4jRuntime.backendDescription());
       report.put("batch_size", batchSize);
       report.put("grid", grid);
-      if (json.getParent() != null) {
-        Files.createDirectories(json.getParent());
-      }
-      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(json.toFile(), report);
+      writeJson(report);
       out.printf(Locale.ROOT, "JSON: %s%n", json);
       out.flush();
       return ExitCode.OK.code();
@@ -131,10 +128,7 @@ final class BenchCommand implements Callable<Integer> {
       report.put("backend", Nd4jRuntime.backendDescription());
       report.put("batch_size", batchSize);
       report.put("shapes", results);
-      if (json.getParent() != null) {
-        Files.createDirectories(json.getParent());
-      }
-      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(json.toFile(), report);
+      writeJson(report);
       out.print(table(results));
       out.printf(Locale.ROOT, "%d cores, %s, %s; JSON: %s%n", Runtime.getRuntime().availableProcessors(),
           spark.sparkContext().master(), report.get("backend"), json);
@@ -143,6 +137,13 @@ final class BenchCommand implements Callable<Integer> {
     } finally {
       spark.stop();
     }
+  }
+
+  private void writeJson(Map<String, Object> report) throws java.io.IOException {
+    if (json.getParent() != null) {
+      Files.createDirectories(json.getParent());
+    }
+    new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(json.toFile(), report);
   }
 
   static String table(List<Map<String, Object>> results) {
