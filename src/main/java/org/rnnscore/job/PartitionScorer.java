@@ -304,18 +304,7 @@ final class PartitionScorer implements FlatMapFunction<Iterator<InternalRow>, In
       if (count == 0) {
         return;
       }
-      if (pass == null) {
-        Nd4jRuntime.requireBackend(backend);
-        Nd4jRuntime.limitThreads(threadsPerTask);
-        SparkEnv env = SparkEnv.get();
-        backendsUsed.add("executor " + (env == null ? "?" : env.executorId()) + ": "
-            + Nd4jRuntime.backendDescription());
-        pass = new ForwardPass(model.value(), kernel);
-        k = pass.model().outputWidth();
-        if (kernelPathsUsed != null) {
-          pass.kernelPaths().forEach((layer, choice) -> kernelPathsUsed.add(layer + ": " + choice));
-        }
-      }
+      startPass();
       batchNumber++;
       try {
         injectedOutOfMemory();

@@ -24,7 +24,6 @@ import org.apache.spark.unsafe.Platform;
  * call, as rows from Spark's own operators are: a consumer that keeps one copies it.
  */
 final class UnsafeOutput {
-  private final int keptCount;
   private final UnsafeProjection keptProjection;
   private final UnsafeRowJoiner joiner;
   private final UnsafeRow kept;
@@ -32,13 +31,11 @@ final class UnsafeOutput {
   private final UnsafeArrayWriter floats;
   private byte[][] slots;
   private final int[] sizes;
-  private int previousCursor;
 
   /**
    * @param valueColumns the {@code array<float>} columns after the kept ones (prediction, states)
    */
   UnsafeOutput(DataType[] keptTypes, int keptCount, int valueColumns, int batchSize) {
-    this.keptCount = keptCount;
     DataType[] types = java.util.Arrays.copyOf(keptTypes, keptCount);
     this.keptProjection = keptCount == 0 ? null : UnsafeProjection.create(types);
     StructField[] keptFields = new StructField[keptCount];
@@ -82,7 +79,7 @@ final class UnsafeOutput {
 
   /** Value column {@code column} = values[from, from + length). */
   void put(int column, float[] data, int from, int length) {
-    previousCursor = values.cursor();
+    int previousCursor = values.cursor();
     floats.initialize(length);
     for (int i = 0; i < length; i++) {
       floats.write(i, data[from + i]);

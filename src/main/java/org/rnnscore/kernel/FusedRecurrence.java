@@ -381,6 +381,8 @@ final class FusedRecurrence {
     FloatVector b7 = a7;
     int wi = wAt;
     int xi = srcAt;
+    // Two copies of the loop rather than one calling a multiply-add helper: with the helper the
+    // JIT no longer kept the accumulators in registers (measured: LSTM S1 237k → 122k rows/s).
     if (FMA) {
       for (int k = 0; k < count; k++, wi += GROUP, xi += ROWS) {
         FloatVector x0 = FloatVector.fromArray(SPECIES, src, xi);
