@@ -66,6 +66,15 @@ public final class InputPlan {
 
   static InputPlan of(Dataset<Row> input, String inputName, ScoreOptions options, RnnModel model,
       StateColumns states, boolean emitState, boolean initialStates) {
+    return of(input, inputName, options, model, states, emitState, initialStates, false);
+  }
+
+  /**
+   * @param keepSequences pass the sequence column(s) through too (a library call returns every
+   *     input column, as Spark ML's transformers do; the CLI writes predictions in their place)
+   */
+  static InputPlan of(Dataset<Row> input, String inputName, ScoreOptions options, RnnModel model,
+      StateColumns states, boolean emitState, boolean initialStates, boolean keepSequences) {
     StructType schema = input.schema();
     List<RnnModel.Input> modelInputs = model.inputs();
     java.util.Map<String, String> mapping = ScoreOptions.inputColumns(options.featuresColumn());
@@ -132,7 +141,7 @@ public final class InputPlan {
     }
 
     List<String> sequenceColumns = mapping == null ? List.of(featuresColumn) : new ArrayList<>(mapping.values());
-    List<String> kept = keptColumns(schema, options, sequenceColumns);
+    List<String> kept = keptColumns(schema, options, keepSequences ? List.of() : sequenceColumns);
     List<InputLayout.OutputColumn> outputs = outputColumns(model, options.predictionColumn());
     List<String> predictionColumns = outputs.isEmpty() ? List.of(options.predictionColumn())
         : outputs.stream().map(InputLayout.OutputColumn::column).toList();

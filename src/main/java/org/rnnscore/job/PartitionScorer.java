@@ -40,49 +40,30 @@ final class PartitionScorer implements FlatMapFunction<Iterator<InternalRow>, In
   private final int batchSize;
   private final BatchLimit limit;
   private final int threadsPerTask;
-  private final boolean skipBadRows;
-  private final LongAccumulator rowsScored;
-  private final LongAccumulator batches;
+  private final BadRowHandling badRows;
+  private final ScoringCounters counters;
   private final Nd4jRuntime.Backend backend;
-  private final CollectionAccumulator<String> backendsUsed;
   private final KernelPath kernel;
-  /** "layer: path (reason)" per recurrent layer, from each task that built a forward pass; or null. */
-  private final CollectionAccumulator<String> kernelPathsUsed;
   private final CollectionAccumulator<BadRowException> badRowsFound;
 
-  /**
-   * @param skipBadRows leave bad rows out (quarantine: they are written as rejects by the census)
-   *     instead of failing on the first
-   */
-  PartitionScorer(Broadcast<RnnModel> model, InputLayout layout, int batchSize, int threadsPerTask,
-      boolean skipBadRows, LongAccumulator rowsScored, LongAccumulator batches, Nd4jRuntime.Backend backend,
-      CollectionAccumulator<String> backendsUsed) {
-    this(model, layout, new BatchLimit(batchSize, ScoreOptions.DEFAULT_BATCH_BYTES), threadsPerTask, skipBadRows,
-        rowsScored, batches, backend, backendsUsed, null, KernelPath.fromSystemProperty(), null);
-  }
 
   /**
    * @param badRowsFound where a bad row is recorded, ending the partition, instead of thrown (see
-   *     {@link BadRowStop}); null to throw it
+   *     {@link BadRowStop}); null to throw it. Only with {@link BadRowHandling#FAIL}.
    */
   PartitionScorer(Broadcast<RnnModel> model, InputLayout layout, BatchLimit limit, int threadsPerTask,
-      boolean skipBadRows, LongAccumulator rowsScored, LongAccumulator batches, Nd4jRuntime.Backend backend,
-      CollectionAccumulator<String> backendsUsed, CollectionAccumulator<BadRowException> badRowsFound,
-      KernelPath kernel, CollectionAccumulator<String> kernelPathsUsed) {
-    this.kernel = kernel;
-    this.kernelPathsUsed = kernelPathsUsed;
-    this.limit = limit;
-    int batchSize = limit.rows();
-    this.badRowsFound = badRowsFound;
-    this.backend = backend;
-    this.backendsUsed = backendsUsed;
-    this.rowsScored = rowsScored;
-    this.batches = batches;
+      BadRowHandling badRows, ScoringCounters counters, Nd4jRuntime.Backend backend,
+      CollectionAccumulator<BadRowException> badRowsFound, KernelPath kernel) {
     this.model = model;
     this.layout = layout;
-    this.batchSize = batchSize;
+    this.limit = limit;
+    this.batchSize = limit.rows();
     this.threadsPerTask = threadsPerTask;
-    this.skipBadRows = skipBadRows;
+    this.badRows = badRows;
+    this.counters = counters;
+    this.backend = backend;
+    this.badRowsFound = badRowsFound;
+    this.kernel = kernel;
   }
 
   @Override
@@ -96,7 +77,12 @@ final class PartitionScorer implements FlatMapFunction<Iterator<InternalRow>, In
     private final int keptCount = layout.keptCount();
     private final KeptValues keptValues = new KeptValues(layout.keptTypes(), layout.keptCount());
     /** The common path's rows (one input, one prediction of K values per row): UnsafeRows over reused buffers. */
-    private final UnsafeOutput unsafeOutput = layout.several() || layout.sequenceOutput() ? null
+    /** Bad rows yielded with their reasons (KEEP), ahead of the good rows of the batch they were read in. */
+    private final java.util.ArrayDeque<InternalRow> badOut = new java.util.ArrayDeque<>();
+    /** reason_code and reason after the other columns (KEEP only). */
+    private final int reasonColumns = badRows == BadRowHandling.KEEP ? 2 : 0;
+    private final UnsafeOutput unsafeOutput = layout.several() || layout.sequenceOutput() || badRows == BadRowHandling.KEEP
+        ? null
         : new UnsafeOutput(layout.keptTypes(), layout.keptCount(),
             1 + (layout.emitState() ? layout.states().names().size() : 0), batchSize);
     private ForwardPass pass;
@@ -131,17 +117,20 @@ final class PartitionScorer implements FlatMapFunction<Iterator<InternalRow>, In
 
     @Override
     public boolean hasNext() {
-      if (next < count) {
+      if (!badOut.isEmpty() || next < count) {
         return true;
       }
       fillAndScore();
-      return next < count;
+      return !badOut.isEmpty() || next < count;
     }
 
     @Override
     public InternalRow next() {
       if (!hasNext()) {
         throw new NoSuchElementException();
+      }
+      if (!badOut.isEmpty()) {
+        return badOut.poll();
       }
       int i = next++;
       if (unsafeOutput != null) {
@@ -186,6 +175,23 @@ final class PartitionScorer implements FlatMapFunction<Iterator<InternalRow>, In
         }
       }
       return new GenericInternalRow(out);
+    }
+
+    /** Columns of a generic output row: kept, prediction(s), states, then the reasons (KEEP). */
+    private int valueCount() {
+      int predictions = layout.several() ? Math.max(1, layout.outputs().size()) : 1;
+      return keptCount + predictions + (layout.emitState() ? states.names().size() : 0) + reasonColumns;
+    }
+
+    /** A bad row met while filling a batch, with SKIP or KEEP: counted, and with KEEP queued to be yielded. */
+    private void setAside(InternalRow row, BadRowException bad) {
+      counters.rejects.add(bad.code().code());
+      if (badRows == BadRowHandling.KEEP) {
+        Object[] out = keptValues.copy(row, new Object[valueCount()]);
+        out[out.length - 2] = org.apache.spark.unsafe.types.UTF8String.fromString(bad.code().code());
+        out[out.length - 1] = org.apache.spark.unsafe.types.UTF8String.fromString(bad.reason());
+        badOut.add(new GenericInternalRow(out));
+      }
     }
 
     /** The row's joined state columns into {@code initial}; a missing (null) state starts from zeros. */
@@ -261,14 +267,15 @@ final class PartitionScorer implements FlatMapFunction<Iterator<InternalRow>, In
         return;
       }
       int used = 0;
-      while (count < batchSize && (pending != null || input.hasNext())) {
+      while (count + badOut.size() < batchSize && (pending != null || input.hasNext())) {
         InternalRow row = pending != null ? pending : input.next();
         pending = null;
         int length;
         try {
           length = reader.read(row, used);
         } catch (BadRowException bad) {
-          if (skipBadRows) {
+          if (badRows != BadRowHandling.FAIL) {
+            setAside(row, bad);
             continue;
           }
           stopAt(bad);
@@ -283,7 +290,8 @@ final class PartitionScorer implements FlatMapFunction<Iterator<InternalRow>, In
           try {
             readInitialStates(row, count);
           } catch (BadRowException bad) {
-            if (skipBadRows) {
+            if (badRows != BadRowHandling.FAIL) {
+              setAside(row, bad);
               continue;
             }
             stopAt(bad);
@@ -294,7 +302,7 @@ final class PartitionScorer implements FlatMapFunction<Iterator<InternalRow>, In
         if (unsafeOutput != null) {
           unsafeOutput.keep(count, row);
         } else {
-          kept[count] = keptValues.copy(row, new Object[keptCount + 1 + (layout.emitState() ? states.names().size() : 0)]);
+          kept[count] = keptValues.copy(row, new Object[valueCount()]);
         }
         offsets[count] = used;
         lengths[count] = length;
@@ -324,8 +332,8 @@ final class PartitionScorer implements FlatMapFunction<Iterator<InternalRow>, In
             + " spark.executor.memoryOverhead; in local mode RNNSCORE_JAVA_OPTS=-Xmx...)");
       }
       // For the progress line only: a retried task counts again (the report counts the output).
-      rowsScored.add(count);
-      batches.add(1);
+      counters.rowsScored.add(count);
+      counters.batches.add(1);
       injectedFailure();
     }
 
@@ -343,14 +351,15 @@ final class PartitionScorer implements FlatMapFunction<Iterator<InternalRow>, In
       int[] used = new int[n];
       int[] at = new int[n];
       int[] lengthsRead = new int[n];
-      while (count < batchSize && (pending != null || input.hasNext())) {
+      while (count + badOut.size() < batchSize && (pending != null || input.hasNext())) {
         InternalRow row = pending != null ? pending : input.next();
         pending = null;
         System.arraycopy(used, 0, at, 0, n);
         try {
           several.read(row, at, lengthsRead);
         } catch (BadRowException bad) {
-          if (skipBadRows) {
+          if (badRows != BadRowHandling.FAIL) {
+            setAside(row, bad);
             continue;
           }
           stopAt(bad);
@@ -366,7 +375,7 @@ final class PartitionScorer implements FlatMapFunction<Iterator<InternalRow>, In
           pending = row.copy();
           break;
         }
-        kept[count] = keptValues.copy(row, new Object[keptCount + Math.max(1, layout.outputs().size())]);
+        kept[count] = keptValues.copy(row, new Object[valueCount()]);
         for (int k = 0; k < n; k++) {
           severalOffsets[k][count] = used[k];
           severalLengths[k][count] = lengthsRead[k];
@@ -390,8 +399,8 @@ final class PartitionScorer implements FlatMapFunction<Iterator<InternalRow>, In
       } catch (OutOfMemoryError oom) {
         throw outOfMemory(oom);
       }
-      rowsScored.add(count);
-      batches.add(1);
+      counters.rowsScored.add(count);
+      counters.batches.add(1);
       injectedFailure();
     }
 
@@ -400,13 +409,11 @@ final class PartitionScorer implements FlatMapFunction<Iterator<InternalRow>, In
         Nd4jRuntime.requireBackend(backend);
         Nd4jRuntime.limitThreads(threadsPerTask);
         SparkEnv env = SparkEnv.get();
-        backendsUsed.add("executor " + (env == null ? "?" : env.executorId()) + ": "
+        counters.backends.add("executor " + (env == null ? "?" : env.executorId()) + ": "
             + Nd4jRuntime.backendDescription());
         pass = new ForwardPass(model.value(), kernel);
         k = pass.model().outputWidth();
-        if (kernelPathsUsed != null) {
-          pass.kernelPaths().forEach((layer, choice) -> kernelPathsUsed.add(layer + ": " + choice));
-        }
+        pass.kernelPaths().forEach((layer, choice) -> counters.kernelPaths.add(layer + ": " + choice));
       }
     }
 

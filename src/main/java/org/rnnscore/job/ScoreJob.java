@@ -187,29 +187,19 @@ public final class ScoreJob {
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     Broadcast<RnnModel> broadcast = jsc.broadcast(model);
     int threadsPerTask = Integer.parseInt(spark.conf().get("spark.task.cpus", "1"));
-    JavaRDD<InternalRow> rows = SparkInternals.toInternalRows(plan.projected());
-    LongAccumulator scoredSoFar = spark.sparkContext().longAccumulator("rnnscore rows scored");
-    LongAccumulator batches = spark.sparkContext().longAccumulator("rnnscore batches");
-    CollectionAccumulator<String> backendsUsed = spark.sparkContext().collectionAccumulator("rnnscore backends");
-    CollectionAccumulator<String> kernelPathsUsed = spark.sparkContext().collectionAccumulator("rnnscore kernel paths");
+    ScoringCounters counters = ScoringCounters.register(spark.sparkContext());
     BadRowStop badRows = policy.quarantine() ? BadRowStop.NONE : new BadRowStop(spark);
-    JavaRDD<InternalRow> scored = rows.mapPartitions(new PartitionScorer(broadcast, plan.layout(),
-        new BatchLimit(options.batchSize(), options.batchBytes()), threadsPerTask, policy.quarantine(), scoredSoFar, batches, options.backend(),
-        backendsUsed, badRows.accumulator(), options.kernel(), kernelPathsUsed));
-    StructType schema = plan.outputSchema();
-    if (provenance != null) {
-      StructField[] fields = schema.fields().clone();
-      StructField last = fields[fields.length - 1];
-      fields[fields.length - 1] = new StructField(last.name(), last.dataType(), last.nullable(), provenance.metadata());
-      schema = new StructType(fields);
-    }
-    Dataset<Row> output = SparkInternals.toDataFrame(spark, scored, schema);
+    // Quarantine leaves bad rows out of the output: the census pass writes them as rejects.
+    Scoring.Scored scored = Scoring.score(spark, plan, broadcast, options, threadsPerTask,
+        policy.quarantine() ? BadRowHandling.SKIP : BadRowHandling.FAIL, counters, badRows.accumulator(),
+        provenance == null ? null : provenance.metadata());
+    Dataset<Row> output = scored.rows();
     if (options.outputFiles() > 0) {
       output = output.repartition(options.outputFiles());
     }
     long rowsIn = unjoined.count(); // from the Parquet footers
-    int partitions = rows.getNumPartitions();
-    progress.started(rowsIn, scoredSoFar::value);
+    int partitions = scored.rdd().getNumPartitions();
+    progress.started(rowsIn, counters::rowsScored);
 
     // Written to staging and moved into place only on success, output and rejects as one commit,
     // after every row is accounted for: a failed run changes nothing.
@@ -267,18 +257,18 @@ public final class ScoreJob {
     if (options.outputTable() != null) {
       writeTable(spark, options, hadoopConf);
     }
-    List<String> backends = new ArrayList<>(new TreeSet<>(backendsUsed.value()));
+    List<String> backends = counters.backends();
     for (String backend : backends) {
       LOG.info("ND4J backend used: {}", backend);
     }
-    List<String> kernelPaths = new ArrayList<>(new java.util.LinkedHashSet<>(kernelPathsUsed.value()));
+    List<String> kernelPaths = counters.kernelPaths();
     for (String path : kernelPaths) {
       LOG.info("recurrent kernel path: {}", path);
     }
     if (stateJoin != null) {
       LOG.info("initial states joined by {}", stateJoin.describe());
     }
-    return new Result(rowsIn, written, rejected, rejectsByCode, batches.value(), partitions, backends,
+    return new Result(rowsIn, written, rejected, rejectsByCode, counters.batches(), partitions, backends,
         (System.nanoTime() - start) / 1_000_000, model, kernelPaths, stateJoin == null ? null : stateJoin.describe());
   }
 
@@ -289,15 +279,29 @@ public final class ScoreJob {
    */
   private static StateJoin withInitialStates(SparkSession spark, Dataset<Row> input, ScoreOptions options,
       StateOptions state, StateColumns columns, Provenance provenance, Configuration hadoopConf) {
+    Dataset<Row> states = readInput(spark, "--initial-state-from", state.initialFrom(), hadoopConf);
+    return joinStates(input, states, state.initialFrom(), options, state, columns,
+        provenance == null ? null : provenance.modelSha256(), StateLabels.CLI);
+  }
+
+  /** The option names that messages about the states use: the CLI's, or the library API's methods. */
+  record StateLabels(String states, String key, String force, String emit) {
+    static final StateLabels CLI = new StateLabels("--initial-state-from", "--key", "--force-state", "--emit-state");
+  }
+
+  /**
+   * @param from the states' name in messages (their path, or what the caller calls them)
+   * @param modelSha256 the model's, checked against the states' provenance; null to skip the check
+   */
+  static StateJoin joinStates(Dataset<Row> input, Dataset<Row> states, String from, ScoreOptions options,
+      StateOptions state, StateColumns columns, String modelSha256, StateLabels labels) {
     String key = options.keyColumn() != null ? options.keyColumn()
         : Arrays.asList(input.columns()).contains(ScoreOptions.DEFAULT_KEY_COLUMN) ? ScoreOptions.DEFAULT_KEY_COLUMN
             : null;
     if (key == null || !Arrays.asList(input.columns()).contains(key)) {
-      throw new UsageException("--initial-state-from joins rows on --key; the input " + options.input()
-          + " has no " + (key == null ? "'id'" : "'" + key + "'") + " column, name the key with --key");
+      throw new UsageException(labels.states() + " joins rows on " + labels.key() + "; the input " + options.input()
+          + " has no " + (key == null ? "'id'" : "'" + key + "'") + " column, name the key with " + labels.key());
     }
-    String from = state.initialFrom();
-    Dataset<Row> states = readInput(spark, "--initial-state-from", from, hadoopConf);
     List<String> missing = new ArrayList<>();
     for (String name : columns.names()) {
       if (!Arrays.asList(states.columns()).contains(name)) {
@@ -308,20 +312,20 @@ public final class ScoreJob {
       missing.add(0, key);
     }
     if (!missing.isEmpty()) {
-      throw new InputDataException(from + ": --initial-state-from lacks column(s) " + missing + " (the input has "
-          + Messages.list(states.columns()) + "); write them with --emit-state using this model");
+      throw new InputDataException(from + ": " + labels.states() + " lacks column(s) " + missing + " (the input has "
+          + Messages.list(states.columns()) + "); write them with " + labels.emit() + " using this model");
     }
-    if (!state.force() && provenance != null) {
+    if (!state.force() && modelSha256 != null) {
       String made = null;
       for (StructField f : states.schema().fields()) {
         if (f.metadata().contains("rnnscore.model_sha256")) {
           made = f.metadata().getString("rnnscore.model_sha256");
         }
       }
-      if (!provenance.modelSha256().equals(made)) {
+      if (!modelSha256.equals(made)) {
         throw new InputDataException(from + ": the states were made by model sha256 " + made + ", but this model is "
-            + provenance.modelSha256() + "; a state only continues the model that made it (--force-state to use"
-            + " them anyway)");
+            + modelSha256 + "; a state only continues the model that made it"
+            + (labels.force() == null ? "" : " (" + labels.force() + " to use them anyway)"));
       }
     }
     List<org.apache.spark.sql.Column> selected = new ArrayList<>();
@@ -356,7 +360,7 @@ public final class ScoreJob {
    * the output, and both are found by counting the staged output's keys, one key-column pass
    * instead of a grouping job over each side before scoring.
    */
-  private record StateJoin(Dataset<Row> joined, Dataset<Row> states, Dataset<Row> input, String key, String from,
+  record StateJoin(Dataset<Row> joined, Dataset<Row> states, Dataset<Row> input, String key, String from,
       String inputPath, boolean broadcast, long estimatedBytes, long broadcastMax, boolean keyKept) {
     String describe() {
       return (broadcast ? "broadcast" : "sort-merge") + " (states estimated at " + Messages.bytes(estimatedBytes)

@@ -87,6 +87,20 @@ public record ScoreOptions(
         partitionBy, backend, outputTable, frameShape, batchBytes, KernelPath.fromSystemProperty());
   }
 
+  /** What a library caller's rows are called in messages: they come from no path rnnscore was given. */
+  public static final String LIBRARY_INPUT = "the DataFrame";
+
+  /**
+   * The options of a library call ({@code org.rnnscore.api}): nothing is written, so the output
+   * and write settings are placeholders that no scoring step reads; every input column is kept.
+   */
+  public static ScoreOptions forLibrary(String featuresColumn, int timesteps, String predictionColumn,
+      String keyColumn, int batchSize, KernelPath kernel) {
+    return new ScoreOptions(LIBRARY_INPUT, "(not written: a library call)", featuresColumn, timesteps, null,
+        predictionColumn, keyColumn, WriteMode.ERROR, batchSize, 0, null, Nd4jRuntime.Backend.AUTO, null, null,
+        DEFAULT_BATCH_BYTES, kernel);
+  }
+
   /** These options with the recurrent layers on {@code path}. */
   public ScoreOptions withKernel(KernelPath path) {
     return new ScoreOptions(input, output, featuresColumn, timesteps, keep, predictionColumn, keyColumn, mode,

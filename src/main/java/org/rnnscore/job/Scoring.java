@@ -1,0 +1,107 @@
+package org.rnnscore.job;
+
+import java.util.Arrays;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.rdd.RDD;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.Metadata;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+import org.apache.spark.util.CollectionAccumulator;
+import org.rnnscore.model.RnnModel;
+import org.rnnscore.model.UsageException;
+
+/**
+ * The scored rows of a planned input as a lazy DataFrame: no job runs until an action on it.
+ * The one place the scoring operator is put into a plan, shared by the CLI's {@link ScoreJob}
+ * (which writes, commits and counts around it) and the library API ({@code org.rnnscore.api}).
+ */
+public final class Scoring {
+  private Scoring() {}
+
+  /** The scored DataFrame and the RDD under it (its partitions are the input's). */
+  public record Scored(Dataset<Row> rows, RDD<InternalRow> rdd) {}
+
+  /**
+   * @param predictionMetadata put on the (first) prediction column: provenance, or empty
+   * @param badRowsFound with FAIL, where tasks record a bad row instead of throwing it ({@link
+   *     BadRowStop}); null to throw
+   */
+  public static Scored score(SparkSession spark, InputPlan plan, Broadcast<RnnModel> model, ScoreOptions options,
+      int threadsPerTask, BadRowHandling badRows, ScoringCounters counters,
+      CollectionAccumulator<BadRowException> badRowsFound, Metadata predictionMetadata) {
+    PartitionScorer scorer = new PartitionScorer(model, plan.layout(),
+        new BatchLimit(options.batchSize(), options.batchBytes()), threadsPerTask, badRows, counters,
+        options.backend(), badRowsFound, options.kernel());
+    RDD<InternalRow> rdd = new DeferredRdd(plan.projected(), scorer);
+    StructType schema = schema(plan, badRows, predictionMetadata);
+    return new Scored(SparkInternals.toDataFrame(spark, rdd.toJavaRDD(), schema), rdd);
+  }
+
+  /**
+   * A DataFrame's scoring plan, for a library caller: where the DataFrame is a file scan (directly
+   * or through projections and filters), each row's file and index come along for the bad-row
+   * messages, as they do for the CLI's input.
+   *
+   * @param inputName what messages call the input
+   * @param initialStates a previous run's output with its state columns, joined on the key; or null
+   * @param modelSha256 checked against the states' provenance (null: not checked)
+   */
+  public static InputPlan planDataFrame(Dataset<Row> input, String inputName, RnnModel model, ScoreOptions options,
+      Dataset<Row> initialStates, boolean emitState, String modelSha256) {
+    Dataset<Row> withSource;
+    try {
+      withSource = SourceColumns.attach(input);
+    } catch (Exception e) { // an AnalysisException (checked to javac, undeclared by Scala)
+      if (!(e instanceof org.apache.spark.sql.AnalysisException)) {
+        throw InputFiles.unchecked(e);
+      }
+      withSource = input; // not a file scan (a join, an aggregate, rows made in memory): no _metadata column
+    }
+    StateColumns states = initialStates != null || emitState ? StateColumns.of(model) : null;
+    Dataset<Row> joined = withSource;
+    if (initialStates != null) {
+      StateOptions stateOptions = new StateOptions(emitState, "initialStates", false);
+      joined = ScoreJob.joinStates(withSource, initialStates, "initialStates", options, stateOptions, states,
+          modelSha256, LIBRARY_LABELS).joined();
+    }
+    return InputPlan.of(joined, inputName, options, model, states, emitState, initialStates != null, true);
+  }
+
+  private static final ScoreJob.StateLabels LIBRARY_LABELS = new ScoreJob.StateLabels("initialStates(...)",
+      "keyCol(...)", null, "emitState(true)");
+
+  /**
+   * The plan's output columns; with KEEP every column after the kept ones nullable (null for a
+   * bad row), then reason_code and reason (null for a good row).
+   */
+  public static StructType schema(InputPlan plan, BadRowHandling badRows, Metadata predictionMetadata) {
+    StructField[] fields = plan.outputSchema().fields().clone();
+    int kept = plan.layout().keptCount();
+    if (predictionMetadata != null && fields.length > kept) {
+      StructField first = fields[kept];
+      fields[kept] = new StructField(first.name(), first.dataType(), first.nullable(), predictionMetadata);
+    }
+    if (badRows != BadRowHandling.KEEP) {
+      return new StructType(fields);
+    }
+    for (int i = 0; i < kept; i++) {
+      if (fields[i].name().equals(BadRowCensus.REASON_CODE) || fields[i].name().equals(BadRowCensus.REASON)) {
+        throw new UsageException("bad rows kept with their reasons add column '" + fields[i].name()
+            + "', but the input already has a column of that name; drop or rename it before scoring");
+      }
+    }
+    for (int i = kept; i < fields.length; i++) {
+      fields[i] = new StructField(fields[i].name(), fields[i].dataType(), true, fields[i].metadata());
+    }
+    StructField[] withReasons = Arrays.copyOf(fields, fields.length + 2);
+    withReasons[fields.length] = new StructField(BadRowCensus.REASON_CODE, DataTypes.StringType, true,
+        Metadata.empty());
+    withReasons[fields.length + 1] = new StructField(BadRowCensus.REASON, DataTypes.StringType, true, Metadata.empty());
+    return new StructType(withReasons);
+  }
+}
