@@ -255,6 +255,65 @@ class RnnScorerTest {
     }
   }
 
+  /** Sums the input bytes that tasks read while it is registered. */
+  static final class BytesRead extends SparkListener implements AutoCloseable {
+    final java.util.concurrent.atomic.AtomicLong bytes = new java.util.concurrent.atomic.AtomicLong();
+    private final SparkSession spark;
+
+    BytesRead(SparkSession spark) {
+      this.spark = spark;
+      spark.sparkContext().addSparkListener(this);
+    }
+
+    @Override
+    public void onTaskEnd(org.apache.spark.scheduler.SparkListenerTaskEnd task) {
+      if (task.taskMetrics() != null) {
+        bytes.addAndGet(task.taskMetrics().inputMetrics().bytesRead());
+      }
+    }
+
+    long total() {
+      try {
+        spark.sparkContext().listenerBus().waitUntilEmpty(10_000);
+      } catch (java.util.concurrent.TimeoutException e) {
+        throw new IllegalStateException(e);
+      }
+      return bytes.get();
+    }
+
+    @Override
+    public void close() {
+      spark.sparkContext().removeSparkListener(this);
+    }
+  }
+
+  @Test
+  void threeModelsChained_readTheInputOnce_andEqualThreeSingleRuns() {
+    SparkSession spark = SharedSpark.get();
+    Dataset<Row> input = spark.read().parquet(INPUT);
+    try (RnnScorer h5 = RnnScorer.load(spark, MODEL).predictionCol("a");
+        RnnScorer keras = RnnScorer.load(spark, SAMPLE.resolve("model.keras").toString()).predictionCol("b");
+        RnnScorer npz = RnnScorer.load(spark, SAMPLE.resolve("model.npz").toString()).predictionCol("c")) {
+      long single;
+      try (BytesRead read = new BytesRead(spark)) {
+        h5.transform(input).write().parquet(dir.resolve("one").toString());
+        single = read.total();
+      }
+      Dataset<Row> all = npz.transform(keras.transform(h5.transform(input)));
+      long three;
+      try (BytesRead read = new BytesRead(spark)) {
+        all.write().parquet(dir.resolve("three").toString());
+        three = read.total();
+      }
+      assertTrue(single > 0);
+      assertTrue(Math.abs(three - single) <= 0.05 * single, "bytes read: three models " + three + ", one " + single);
+      Dataset<Row> written = spark.read().parquet(dir.resolve("three").toString());
+      assertEquals(predictionsById(h5.transform(input), "a"), predictionsById(written, "a"));
+      assertEquals(predictionsById(keras.transform(input), "b"), predictionsById(written, "b"));
+      assertEquals(predictionsById(npz.transform(input), "c"), predictionsById(written, "c"));
+    }
+  }
+
   static String messages(Throwable e) {
     StringBuilder text = new StringBuilder();
     for (Throwable t = e; t != null; t = t.getCause()) {
