@@ -29,6 +29,7 @@ final class InspectCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     // No Spark session: a summary needs only the file.
+    modelOptions.require(spec);
     RnnModel loaded = modelOptions.load(new Configuration());
     PrintWriter out = spec.commandLine().getOut();
     KernelPath path = KernelPath.parse(kernel, "--kernel");

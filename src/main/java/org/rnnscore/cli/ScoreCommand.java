@@ -28,6 +28,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
+import org.rnnscore.job.SeveralModels;
 
 @Command(name = "score", mixinStandardHelpOptions = true,
     description = "Scores every row of a Parquet dataset and writes the predictions as Parquet.")
@@ -55,9 +56,15 @@ final class ScoreCommand implements Callable<Integer> {
           + " each an array<array<float>> column of its own lengths.")
   String featuresColumn;
 
-  @Option(names = "--timesteps", paramLabel = "T",
-      description = "T, to read a flat array<float> of T·D values; with a nested column, every row must have T steps.")
-  int timesteps;
+  @Option(names = "--timesteps", paramLabel = "T|NAME=T",
+      description = "T, to read a flat array<float> of T·D values; with a nested column, every row must have T steps."
+          + " With --named-model, NAME=T sets one model's (repeatable).")
+  List<String> timesteps;
+
+  @Option(names = "--named-model", paramLabel = "NAME=PATH",
+      description = "Score every row with several models in one pass over the input (repeatable, instead of --model):"
+          + " NAME [a-z][a-z0-9_]* names the model's columns, <NAME>_<prediction-col>.")
+  List<String> namedModels;
 
   @Option(names = "--frame-shape", paramLabel = "H,W,C",
       description = "For a per-step image model (input (None, T, H, W, C)) read from a flat array<float> column: each"
@@ -215,7 +222,14 @@ final class ScoreCommand implements Callable<Integer> {
     if (groupBy != null && key == null) {
       key = groupBy; // the grouped rows are named, and joined to states, by the grouping key
     }
-    ScoreOptions options = new ScoreOptions(input, output != null ? output : stagingFor(outputTable), featuresColumn, timesteps, keep, predictionColumn, key,
+    NamedModels named = namedModels == null ? null : NamedModels.parse(namedModels, timesteps, modelOptions);
+    if (named == null) {
+      modelOptions.require(spec);
+    } else {
+      named.refuse(emitState, initialStateFrom, groupBy);
+    }
+    int sharedTimesteps = NamedModels.sharedTimesteps(timesteps, named != null);
+    ScoreOptions options = new ScoreOptions(input, output != null ? output : stagingFor(outputTable), featuresColumn, sharedTimesteps, keep, predictionColumn, key,
         Modes.parse(mode), batchSize, outputFiles, partitionBy, Backends.parse(backend), outputTable,
         frameShape == null ? null : ScoreOptions.parseFrame("--frame-shape", frameShape),
         ScoreOptions.parseBytes("--batch-bytes", batchBytes), KernelPath.parse(kernel, "--kernel"));
@@ -236,7 +250,9 @@ final class ScoreCommand implements Callable<Integer> {
     // (spark-defaults, --conf spark.hadoop.*), before a SparkContext costs its seconds.
     SparkConf sparkConf = SparkSessions.conf("rnnscore score", sparkOptions.master, sparkOptions.conf, chosenBackend);
     Configuration hadoopConf = SparkSessions.hadoopConfiguration(sparkConf);
-    run.loaded = modelOptions.loadWithProvenance(hadoopConf);
+    List<ModelLoader.Loaded> loadedModels = named == null ? List.of(modelOptions.loadWithProvenance(hadoopConf))
+        : named.load(modelOptions, hadoopConf);
+    run.loaded = loadedModels.get(0);
     RnnModel scored = run.loaded.model().withActivations(recurrentOverride, outputOverride);
     StateOptions stateOptions = new StateOptions(emitState, initialStateFrom, forceState,
         ScoreOptions.parseBytes("--state-broadcast-max", stateBroadcastMax));
@@ -251,8 +267,20 @@ final class ScoreCommand implements Callable<Integer> {
     ScoreJob.Provenance provenance = new ScoreJob.Provenance(run.loaded.file(), run.loaded.sha256(),
         RnnScoreCli.version(), redaction.redactArgs(spec.commandLine().getParseResult().originalArgs()));
     ScoreJob.Progress progress = quiet ? ScoreJob.NO_PROGRESS : new ProgressLine(err, 5000);
-    ScoreJob.Result result = ScoreJob.run(spark, scored, options, policy, provenance, progress,
-        stateOptions, EventGrouping.of(groupBy, orderBy));
+    ScoreJob.Result result;
+    if (named == null) {
+      result = ScoreJob.run(spark, scored, options, policy, provenance, progress, stateOptions,
+          EventGrouping.of(groupBy, orderBy));
+    } else {
+      List<SeveralModels.Named> models = new java.util.ArrayList<>();
+      for (int m = 0; m < loadedModels.size(); m++) {
+        ModelLoader.Loaded loaded = loadedModels.get(m);
+        models.add(new SeveralModels.Named(named.names().get(m),
+            loaded.model().withActivations(recurrentOverride, outputOverride), new ScoreJob.Provenance(loaded.file(),
+                loaded.sha256(), provenance.version(), provenance.options()), named.timesteps(m)));
+      }
+      result = ScoreJob.runSeveral(spark, models, options, policy, progress);
+    }
     run.result = result;
     err.printf(Locale.ROOT, "rnnscore: scored N=%d rows in %.2f s (%.0f rows/s); model %s%n", result.rowsScored(),
         result.wallMillis() / 1000.0, result.rowsPerSecond(), scored.dimensionsText());

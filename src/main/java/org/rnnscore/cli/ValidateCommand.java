@@ -69,6 +69,7 @@ final class ValidateCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    modelOptions.require(spec);
     PrintWriter out = spec.commandLine().getOut();
     ScoreOptions.WriteMode writeMode = Modes.parse(mode);
     // As score does: the paths, the lock, the layout and the model are checked before Spark starts.

@@ -66,15 +66,21 @@ public final class InputPlan {
 
   static InputPlan of(Dataset<Row> input, String inputName, ScoreOptions options, RnnModel model,
       StateColumns states, boolean emitState, boolean initialStates) {
-    return of(input, inputName, options, model, states, emitState, initialStates, false);
+    return of(input, inputName, options, model, states, emitState, initialStates, PassThrough.CLI);
   }
 
-  /**
-   * @param keepSequences pass the sequence column(s) through too (a library call returns every
-   *     input column, as Spark ML's transformers do; the CLI writes predictions in their place)
-   */
+  /** Which input columns come out beside the predictions when --keep does not say. */
+  enum PassThrough {
+    /** All but the sequence column(s): the CLI writes predictions in their place. */
+    CLI,
+    /** Every input column, as Spark ML's transformers do (a library call). */
+    LIBRARY,
+    /** Every column, rnnscore's internal ones too: a model scored before another in one pass. */
+    CHAIN
+  }
+
   static InputPlan of(Dataset<Row> input, String inputName, ScoreOptions options, RnnModel model,
-      StateColumns states, boolean emitState, boolean initialStates, boolean keepSequences) {
+      StateColumns states, boolean emitState, boolean initialStates, PassThrough passThrough) {
     StructType schema = input.schema();
     List<RnnModel.Input> modelInputs = model.inputs();
     java.util.Map<String, String> mapping = ScoreOptions.inputColumns(options.featuresColumn());
@@ -141,7 +147,8 @@ public final class InputPlan {
     }
 
     List<String> sequenceColumns = mapping == null ? List.of(featuresColumn) : new ArrayList<>(mapping.values());
-    List<String> kept = keptColumns(schema, options, keepSequences ? List.of() : sequenceColumns);
+    List<String> kept = keptColumns(schema, options, passThrough == PassThrough.CLI ? sequenceColumns : List.of(),
+        passThrough == PassThrough.CHAIN);
     List<InputLayout.OutputColumn> outputs = outputColumns(model, options.predictionColumn());
     List<String> predictionColumns = outputs.isEmpty() ? List.of(options.predictionColumn())
         : outputs.stream().map(InputLayout.OutputColumn::column).toList();
@@ -363,11 +370,12 @@ public final class InputPlan {
     return outputs;
   }
 
-  private static List<String> keptColumns(StructType schema, ScoreOptions options, List<String> sequenceColumns) {
+  private static List<String> keptColumns(StructType schema, ScoreOptions options, List<String> sequenceColumns,
+      boolean internalToo) {
     if (options.keep() == null) {
       List<String> all = new ArrayList<>();
       for (StructField f : schema.fields()) {
-        if (!sequenceColumns.contains(f.name()) && !f.name().startsWith(SourceColumns.INTERNAL_PREFIX)) {
+        if (!sequenceColumns.contains(f.name()) && (internalToo || !f.name().startsWith(SourceColumns.INTERNAL_PREFIX))) {
           all.add(f.name());
         }
       }

@@ -45,6 +45,8 @@ final class PartitionScorer implements FlatMapFunction<Iterator<InternalRow>, In
   private final Nd4jRuntime.Backend backend;
   private final KernelPath kernel;
   private final CollectionAccumulator<BadRowException> badRowsFound;
+  /** With several models in one pass, the model a bad row's message and reason name; else null. */
+  private final String modelName;
 
 
   /**
@@ -53,7 +55,8 @@ final class PartitionScorer implements FlatMapFunction<Iterator<InternalRow>, In
    */
   PartitionScorer(Broadcast<RnnModel> model, InputLayout layout, BatchLimit limit, int threadsPerTask,
       BadRowHandling badRows, ScoringCounters counters, Nd4jRuntime.Backend backend,
-      CollectionAccumulator<BadRowException> badRowsFound, KernelPath kernel) {
+      CollectionAccumulator<BadRowException> badRowsFound, KernelPath kernel, String modelName) {
+    this.modelName = modelName;
     this.model = model;
     this.layout = layout;
     this.limit = limit;
@@ -184,7 +187,8 @@ final class PartitionScorer implements FlatMapFunction<Iterator<InternalRow>, In
     }
 
     /** A bad row met while filling a batch, with SKIP or KEEP: counted, and with KEEP queued to be yielded. */
-    private void setAside(InternalRow row, BadRowException bad) {
+    private void setAside(InternalRow row, BadRowException found) {
+      BadRowException bad = named(found);
       counters.rejects.add(bad.code().code());
       if (badRows == BadRowHandling.KEEP) {
         Object[] out = keptValues.copy(row, new Object[valueCount()]);
@@ -429,13 +433,20 @@ final class PartitionScorer implements FlatMapFunction<Iterator<InternalRow>, In
      * A bad row in fail mode: thrown, or (with {@link BadRowStop}) recorded, ending the partition
      * without a task failure that Spark would retry. The batch so far is dropped: the run fails.
      */
-    private void stopAt(BadRowException bad) {
+    private void stopAt(BadRowException found) {
+      BadRowException bad = named(found);
       if (badRowsFound == null) {
         throw bad;
       }
       badRowsFound.add(bad);
       stopped = true;
       count = 0;
+    }
+
+    /** The bad row's error naming the model when several are scored in one pass. */
+    private BadRowException named(BadRowException bad) {
+      return modelName == null ? bad : new BadRowException("model '" + modelName + "': " + bad.getMessage(), bad.code(),
+          "model '" + modelName + "': " + bad.reason());
     }
 
     /** Test-only hook: with the system property {@value #OOM_AT_BATCH} = n, batch n runs out of memory. */

@@ -123,14 +123,15 @@ public final class ScoreJob {
       Provenance provenance, Progress progress, StateOptions state, EventGrouping grouping) {
     refuseGroupingSeveralInputs(model, grouping);
     try {
-      return runChecked(spark, model, options, policy, provenance, progress, state, grouping);
+      return runChecked(spark, model, options, policy, provenance, progress, state, grouping, null);
     } catch (Exception e) { // Spark's checked exceptions too, undeclared by Scala: none may escape unclassified
       throw InputFiles.unchecked(e);
     }
   }
 
   private static Result runChecked(SparkSession spark, RnnModel model, ScoreOptions options, BadRowPolicy policy,
-      Provenance provenance, Progress progress, StateOptions state, EventGrouping grouping) {
+      Provenance provenance, Progress progress, StateOptions state, EventGrouping grouping,
+      List<SeveralModels.Named> several) {
     long start = System.nanoTime();
     Configuration hadoopConf = spark.sparkContext().hadoopConfiguration();
     String tableLocation = null;
@@ -150,13 +151,13 @@ public final class ScoreJob {
     }
     // Locked, and what a killed run left recovered, before the mode is checked or anything read.
     try (OutputCommit commit = OutputCommit.open(hadoopConf, targets)) {
-      return runLocked(spark, model, options, policy, progress, provenance, state, grouping, commit, start);
+      return runLocked(spark, model, options, policy, progress, provenance, state, grouping, commit, start, several);
     }
   }
 
   private static Result runLocked(SparkSession spark, RnnModel model, ScoreOptions options, BadRowPolicy policy,
       Progress progress, Provenance provenance, StateOptions state, EventGrouping grouping, OutputCommit commit,
-      long start) {
+      long start, List<SeveralModels.Named> several) {
     Configuration hadoopConf = spark.sparkContext().hadoopConfiguration();
     if (options.outputTable() == null) {
       OutputPaths.checkWritable("--output", options.output(), options.mode(), hadoopConf);
@@ -181,19 +182,31 @@ public final class ScoreJob {
       stateJoin = withInitialStates(spark, input, options, state, stateColumns, provenance, hadoopConf);
       input = stateJoin.joined();
     }
-    InputPlan plan = InputPlan.of(input, options.input(), options, model, stateColumns, state.emit(),
-        state.initialFrom() != null);
-
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-    Broadcast<RnnModel> broadcast = jsc.broadcast(model);
+    List<Broadcast<RnnModel>> broadcasts = new ArrayList<>();
     int threadsPerTask = Integer.parseInt(spark.conf().get("spark.task.cpus", "1"));
     ScoringCounters counters = ScoringCounters.register(spark.sparkContext());
     BadRowStop badRows = policy.quarantine() ? BadRowStop.NONE : new BadRowStop(spark);
     // Quarantine leaves bad rows out of the output: the census pass writes them as rejects.
-    Scoring.Scored scored = Scoring.score(spark, plan, broadcast, options, threadsPerTask,
-        policy.quarantine() ? BadRowHandling.SKIP : BadRowHandling.FAIL, counters, badRows.accumulator(),
-        provenance == null ? null : provenance.metadata());
-    Dataset<Row> output = scored.rows();
+    BadRowHandling handling = policy.quarantine() ? BadRowHandling.SKIP : BadRowHandling.FAIL;
+    Scoring.Scored scored;
+    Dataset<Row> output;
+    java.util.function.Supplier<Dataset<Row>> rejectsOf;
+    if (several == null) {
+      InputPlan plan = InputPlan.of(input, options.input(), options, model, stateColumns, state.emit(),
+          state.initialFrom() != null);
+      broadcasts.add(jsc.broadcast(model));
+      scored = Scoring.score(spark, plan, broadcasts.get(0), options, threadsPerTask, handling, counters,
+          badRows.accumulator(), provenance == null ? null : provenance.metadata());
+      output = scored.rows();
+      rejectsOf = () -> BadRowCensus.rejects(spark, plan);
+    } else {
+      SeveralModels chain = SeveralModels.score(spark, input, options, several, handling, threadsPerTask, counters,
+          badRows.accumulator(), broadcasts);
+      scored = chain.first();
+      output = chain.output();
+      rejectsOf = chain::rejects;
+    }
     if (options.outputFiles() > 0) {
       output = output.repartition(options.outputFiles());
     }
@@ -209,7 +222,7 @@ public final class ScoreJob {
     try {
       if (policy.quarantine()) {
         String rejectsStaging = commit.stagingPath("--rejects");
-        BadRowCensus.rejects(spark, plan).write().mode(SaveMode.ErrorIfExists).parquet(rejectsStaging);
+        rejectsOf.get().write().mode(SaveMode.ErrorIfExists).parquet(rejectsStaging);
         Dataset<Row> staged = spark.read().parquet(rejectsStaging);
         rejectsByCode = BadRowCensus.countByCode(staged);
         rejected = rejectsByCode.values().stream().mapToLong(Long::longValue).sum();
@@ -232,7 +245,7 @@ public final class ScoreJob {
       written = countStaged.applyAsLong(spark.read().parquet(staging));
     } catch (Throwable e) { // Spark's SparkException is checked to javac but undeclared by Scala
       badRows.close(); // the census below must not run in the cancelled job group
-      Throwable reported = withCensus(spark, plan, badRows.explain(e));
+      Throwable reported = withCensus(rejectsOf, badRows.explain(e));
       if (reported instanceof RuntimeException) {
         throw (RuntimeException) reported;
       }
@@ -242,7 +255,7 @@ public final class ScoreJob {
       throw new IllegalStateException(reported.getMessage(), reported); // a checked SparkException
     } finally {
       badRows.close();
-      broadcast.destroy();
+      broadcasts.forEach(Broadcast::destroy);
       progress.finished();
     }
     if (stateJoin != null) { // before the commit: a repeated key leaves the old output in place
@@ -270,6 +283,21 @@ public final class ScoreJob {
     }
     return new Result(rowsIn, written, rejected, rejectsByCode, counters.batches(), partitions, backends,
         (System.nanoTime() - start) / 1_000_000, model, kernelPaths, stateJoin == null ? null : stateJoin.describe());
+  }
+
+  /**
+   * Several models in one pass (--named-model): each row is scored by every model while the input
+   * is read once; columns {@code <NAME>_<prediction-col>}, each with its own model's provenance.
+   * No incremental state and no --group-by (refused by the caller with a message).
+   */
+  public static Result runSeveral(SparkSession spark, List<SeveralModels.Named> models, ScoreOptions options,
+      BadRowPolicy policy, Progress progress) {
+    try {
+      return runChecked(spark, models.get(0).model(), options, policy, models.get(0).provenance(), progress,
+          StateOptions.NONE, null, List.copyOf(models));
+    } catch (Exception e) {
+      throw InputFiles.unchecked(e);
+    }
   }
 
   /**
@@ -413,7 +441,7 @@ public final class ScoreJob {
    * A run that failed on a bad row: the error, with how many bad rows the input holds by code
    * (a census pass without the model), so that one rerun fixes them all.
    */
-  private static Throwable withCensus(SparkSession spark, InputPlan plan, Throwable failure) {
+  private static Throwable withCensus(java.util.function.Supplier<Dataset<Row>> rejects, Throwable failure) {
     Throwable cause = failure;
     while (cause != null && !(cause instanceof BadRowException)) {
       cause = cause.getCause();
@@ -423,7 +451,7 @@ public final class ScoreJob {
     }
     Map<String, Long> counts;
     try {
-      counts = BadRowCensus.countByCode(BadRowCensus.rejects(spark, plan));
+      counts = BadRowCensus.countByCode(rejects.get());
     } catch (RuntimeException censusFailure) {
       failure.addSuppressed(censusFailure);
       return failure;

@@ -101,6 +101,12 @@ public record ScoreOptions(
         DEFAULT_BATCH_BYTES, kernel);
   }
 
+  /** These options for one of several models scored in one pass: its prediction column, T and kept columns. */
+  ScoreOptions forModel(String prediction, int steps, List<String> kept) {
+    return new ScoreOptions(input, output, featuresColumn, steps, kept, prediction, keyColumn, mode, batchSize,
+        outputFiles, partitionBy, backend, outputTable, frameShape, batchBytes, kernel);
+  }
+
   /** These options with the recurrent layers on {@code path}. */
   public ScoreOptions withKernel(KernelPath path) {
     return new ScoreOptions(input, output, featuresColumn, timesteps, keep, predictionColumn, keyColumn, mode,

@@ -34,9 +34,17 @@ public final class Scoring {
   public static Scored score(SparkSession spark, InputPlan plan, Broadcast<RnnModel> model, ScoreOptions options,
       int threadsPerTask, BadRowHandling badRows, ScoringCounters counters,
       CollectionAccumulator<BadRowException> badRowsFound, Metadata predictionMetadata) {
+    return score(spark, plan, model, options, threadsPerTask, badRows, counters, badRowsFound, predictionMetadata,
+        null);
+  }
+
+  /** @param modelName with several models in one pass, the one a bad row's message names; else null */
+  public static Scored score(SparkSession spark, InputPlan plan, Broadcast<RnnModel> model, ScoreOptions options,
+      int threadsPerTask, BadRowHandling badRows, ScoringCounters counters,
+      CollectionAccumulator<BadRowException> badRowsFound, Metadata predictionMetadata, String modelName) {
     PartitionScorer scorer = new PartitionScorer(model, plan.layout(),
         new BatchLimit(options.batchSize(), options.batchBytes()), threadsPerTask, badRows, counters,
-        options.backend(), badRowsFound, options.kernel());
+        options.backend(), badRowsFound, options.kernel(), modelName);
     RDD<InternalRow> rdd = new DeferredRdd(plan.projected(), scorer);
     StructType schema = schema(plan, badRows, predictionMetadata);
     return new Scored(SparkInternals.toDataFrame(spark, rdd.toJavaRDD(), schema), rdd);
@@ -69,7 +77,8 @@ public final class Scoring {
       joined = ScoreJob.joinStates(withSource, initialStates, "initialStates", options, stateOptions, states,
           modelSha256, LIBRARY_LABELS).joined();
     }
-    return InputPlan.of(joined, inputName, options, model, states, emitState, initialStates != null, true);
+    return InputPlan.of(joined, inputName, options, model, states, emitState, initialStates != null,
+        InputPlan.PassThrough.LIBRARY);
   }
 
   private static final ScoreJob.StateLabels LIBRARY_LABELS = new ScoreJob.StateLabels("initialStates(...)",

@@ -1,0 +1,127 @@
+package org.rnnscore.job;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.concat;
+import static org.apache.spark.sql.functions.lit;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.util.CollectionAccumulator;
+import org.rnnscore.model.RnnModel;
+
+/**
+ * Several models scored in one pass over the input (--named-model): the scoring operators are
+ * chained, each passing every column on to the next, so the plan holds one scan and each row is
+ * decoded once; the last step keeps the output's columns. A row bad for any model is a bad row,
+ * its message and reason naming the model.
+ */
+public final class SeveralModels {
+  /**
+   * One model of the pass.
+   *
+   * @param name its name, {@code [a-z][a-z0-9_]*}: its columns are {@code <name>_<prediction-col>}
+   * @param timesteps its T for a flat column (0: --timesteps, shared)
+   */
+  public record Named(String name, RnnModel model, ScoreJob.Provenance provenance, int timesteps) {}
+
+  private final Scoring.Scored first;
+  private final Dataset<Row> output;
+  private final SparkSession spark;
+  private final List<InputPlan> censusPlans;
+  private final List<String> names;
+  private final boolean sourced;
+
+  private SeveralModels(Scoring.Scored first, Dataset<Row> output, SparkSession spark, List<InputPlan> censusPlans,
+      List<String> names, boolean sourced) {
+    this.first = first;
+    this.output = output;
+    this.spark = spark;
+    this.censusPlans = censusPlans;
+    this.names = names;
+    this.sourced = sourced;
+  }
+
+  /** The first model's scoring step: its partitions are the input's. */
+  Scoring.Scored first() {
+    return first;
+  }
+
+  /** The kept columns, then each model's prediction columns in the order the models were given. */
+  Dataset<Row> output() {
+    return output;
+  }
+
+  /**
+   * @param broadcasts each model's broadcast is added here, for the caller to destroy
+   */
+  static SeveralModels score(SparkSession spark, Dataset<Row> input, ScoreOptions options, List<Named> models,
+      BadRowHandling handling, int threadsPerTask, ScoringCounters counters,
+      CollectionAccumulator<BadRowException> badRowsFound, List<Broadcast<RnnModel>> broadcasts) {
+    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    List<InputPlan> censusPlans = new ArrayList<>();
+    List<String> names = new ArrayList<>();
+    List<String> predictionColumns = new ArrayList<>();
+    Dataset<Row> current = input;
+    Scoring.Scored first = null;
+    for (Named named : models) {
+      int steps = named.timesteps() > 0 ? named.timesteps() : options.timesteps();
+      String prediction = named.name() + "_" + options.predictionColumn();
+      // What this model reads and checks, on the input itself: the census of its bad rows.
+      InputPlan alone = InputPlan.of(input, options.input(), options.forModel(prediction, steps, options.keep()),
+          named.model());
+      censusPlans.add(alone);
+      names.add(named.name());
+      ScoreOptions chained = options.forModel(prediction, steps, null);
+      InputPlan plan = InputPlan.of(current, options.input(), chained, named.model(), null, false, false,
+          InputPlan.PassThrough.CHAIN);
+      Broadcast<RnnModel> broadcast = jsc.broadcast(named.model());
+      broadcasts.add(broadcast);
+      Scoring.Scored scored = Scoring.score(spark, plan, broadcast, chained, threadsPerTask, handling, counters,
+          badRowsFound, named.provenance() == null ? null : named.provenance().metadata(), named.name());
+      first = first == null ? scored : first;
+      StructField[] fields = plan.outputSchema().fields();
+      for (int i = plan.layout().keptCount(); i < fields.length; i++) {
+        predictionColumns.add(fields[i].name());
+      }
+      current = scored.rows();
+    }
+    InputPlan firstAlone = censusPlans.get(0);
+    List<Column> selected = new ArrayList<>();
+    StructField[] keptFields = firstAlone.outputSchema().fields();
+    for (int i = 0; i < firstAlone.layout().keptCount(); i++) {
+      selected.add(col(quote(keptFields[i].name())));
+    }
+    for (String name : predictionColumns) {
+      selected.add(col(quote(name)));
+    }
+    Dataset<Row> output = current.select(selected.toArray(new Column[0]));
+    boolean sourced = Arrays.asList(input.columns()).contains(SourceColumns.FILE);
+    return new SeveralModels(first, output, spark, censusPlans, names, sourced);
+  }
+
+  /**
+   * Every model's bad rows, each row once (by its file and index; where rows have no source, once
+   * per model that refuses it), the reason naming the model.
+   */
+  Dataset<Row> rejects() {
+    Dataset<Row> all = null;
+    for (int m = 0; m < censusPlans.size(); m++) {
+      Dataset<Row> rejects = BadRowCensus.rejects(spark, censusPlans.get(m)).withColumn(BadRowCensus.REASON,
+          concat(lit("model '" + names.get(m) + "': "), col(BadRowCensus.REASON)));
+      all = all == null ? rejects : all.unionByName(rejects);
+    }
+    return sourced ? all.dropDuplicates(SourceColumns.REJECTS_FILE, SourceColumns.REJECTS_ROW) : all;
+  }
+
+  private static String quote(String name) {
+    return "`" + name.replace("`", "``") + "`";
+  }
+}
