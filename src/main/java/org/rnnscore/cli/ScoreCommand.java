@@ -80,6 +80,23 @@ final class ScoreCommand implements Callable<Integer> {
       description = "Name of the output column (default: ${DEFAULT-VALUE}).")
   String predictionColumn;
 
+  @Option(names = "--outputs", paramLabel = "LIST|NAME=LIST",
+      description = "What the prediction columns hold, a comma list in column order (default raw): raw, softmax,"
+          + " sigmoid, argmax, top-k=N, threshold=X. With --named-model, NAME=LIST for one model.")
+  List<String> outputs;
+
+  @Option(names = "--class-names", paramLabel = "A,B,..|NAME=A,B,..",
+      description = "With argmax: the K class names, index order (adds <prediction>_label_name).")
+  List<String> classNames;
+
+  @Option(names = "--positive-class", paramLabel = "INDEX|NAME",
+      description = "With threshold=X: the class whose score is compared (an index or a class name; default K-1).")
+  List<String> positiveClass;
+
+  @Option(names = "--force-outputs",
+      description = "Apply softmax or sigmoid even over a model whose last layer already applies one.")
+  boolean forceOutputs;
+
   @Option(names = "--key", paramLabel = "COL",
       description = "Column that identifies a row in messages (default: id when present).")
   String key;
@@ -233,6 +250,9 @@ final class ScoreCommand implements Callable<Integer> {
         Modes.parse(mode), batchSize, outputFiles, partitionBy, Backends.parse(backend), outputTable,
         frameShape == null ? null : ScoreOptions.parseFrame("--frame-shape", frameShape),
         ScoreOptions.parseBytes("--batch-bytes", batchBytes), KernelPath.parse(kernel, "--kernel"));
+    OutputOptions classOutputs = OutputOptions.parse(outputs, classNames, positiveClass, forceOutputs,
+        named == null ? java.util.Set.of() : new java.util.LinkedHashSet<>(named.names()));
+    options = options.withClassOutputs(classOutputs.shared(), forceOutputs);
     Nd4jRuntime.Backend chosenBackend = options.backend();
     if (chosenBackend == Nd4jRuntime.Backend.CUDA && options.kernel() == KernelPath.FUSED) {
       throw new UsageException("--kernel fused runs on the CPU only, but --backend is cuda: use --kernel auto or blas"
@@ -277,7 +297,8 @@ final class ScoreCommand implements Callable<Integer> {
         ModelLoader.Loaded loaded = loadedModels.get(m);
         models.add(new SeveralModels.Named(named.names().get(m),
             loaded.model().withActivations(recurrentOverride, outputOverride), new ScoreJob.Provenance(loaded.file(),
-                loaded.sha256(), provenance.version(), provenance.options()), named.timesteps(m)));
+                loaded.sha256(), provenance.version(), provenance.options()), named.timesteps(m),
+            classOutputs.forModel(named.names().get(m))));
       }
       result = ScoreJob.runSeveral(spark, models, options, policy, progress);
     }

@@ -33,6 +33,7 @@ import org.rnnscore.model.StepMinimum;
  *     empty for one output (the single prediction column)
  * @param equalLengthsFor for several inputs, the layer that merges their sequences step by step
  *     ("layer 'add' (Add)"), so that a row's input columns need one length; else null
+ * @param classOutputs what the (one output's) prediction columns hold, checked against the model
  */
 public record InputLayout(
     String featuresColumn,
@@ -57,7 +58,8 @@ public record InputLayout(
     org.rnnscore.model.Frame frame,
     List<ExtraInput> extraInputs,
     List<OutputColumn> outputs,
-    String equalLengthsFor)
+    String equalLengthsFor,
+    org.rnnscore.model.ClassOutputs classOutputs)
     implements Serializable {
   /** Input {@code index} of the model read from {@code column}, projected at {@code ordinal}. */
   public record ExtraInput(int index, String input, String column, int ordinal, int width,
@@ -75,7 +77,18 @@ public record InputLayout(
   InputLayout forExtra(ExtraInput extra) {
     return new InputLayout(extra.column(), extra.ordinal(), false, false, 0, 0, null, sequenceOutput, extra.width(),
         keptCount, keptTypes, keyColumn, keyOrdinal, keyType, states, emitState, firstInitialStateOrdinal,
-        sourceFileOrdinal, extra.stepMinimums(), null, List.of(), outputs, null);
+        sourceFileOrdinal, extra.stepMinimums(), null, List.of(), outputs, null,
+        classOutputs);
+  }
+
+  /** The prediction columns a row gets: one per output of a model of several, else one per class output. */
+  public int predictionColumnCount() {
+    return !outputs.isEmpty() ? outputs.size() : classOutputs.columns("").size();
+  }
+
+  /** Whether a row's prediction columns are the raw vector alone (the common, fastest path). */
+  public boolean rawOnly() {
+    return classOutputs.isRawOnly();
   }
 
   /** Whether rows carry their file and index in it. */

@@ -19,6 +19,7 @@ import org.rnnscore.model.EmbeddingLayer;
 import org.rnnscore.model.InputDataException;
 import org.rnnscore.model.Messages;
 import org.rnnscore.model.Node;
+import org.rnnscore.model.ClassOutputs;
 import org.rnnscore.model.RnnModel;
 import org.rnnscore.model.UsageException;
 
@@ -150,7 +151,9 @@ public final class InputPlan {
     List<String> kept = keptColumns(schema, options, passThrough == PassThrough.CLI ? sequenceColumns : List.of(),
         passThrough == PassThrough.CHAIN);
     List<InputLayout.OutputColumn> outputs = outputColumns(model, options.predictionColumn());
-    List<String> predictionColumns = outputs.isEmpty() ? List.of(options.predictionColumn())
+    options.classOutputs().check(model, options.forceOutputs());
+    List<ClassOutputs.Column> classColumns = options.classOutputs().columns(options.predictionColumn());
+    List<String> predictionColumns = outputs.isEmpty() ? classColumns.stream().map(ClassOutputs.Column::name).toList()
         : outputs.stream().map(InputLayout.OutputColumn::column).toList();
     for (String name : kept) {
       if (predictionColumns.contains(name)) {
@@ -218,8 +221,10 @@ public final class InputPlan {
       columns.add(col(quote(f.name())).cast(nestedFloat(2)).as("__rnnscore_features_" + k));
     }
     if (outputs.isEmpty()) {
-      outputFields.add(new StructField(options.predictionColumn(), predictionType(model), false,
-          org.apache.spark.sql.types.Metadata.empty()));
+      for (ClassOutputs.Column column : classColumns) {
+        outputFields.add(new StructField(column.name(), classOutputType(column.value(), model.outputIsSequence()),
+            false, org.apache.spark.sql.types.Metadata.empty()));
+      }
     } else {
       for (InputLayout.OutputColumn output : outputs) {
         DataType vector = DataTypes.createArrayType(DataTypes.FloatType, false);
@@ -251,7 +256,7 @@ public final class InputPlan {
     InputLayout layout = new InputLayout(features.name(), featuresOrdinal, flat, tokens, vocabulary, requiredTimesteps,
         requiredBy, model.outputIsSequence(), d, kept.size(), keptTypes, keyColumn, keyOrdinal, keyType, states,
         emitState, firstInitial, sourceFile, model.stepMinimums(), model.inputFrame(), List.copyOf(extras),
-        List.copyOf(outputs), extras.isEmpty() ? null : stepMergeOfInputs(model));
+        List.copyOf(outputs), extras.isEmpty() ? null : stepMergeOfInputs(model), options.classOutputs());
     Dataset<Row> projected = input.select(columns.toArray(new Column[0]));
     return new InputPlan(layout, projected, new StructType(outputFields.toArray(new StructField[0])));
   }
@@ -410,6 +415,18 @@ public final class InputPlan {
   }
 
   /** array&lt;float&gt; of K, or array&lt;array&lt;float&gt;&gt; (T×K) when the model returns sequences. */
+  /** A class output column's type: per step (an array of them) for a sequence output. */
+  static DataType classOutputType(ClassOutputs.Value value, boolean sequence) {
+    DataType one = switch (value) {
+      case RAW, PROB, TOP_SCORES -> DataTypes.createArrayType(DataTypes.FloatType, false);
+      case LABEL -> DataTypes.IntegerType;
+      case LABEL_NAME -> DataTypes.StringType;
+      case TOP_INDICES -> DataTypes.createArrayType(DataTypes.IntegerType, false);
+      case POSITIVE -> DataTypes.BooleanType;
+    };
+    return sequence ? DataTypes.createArrayType(one, false) : one;
+  }
+
   public static DataType predictionType(RnnModel model) {
     DataType vector = DataTypes.createArrayType(DataTypes.FloatType, false);
     return model.outputIsSequence() ? DataTypes.createArrayType(vector, false) : vector;

@@ -14,9 +14,12 @@ import org.apache.spark.sql.catalyst.util.GenericArrayData;
 import org.apache.spark.SparkEnv;
 import org.apache.spark.util.CollectionAccumulator;
 import org.apache.spark.util.LongAccumulator;
+import org.apache.spark.unsafe.types.UTF8String;
+import org.rnnscore.kernel.ClassOutputValues;
 import org.rnnscore.kernel.ForwardPass;
 import org.rnnscore.kernel.KernelPath;
 import org.rnnscore.kernel.Nd4jRuntime;
+import org.rnnscore.model.ClassOutputs;
 import org.rnnscore.model.RnnModel;
 
 /**
@@ -85,11 +88,15 @@ final class PartitionScorer implements FlatMapFunction<Iterator<InternalRow>, In
     /** reason_code and reason after the other columns (KEEP only). */
     private final int reasonColumns = badRows == BadRowHandling.KEEP ? 2 : 0;
     private final UnsafeOutput unsafeOutput = layout.several() || layout.sequenceOutput() || badRows == BadRowHandling.KEEP
+        || !layout.rawOnly()
         ? null
         : new UnsafeOutput(layout.keptTypes(), layout.keptCount(),
             1 + (layout.emitState() ? layout.states().names().size() : 0), batchSize);
     private ForwardPass pass;
     private int k;
+    /** The class outputs asked for (made with the pass, once K is known); null for raw only. */
+    private ClassOutputValues classValues;
+    private final java.util.List<ClassOutputs.Column> classColumns = layout.classOutputs().columns("");
 
     private final SequenceReader reader = layout.several() ? null : new SequenceReader(layout, batchSize);
     /** A model of several inputs or outputs: its own path (see {@link #fillAndScoreSeveral}); else null. */
@@ -154,8 +161,7 @@ final class PartitionScorer implements FlatMapFunction<Iterator<InternalRow>, In
       kept[i] = null;
       if (several != null) {
         if (layout.outputs().isEmpty()) {
-          float[] values = severalPredictions.get(0)[i];
-          out[keptCount] = layout.sequenceOutput() ? stepsOf(values, k) : UnsafeArrayData.fromPrimitiveArray(values);
+          putPrediction(out, severalPredictions.get(0)[i]);
         } else {
           for (int o = 0; o < layout.outputs().size(); o++) {
             InputLayout.OutputColumn column = layout.outputs().get(o);
@@ -166,23 +172,65 @@ final class PartitionScorer implements FlatMapFunction<Iterator<InternalRow>, In
         }
         return new GenericInternalRow(out);
       }
-      out[keptCount] = layout.sequenceOutput() ? stepsOf(predictions[i], k) : UnsafeArrayData.fromPrimitiveArray(predictions[i]);
+      putPrediction(out, predictions[i]);
       predictions[i] = null;
+      int firstState = keptCount + classColumns.size();
       if (layout.emitState()) {
         // LSTM layers come back as h then c; their columns are h, then c.
         for (int s = 0; s < states.names().size(); s++) {
           float[] state = finalStates.get(states.layerOf()[s])[i];
           int width = states.widths()[s];
           int from = states.cellState()[s] ? width : 0;
-          out[keptCount + 1 + s] = UnsafeArrayData.fromPrimitiveArray(Arrays.copyOfRange(state, from, from + width));
+          out[firstState + s] = UnsafeArrayData.fromPrimitiveArray(Arrays.copyOfRange(state, from, from + width));
         }
       }
       return new GenericInternalRow(out);
     }
 
+    /**
+     * A row's prediction columns from its K (or T×K) raw values, from {@code keptCount} on: the raw
+     * vector alone, or the class outputs asked for, in their order (per step for a sequence).
+     */
+    private void putPrediction(Object[] out, float[] values) {
+      if (classValues == null) {
+        out[keptCount] = layout.sequenceOutput() ? stepsOf(values, k) : UnsafeArrayData.fromPrimitiveArray(values);
+        return;
+      }
+      int steps = layout.sequenceOutput() ? values.length / k : 1;
+      ClassOutputValues.Step[] perStep = new ClassOutputValues.Step[steps];
+      for (int t = 0; t < steps; t++) {
+        perStep[t] = classValues.compute(values, t * k);
+      }
+      for (int c = 0; c < classColumns.size(); c++) {
+        ClassOutputs.Value value = classColumns.get(c).value();
+        if (!layout.sequenceOutput()) {
+          out[keptCount + c] = cell(value, perStep[0], values, 0);
+          continue;
+        }
+        Object[] cells = new Object[steps];
+        for (int t = 0; t < steps; t++) {
+          cells[t] = cell(value, perStep[t], values, t * k);
+        }
+        out[keptCount + c] = new GenericArrayData(cells);
+      }
+    }
+
+    /** One step's value of a class output column, as Spark stores it. */
+    private Object cell(ClassOutputs.Value value, ClassOutputValues.Step step, float[] raw, int offset) {
+      return switch (value) {
+        case RAW -> UnsafeArrayData.fromPrimitiveArray(Arrays.copyOfRange(raw, offset, offset + k));
+        case PROB -> UnsafeArrayData.fromPrimitiveArray(step.prob());
+        case LABEL -> step.label();
+        case LABEL_NAME -> UTF8String.fromString(layout.classOutputs().classNames().get(step.label()));
+        case TOP_INDICES -> UnsafeArrayData.fromPrimitiveArray(step.topIndices());
+        case TOP_SCORES -> UnsafeArrayData.fromPrimitiveArray(step.topScores());
+        case POSITIVE -> step.positive();
+      };
+    }
+
     /** Columns of a generic output row: kept, prediction(s), states, then the reasons (KEEP). */
     private int valueCount() {
-      int predictions = layout.several() ? Math.max(1, layout.outputs().size()) : 1;
+      int predictions = layout.predictionColumnCount();
       return keptCount + predictions + (layout.emitState() ? states.names().size() : 0) + reasonColumns;
     }
 
@@ -417,6 +465,7 @@ final class PartitionScorer implements FlatMapFunction<Iterator<InternalRow>, In
             + Nd4jRuntime.backendDescription());
         pass = new ForwardPass(model.value(), kernel);
         k = pass.model().outputWidth();
+        classValues = layout.rawOnly() ? null : new ClassOutputValues(layout.classOutputs(), k);
         pass.kernelPaths().forEach((layer, choice) -> counters.kernelPaths.add(layer + ": " + choice));
       }
     }

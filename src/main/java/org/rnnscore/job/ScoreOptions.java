@@ -3,6 +3,7 @@ package org.rnnscore.job;
 import java.util.List;
 import java.util.Locale;
 import org.rnnscore.kernel.KernelPath;
+import org.rnnscore.model.ClassOutputs;
 import org.rnnscore.kernel.Nd4jRuntime;
 import org.rnnscore.model.Frame;
 import org.rnnscore.model.UsageException;
@@ -27,6 +28,9 @@ import org.rnnscore.model.UsageException;
  *     at B rows or at this size, whichever comes first; a single row larger than this is scored
  *     alone, in a batch of its own
  * @param kernel which implementation runs the recurrent layers (--kernel; auto picks per layer)
+ * @param classOutputs what the prediction columns hold (--outputs; raw by default), parsed but
+ *     not yet checked against the model ({@link InputPlan} checks it)
+ * @param forceOutputs --force-outputs: softmax or sigmoid even over a model that ends in one
  */
 public record ScoreOptions(
     String input,
@@ -44,7 +48,9 @@ public record ScoreOptions(
     String outputTable,
     Frame frameShape,
     long batchBytes,
-    KernelPath kernel) {
+    KernelPath kernel,
+    ClassOutputs classOutputs,
+    boolean forceOutputs) {
 
   public static final String DEFAULT_FEATURES_COLUMN = "features";
   public static final String DEFAULT_PREDICTION_COLUMN = "prediction";
@@ -77,6 +83,15 @@ public record ScoreOptions(
     }
     keep = keep == null ? null : List.copyOf(keep);
     kernel = kernel == null ? KernelPath.AUTO : kernel;
+    classOutputs = classOutputs == null ? ClassOutputs.RAW : classOutputs;
+  }
+
+  /** With the raw prediction only. */
+  public ScoreOptions(String input, String output, String featuresColumn, int timesteps, List<String> keep,
+      String predictionColumn, String keyColumn, WriteMode mode, int batchSize, int outputFiles, String partitionBy,
+      Nd4jRuntime.Backend backend, String outputTable, Frame frameShape, long batchBytes, KernelPath kernel) {
+    this(input, output, featuresColumn, timesteps, keep, predictionColumn, keyColumn, mode, batchSize, outputFiles,
+        partitionBy, backend, outputTable, frameShape, batchBytes, kernel, ClassOutputs.RAW, false);
   }
 
   /** With this JVM's default kernel path (auto, or the system property {@value KernelPath#PROPERTY}). */
@@ -103,14 +118,26 @@ public record ScoreOptions(
 
   /** These options for one of several models scored in one pass: its prediction column, T and kept columns. */
   ScoreOptions forModel(String prediction, int steps, List<String> kept) {
+    return forModel(prediction, steps, kept, classOutputs);
+  }
+
+  /** As {@link #forModel(String, int, List)} with that model's own class outputs. */
+  ScoreOptions forModel(String prediction, int steps, List<String> kept, ClassOutputs outputs) {
     return new ScoreOptions(input, output, featuresColumn, steps, kept, prediction, keyColumn, mode, batchSize,
-        outputFiles, partitionBy, backend, outputTable, frameShape, batchBytes, kernel);
+        outputFiles, partitionBy, backend, outputTable, frameShape, batchBytes, kernel, outputs, forceOutputs);
+  }
+
+  /** These options with the prediction columns holding {@code outputs}. */
+  public ScoreOptions withClassOutputs(ClassOutputs outputs, boolean force) {
+    return new ScoreOptions(input, output, featuresColumn, timesteps, keep, predictionColumn, keyColumn, mode,
+        batchSize, outputFiles, partitionBy, backend, outputTable, frameShape, batchBytes, kernel, outputs, force);
   }
 
   /** These options with the recurrent layers on {@code path}. */
   public ScoreOptions withKernel(KernelPath path) {
     return new ScoreOptions(input, output, featuresColumn, timesteps, keep, predictionColumn, keyColumn, mode,
-        batchSize, outputFiles, partitionBy, backend, outputTable, frameShape, batchBytes, path);
+        batchSize, outputFiles, partitionBy, backend, outputTable, frameShape, batchBytes, path, classOutputs,
+        forceOutputs);
   }
 
   /** With no --frame-shape and the default --batch-bytes. */

@@ -27,7 +27,7 @@ public final class Scoring {
   public record Scored(Dataset<Row> rows, RDD<InternalRow> rdd) {}
 
   /**
-   * @param predictionMetadata put on the (first) prediction column: provenance, or empty
+   * @param predictionMetadata put on each prediction column: provenance, or empty
    * @param badRowsFound with FAIL, where tasks record a bad row instead of throwing it ({@link
    *     BadRowStop}); null to throw
    */
@@ -91,9 +91,12 @@ public final class Scoring {
   public static StructType schema(InputPlan plan, BadRowHandling badRows, Metadata predictionMetadata) {
     StructField[] fields = plan.outputSchema().fields().clone();
     int kept = plan.layout().keptCount();
-    if (predictionMetadata != null && fields.length > kept) {
-      StructField first = fields[kept];
-      fields[kept] = new StructField(first.name(), first.dataType(), first.nullable(), predictionMetadata);
+    if (predictionMetadata != null) {
+      // Every column this model gives carries its provenance (with several models, each its own).
+      int end = Math.min(fields.length, kept + plan.layout().predictionColumnCount());
+      for (int i = kept; i < end; i++) {
+        fields[i] = new StructField(fields[i].name(), fields[i].dataType(), fields[i].nullable(), predictionMetadata);
+      }
     }
     if (badRows != BadRowHandling.KEEP) {
       return new StructType(fields);

@@ -15,6 +15,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.util.CollectionAccumulator;
+import org.rnnscore.model.ClassOutputs;
 import org.rnnscore.model.RnnModel;
 
 /**
@@ -29,8 +30,14 @@ public final class SeveralModels {
    *
    * @param name its name, {@code [a-z][a-z0-9_]*}: its columns are {@code <name>_<prediction-col>}
    * @param timesteps its T for a flat column (0: --timesteps, shared)
+   * @param outputs its class outputs (--outputs NAME=...), or null for the shared --outputs
    */
-  public record Named(String name, RnnModel model, ScoreJob.Provenance provenance, int timesteps) {}
+  public record Named(String name, RnnModel model, ScoreJob.Provenance provenance, int timesteps,
+      ClassOutputs outputs) {
+    public Named(String name, RnnModel model, ScoreJob.Provenance provenance, int timesteps) {
+      this(name, model, provenance, timesteps, null);
+    }
+  }
 
   private final Scoring.Scored first;
   private final Dataset<Row> output;
@@ -75,11 +82,12 @@ public final class SeveralModels {
       int steps = named.timesteps() > 0 ? named.timesteps() : options.timesteps();
       String prediction = named.name() + "_" + options.predictionColumn();
       // What this model reads and checks, on the input itself: the census of its bad rows.
-      InputPlan alone = InputPlan.of(input, options.input(), options.forModel(prediction, steps, options.keep()),
-          named.model());
+      ClassOutputs outputs = named.outputs() != null ? named.outputs() : options.classOutputs();
+      InputPlan alone = InputPlan.of(input, options.input(),
+          options.forModel(prediction, steps, options.keep(), outputs), named.model());
       censusPlans.add(alone);
       names.add(named.name());
-      ScoreOptions chained = options.forModel(prediction, steps, null);
+      ScoreOptions chained = options.forModel(prediction, steps, null, outputs);
       InputPlan plan = InputPlan.of(current, options.input(), chained, named.model(), null, false, false,
           InputPlan.PassThrough.CHAIN);
       Broadcast<RnnModel> broadcast = jsc.broadcast(named.model());
