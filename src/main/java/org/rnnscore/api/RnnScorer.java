@@ -18,6 +18,7 @@ import org.rnnscore.job.ScoreOptions;
 import org.rnnscore.job.Scoring;
 import org.rnnscore.job.ScoringCounters;
 import org.rnnscore.kernel.KernelPath;
+import org.rnnscore.model.ClassOutputs;
 import org.rnnscore.model.RnnModel;
 import org.rnnscore.model.UsageException;
 
@@ -79,28 +80,42 @@ public final class RnnScorer implements AutoCloseable {
   }
 
   private final Shared shared;
-  private final String featuresCol;
-  private final String predictionCol;
-  private final String keyCol;
-  private final int timesteps;
-  private final int batchSize;
-  private final BadRowHandling onBadRow;
-  private final Dataset<Row> initialStates;
-  private final boolean emitState;
-  private final KernelPath kernel;
+  // Not final so that each setter can change its copy's one field (see copy()); never changed after.
+  private String featuresCol = ScoreOptions.DEFAULT_FEATURES_COLUMN;
+  private String predictionCol = ScoreOptions.DEFAULT_PREDICTION_COLUMN;
+  private String keyCol;
+  private int timesteps;
+  private int batchSize = ScoreOptions.DEFAULT_BATCH_SIZE;
+  private BadRowHandling onBadRow = BadRowHandling.FAIL;
+  private Dataset<Row> initialStates;
+  private boolean emitState;
+  private KernelPath kernel = KernelPath.fromSystemProperty();
+  private String outputs = "raw";
+  private List<String> classNames = List.of();
+  private String positiveClass;
+  private boolean forceOutputs;
 
-  private RnnScorer(Shared shared, String featuresCol, String predictionCol, String keyCol, int timesteps,
-      int batchSize, BadRowHandling onBadRow, Dataset<Row> initialStates, boolean emitState, KernelPath kernel) {
+  private RnnScorer(Shared shared) {
     this.shared = shared;
-    this.featuresCol = featuresCol;
-    this.predictionCol = predictionCol;
-    this.keyCol = keyCol;
-    this.timesteps = timesteps;
-    this.batchSize = batchSize;
-    this.onBadRow = onBadRow;
-    this.initialStates = initialStates;
-    this.emitState = emitState;
-    this.kernel = kernel;
+  }
+
+  /** A copy sharing the model, its broadcast and the counters, for a setter to change one field of. */
+  private RnnScorer copy() {
+    RnnScorer c = new RnnScorer(shared);
+    c.featuresCol = featuresCol;
+    c.predictionCol = predictionCol;
+    c.keyCol = keyCol;
+    c.timesteps = timesteps;
+    c.batchSize = batchSize;
+    c.onBadRow = onBadRow;
+    c.initialStates = initialStates;
+    c.emitState = emitState;
+    c.kernel = kernel;
+    c.outputs = outputs;
+    c.classNames = classNames;
+    c.positiveClass = positiveClass;
+    c.forceOutputs = forceOutputs;
+    return c;
   }
 
   /**
@@ -124,39 +139,42 @@ public final class RnnScorer implements AutoCloseable {
     }
     ModelLoader.Loaded loaded = ModelLoader.loadWithProvenance(model, weights, ReadOptions.DEFAULTS,
         spark.sparkContext().hadoopConfiguration());
-    return new RnnScorer(new Shared(spark, loaded), ScoreOptions.DEFAULT_FEATURES_COLUMN,
-        ScoreOptions.DEFAULT_PREDICTION_COLUMN, null, 0, ScoreOptions.DEFAULT_BATCH_SIZE, BadRowHandling.FAIL, null,
-        false, KernelPath.fromSystemProperty());
+    return new RnnScorer(new Shared(spark, loaded));
   }
 
   /** The sequence column (default {@code features}); for a model of several inputs INPUT=COL,... */
   public RnnScorer featuresCol(String column) {
-    return new RnnScorer(shared, column, predictionCol, keyCol, timesteps, batchSize, onBadRow, initialStates,
-        emitState, kernel);
+    RnnScorer c = copy();
+    c.featuresCol = column;
+    return c;
   }
 
   /** The prediction column (default {@code prediction}). */
   public RnnScorer predictionCol(String column) {
-    return new RnnScorer(shared, featuresCol, column, keyCol, timesteps, batchSize, onBadRow, initialStates,
-        emitState, kernel);
+    RnnScorer c = copy();
+    c.predictionCol = column;
+    return c;
   }
 
   /** The column that names a row in bad-row messages and joins initial states (default {@code id} when present). */
   public RnnScorer keyCol(String column) {
-    return new RnnScorer(shared, featuresCol, predictionCol, column, timesteps, batchSize, onBadRow, initialStates,
-        emitState, kernel);
+    RnnScorer c = copy();
+    c.keyCol = column;
+    return c;
   }
 
   /** T, for a flat {@code array<float>} column of T·D values a row. */
   public RnnScorer timesteps(int steps) {
-    return new RnnScorer(shared, featuresCol, predictionCol, keyCol, steps, batchSize, onBadRow, initialStates,
-        emitState, kernel);
+    RnnScorer c = copy();
+    c.timesteps = steps;
+    return c;
   }
 
   /** Rows per forward pass (default 1024). */
   public RnnScorer batchSize(int rows) {
-    return new RnnScorer(shared, featuresCol, predictionCol, keyCol, timesteps, rows, onBadRow, initialStates,
-        emitState, kernel);
+    RnnScorer c = copy();
+    c.batchSize = rows;
+    return c;
   }
 
   /**
@@ -172,8 +190,9 @@ public final class RnnScorer implements AutoCloseable {
       case "skip" -> BadRowHandling.SKIP;
       default -> throw new UsageException("onBadRow '" + policy + "' is not one of: fail, quarantine, skip");
     };
-    return new RnnScorer(shared, featuresCol, predictionCol, keyCol, timesteps, batchSize, handling, initialStates,
-        emitState, kernel);
+    RnnScorer c = copy();
+    c.onBadRow = handling;
+    return c;
   }
 
   /**
@@ -183,20 +202,56 @@ public final class RnnScorer implements AutoCloseable {
    * it commits; here it is the caller's (transform starts no job to count keys).
    */
   public RnnScorer initialStates(Dataset<Row> states) {
-    return new RnnScorer(shared, featuresCol, predictionCol, keyCol, timesteps, batchSize, onBadRow, states,
-        emitState, kernel);
+    RnnScorer c = copy();
+    c.initialStates = states;
+    return c;
   }
 
   /** Adds each recurrent layer's final state as columns {@code state_<layer>_h} (and {@code _c}). */
   public RnnScorer emitState(boolean emit) {
-    return new RnnScorer(shared, featuresCol, predictionCol, keyCol, timesteps, batchSize, onBadRow, initialStates,
-        emit, kernel);
+    RnnScorer c = copy();
+    c.emitState = emit;
+    return c;
   }
 
   /** Which implementation runs the recurrent layers ({@code auto}, {@code fused} or {@code blas}). */
   public RnnScorer kernel(String path) {
-    return new RnnScorer(shared, featuresCol, predictionCol, keyCol, timesteps, batchSize, onBadRow, initialStates,
-        emitState, KernelPath.parse(path, "kernel"));
+    RnnScorer c = copy();
+    c.kernel = KernelPath.parse(path, "kernel");
+    return c;
+  }
+
+  /**
+   * What the prediction columns hold, in this order (default {@code raw}): {@code raw}, {@code
+   * softmax} or {@code sigmoid} ({@code <p>_prob}), {@code argmax} ({@code <p>_label}, and {@code
+   * <p>_label_name} with {@link #classNames}), {@code top-k=N} ({@code <p>_top_indices}, {@code
+   * <p>_top_scores}), {@code threshold=X} ({@code <p>_positive}); as the CLI's {@code --outputs}.
+   */
+  public RnnScorer outputs(String... items) {
+    RnnScorer c = copy();
+    c.outputs = String.join(",", items);
+    return c;
+  }
+
+  /** The K class names, in index order, for {@code argmax}'s {@code <p>_label_name}. */
+  public RnnScorer classNames(String... names) {
+    RnnScorer c = copy();
+    c.classNames = List.of(names);
+    return c;
+  }
+
+  /** For {@code threshold=X}: the class (an index or a class name) whose score is compared; default K − 1. */
+  public RnnScorer positiveClass(String indexOrName) {
+    RnnScorer c = copy();
+    c.positiveClass = indexOrName;
+    return c;
+  }
+
+  /** Apply softmax or sigmoid even over a model whose last layer already applies one. */
+  public RnnScorer forceOutputs(boolean force) {
+    RnnScorer c = copy();
+    c.forceOutputs = force;
+    return c;
   }
 
   /**
@@ -249,7 +304,8 @@ public final class RnnScorer implements AutoCloseable {
   }
 
   private ScoreOptions options() {
-    return ScoreOptions.forLibrary(featuresCol, timesteps, predictionCol, keyCol, batchSize, kernel);
+    return ScoreOptions.forLibrary(featuresCol, timesteps, predictionCol, keyCol, batchSize, kernel)
+        .withClassOutputs(ClassOutputs.parse(outputs, classNames, positiveClass, "outputs"), forceOutputs);
   }
 
   private InputPlan plan(Dataset<Row> input, ScoreOptions options) {
@@ -263,6 +319,7 @@ public final class RnnScorer implements AutoCloseable {
         .putString("rnnscore.model_sha256", shared.loaded.sha256())
         .putString("rnnscore.version", version == null ? "development" : version)
         .putString("rnnscore.options", "api: featuresCol=" + featuresCol + " predictionCol=" + predictionCol
-            + " batchSize=" + batchSize + " onBadRow=" + onBadRow.name().toLowerCase(Locale.ROOT)).build();
+            + " batchSize=" + batchSize + " onBadRow=" + onBadRow.name().toLowerCase(Locale.ROOT) + " outputs=" + outputs)
+        .build();
   }
 }

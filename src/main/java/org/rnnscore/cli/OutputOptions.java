@@ -55,10 +55,20 @@ final class OutputOptions {
 
   private ClassOutputs of(String name) {
     String spec = outputs.getOrDefault(name, outputs.get(SHARED));
-    String names = classNames.getOrDefault(name, classNames.get(SHARED));
-    String positive = positiveClass.getOrDefault(name, positiveClass.get(SHARED));
+    String option = name.isEmpty() || !outputs.containsKey(name) ? "--outputs" : "--outputs (model '" + name + "')";
+    String names = classNames.get(name);
+    String positive = positiveClass.get(name);
+    if (!name.isEmpty()) {
+      // A value every model shares applies to the models whose outputs use it; one given for this model must be used.
+      ClassOutputs items = ClassOutputs.parse(spec, List.of(), null, option);
+      if (names == null && items.has(ClassOutputs.Item.ARGMAX)) {
+        names = classNames.get(SHARED);
+      }
+      if (positive == null && items.has(ClassOutputs.Item.THRESHOLD)) {
+        positive = positiveClass.get(SHARED);
+      }
+    }
     List<String> list = names == null ? List.of() : Arrays.stream(names.split(",", -1)).map(String::trim).toList();
-    String option = name.isEmpty() ? "--outputs" : "--outputs " + name + "=";
     return ClassOutputs.parse(spec, list, positive, option);
   }
 

@@ -84,8 +84,8 @@ public final class RnnScoreModel extends Transformer implements MLWritable {
     batchSize = new IntParam(this, "batchSize", "rows per forward pass", ParamValidators.inRange(1, 1 << 20));
     outputs = new Param<>(this, "outputs", "a comma list of raw, softmax, sigmoid, argmax, top-k=N, threshold=X (as"
         + " the CLI's --outputs)");
-    classNames = new StringArrayParam(this, "classNames", "the K class names, for argmax's label names and"
-        + " threshold's positive class; empty: none");
+    classNames = new StringArrayParam(this, "classNames", "the K class names (index order), for argmax's <predictionCol>_label_name;"
+        + " empty: none");
     handleInvalid = new Param<>(this, "handleInvalid", "rows that cannot be scored: error (fail the action), skip"
         + " (drop them) or keep (null predictions, with reason_code and reason columns)",
         ParamValidators.inArray(new String[] {"error", "skip", "keep"}));
@@ -228,7 +228,7 @@ public final class RnnScoreModel extends Transformer implements MLWritable {
     if (!$(keyCol).isEmpty()) {
       configured = configured.keyCol($(keyCol));
     }
-    return ClassOutputParams.apply(configured, $(outputs), $(classNames));
+    return configured.outputs($(outputs)).classNames($(classNames));
   }
 
   @Override

@@ -191,6 +191,39 @@ class RnnScorerTest {
   }
 
   @Test
+  void classOutputs_equalTheClisById_andAreNullForAQuarantinedRow() {
+    String output = dir.resolve("cli-classes").toString();
+    StringWriter err = new StringWriter();
+    int code = RnnScoreCli.run(new String[] {"score", "--model", MODEL, "--input", INPUT, "--output", output,
+        "--outputs", "softmax,argmax,top-k=2,threshold=0.5", "--class-names", "stay,churn", "--quiet", "--master",
+        "local[2]"}, new PrintWriter(new StringWriter()), new PrintWriter(err));
+    assertEquals(0, code, err.toString());
+    SparkSession spark = SharedSpark.get();
+    List<String> columns = List.of("id", "prediction_prob", "prediction_label", "prediction_label_name",
+        "prediction_top_indices", "prediction_top_scores", "prediction_positive");
+    Dataset<Row> cli = spark.read().parquet(output);
+    assertEquals(columns, List.of(cli.columns()));
+    try (RnnScorer scorer = RnnScorer.load(spark, MODEL).outputs("softmax", "argmax", "top-k=2", "threshold=0.5")
+        .classNames("stay", "churn")) {
+      Dataset<Row> api = scorer.transform(spark.read().parquet(INPUT)).drop("features");
+      assertEquals(columns, List.of(api.columns()));
+      assertEquals(cli.schema().simpleString(), api.schema().simpleString());
+      assertEquals(cli.orderBy("id").collectAsList(), api.orderBy("id").collectAsList());
+
+      Dataset<Row> kept = scorer.onBadRow("quarantine").transform(withBadRows(spark));
+      Row bad = kept.where("id = 3").first();
+      for (String column : columns.subList(1, columns.size())) {
+        assertTrue(bad.isNullAt(bad.fieldIndex(column)), column);
+      }
+      assertEquals("null_sequence", bad.getString(bad.fieldIndex("reason_code")));
+      UsageException wrong = assertThrows(UsageException.class, () -> scorer.classNames("a", "b", "c")
+          .transform(spark.read().parquet(INPUT)));
+      assertEquals("class names [a, b, c] are 3, but the model gives K = 2 values a prediction; give exactly 2",
+          wrong.getMessage());
+    }
+  }
+
+  @Test
   void skip_dropsBadRows_andCountsThem() {
     SparkSession spark = SharedSpark.get();
     try (RnnScorer scorer = RnnScorer.load(spark, MODEL).onBadRow("skip")) {

@@ -95,6 +95,24 @@ class RnnScoreModelTest {
   }
 
   @Test
+  void outputsAndClassNames_addTheClassColumns_asTheApiGivesThem() {
+    SparkSession spark = SharedSpark.get();
+    Dataset<Row> input = spark.read().parquet(INPUT).where("id < 50");
+    RnnScoreModel stage = new RnnScoreModel().setModelPath(MODEL).setOutputs("raw,argmax")
+        .setClassNames(new String[] {"stay", "churn"});
+    List<String> columns = List.of("id", "features", "prediction", "prediction_label", "prediction_label_name");
+    assertEquals(columns, List.of(stage.transformSchema(input.schema()).fieldNames()));
+    Dataset<Row> staged = stage.transform(input);
+    assertEquals(columns, List.of(staged.columns()));
+    try (RnnScorer scorer = RnnScorer.load(spark, MODEL).outputs("raw", "argmax").classNames("stay", "churn")) {
+      assertEquals(scorer.transform(input).orderBy("id").collectAsList(), staged.orderBy("id").collectAsList());
+    }
+    org.rnnscore.model.UsageException e = assertThrows(org.rnnscore.model.UsageException.class,
+        () -> stage.setOutputs("softmax,sigmoid").transformSchema(input.schema()));
+    assertTrue(e.getMessage().startsWith("outputs 'softmax,sigmoid' asks for both softmax and sigmoid"), e.getMessage());
+  }
+
+  @Test
   void handleInvalid_skipDropsAndKeepExplains() {
     SparkSession spark = SharedSpark.get();
     Dataset<Row> input = spark.read().parquet(INPUT).where("id < 20")
