@@ -17,6 +17,7 @@ import org.rnnscore.job.ModelLoader;
 import org.rnnscore.job.PathGuards;
 import org.rnnscore.job.Redaction;
 import org.rnnscore.job.ScoreJob;
+import org.rnnscore.job.InputSource;
 import org.rnnscore.job.ScoreOptions;
 import org.rnnscore.job.EventGrouping;
 import org.rnnscore.job.SparkSessions;
@@ -39,8 +40,8 @@ final class ScoreCommand implements Callable<Integer> {
   @Mixin
   ModelOptions modelOptions;
 
-  @Option(names = "--input", required = true, paramLabel = "PATH", description = "Parquet file or directory.")
-  String input;
+  @Mixin
+  InputOptions inputOptions;
 
   @Option(names = "--output", paramLabel = "PATH", description = "Parquet directory to write.")
   String output;
@@ -246,13 +247,15 @@ final class ScoreCommand implements Callable<Integer> {
       named.refuse(emitState, initialStateFrom, groupBy);
     }
     int sharedTimesteps = NamedModels.sharedTimesteps(timesteps, named != null);
-    ScoreOptions options = new ScoreOptions(input, output != null ? output : stagingFor(outputTable), featuresColumn, sharedTimesteps, keep, predictionColumn, key,
+    InputSource source = inputOptions.source();
+    ScoreOptions options = new ScoreOptions(inputOptions.label(), output != null ? output : stagingFor(outputTable), featuresColumn, sharedTimesteps, keep, predictionColumn, key,
         Modes.parse(mode), batchSize, outputFiles, partitionBy, Backends.parse(backend), outputTable,
         frameShape == null ? null : ScoreOptions.parseFrame("--frame-shape", frameShape),
         ScoreOptions.parseBytes("--batch-bytes", batchBytes), KernelPath.parse(kernel, "--kernel"));
     OutputOptions classOutputs = OutputOptions.parse(outputs, classNames, positiveClass, forceOutputs,
         named == null ? java.util.Set.of() : new java.util.LinkedHashSet<>(named.names()));
     options = options.withClassOutputs(classOutputs.shared(), forceOutputs);
+    options = options.withSource(source);
     Nd4jRuntime.Backend chosenBackend = options.backend();
     if (chosenBackend == Nd4jRuntime.Backend.CUDA && options.kernel() == KernelPath.FUSED) {
       throw new UsageException("--kernel fused runs on the CPU only, but --backend is cuda: use --kernel auto or blas"

@@ -6,6 +6,7 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.SparkConf;
 import org.apache.spark.sql.SparkSession;
 import org.rnnscore.job.BadRowCensus;
+import org.rnnscore.job.InputSource;
 import org.rnnscore.job.PathGuards;
 import org.rnnscore.job.ScoreOptions;
 import org.rnnscore.job.SparkSessions;
@@ -28,8 +29,8 @@ final class ValidateCommand implements Callable<Integer> {
   @Mixin
   ModelOptions modelOptions;
 
-  @Option(names = "--input", required = true, paramLabel = "PATH", description = "Parquet file or directory.")
-  String input;
+  @Mixin
+  InputOptions inputOptions;
 
   @Option(names = "--features-col", paramLabel = "NAME", defaultValue = ScoreOptions.DEFAULT_FEATURES_COLUMN,
       description = "The sequence column (default: ${DEFAULT-VALUE}); for a model of several inputs INPUT=COL,...")
@@ -76,15 +77,17 @@ final class ValidateCommand implements Callable<Integer> {
     SparkConf sparkConf = SparkSessions.conf("rnnscore validate", sparkOptions.master,
         sparkOptions.conf, Nd4jRuntime.Backend.AUTO);
     Configuration hadoopConf = SparkSessions.hadoopConfiguration(sparkConf);
-    PathGuards.check(hadoopConf, new PathGuards.Request(input, output, rejects, initialStateFrom, null, metrics,
-        writeMode, false));
+    InputSource source = inputOptions.source();
+    String input = inputOptions.label();
+    PathGuards.check(hadoopConf, new PathGuards.Request(source.isTable() ? null : input, output, rejects,
+        initialStateFrom, null, metrics, writeMode, false));
     PathGuards.checkOutputsFree(hadoopConf, output, rejects, writeMode, partitionBy);
     org.rnnscore.model.Frame frame = frameShape == null ? null : ScoreOptions.parseFrame("--frame-shape", frameShape);
     RnnModel model = modelOptions.load(hadoopConf);
     SparkSession spark = SparkSessions.start(sparkConf);
     try {
       ValidateJob.Report report = ValidateJob.run(spark, model, input, featuresColumn, timesteps, key, partitionBy,
-          frame);
+          frame, source, output, rejects);
       out.printf("input: %s: %d rows; sequence column '%s' %s; key %s%n", input, report.rows(), featuresColumn,
           report.sequenceType(), report.keyColumn() == null ? "(none: rows named by position)"
               : "'" + report.keyColumn() + "'");

@@ -262,7 +262,7 @@ final class InputFiles {
     return root;
   }
 
-  private static String firstLine(String message) {
+  static String firstLine(String message) {
     if (message == null) {
       return "(no message)";
     }

@@ -34,6 +34,8 @@ import org.rnnscore.model.StepMinimum;
  * @param equalLengthsFor for several inputs, the layer that merges their sequences step by step
  *     ("layer 'add' (Add)"), so that a row's input columns need one length; else null
  * @param classOutputs what the (one output's) prediction columns hold, checked against the model
+ * @param tableLabel "table db.t" when the rows come from --input-table (a bad row's message names
+ *     it before the file), else null
  */
 public record InputLayout(
     String featuresColumn,
@@ -59,7 +61,8 @@ public record InputLayout(
     List<ExtraInput> extraInputs,
     List<OutputColumn> outputs,
     String equalLengthsFor,
-    org.rnnscore.model.ClassOutputs classOutputs)
+    org.rnnscore.model.ClassOutputs classOutputs,
+    String tableLabel)
     implements Serializable {
   /** Input {@code index} of the model read from {@code column}, projected at {@code ordinal}. */
   public record ExtraInput(int index, String input, String column, int ordinal, int width,
@@ -78,7 +81,7 @@ public record InputLayout(
     return new InputLayout(extra.column(), extra.ordinal(), false, false, 0, 0, null, sequenceOutput, extra.width(),
         keptCount, keptTypes, keyColumn, keyOrdinal, keyType, states, emitState, firstInitialStateOrdinal,
         sourceFileOrdinal, extra.stepMinimums(), null, List.of(), outputs, null,
-        classOutputs);
+        classOutputs, tableLabel);
   }
 
   /** The prediction columns a row gets: one per output of a model of several, else one per class output. */

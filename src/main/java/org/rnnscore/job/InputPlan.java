@@ -256,7 +256,8 @@ public final class InputPlan {
     InputLayout layout = new InputLayout(features.name(), featuresOrdinal, flat, tokens, vocabulary, requiredTimesteps,
         requiredBy, model.outputIsSequence(), d, kept.size(), keptTypes, keyColumn, keyOrdinal, keyType, states,
         emitState, firstInitial, sourceFile, model.stepMinimums(), model.inputFrame(), List.copyOf(extras),
-        List.copyOf(outputs), extras.isEmpty() ? null : stepMergeOfInputs(model), options.classOutputs());
+        List.copyOf(outputs), extras.isEmpty() ? null : stepMergeOfInputs(model), options.classOutputs(),
+        options.source().isTable() ? inputName : null);
     Dataset<Row> projected = input.select(columns.toArray(new Column[0]));
     return new InputPlan(layout, projected, new StructType(outputFields.toArray(new StructField[0])));
   }

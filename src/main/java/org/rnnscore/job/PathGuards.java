@@ -46,9 +46,23 @@ public final class PathGuards {
    * @param mode in {@code error} mode an existing output (or rejects) is refused; with
    *     --output-table the output is a staging path and its existence is not checked here
    * @param outputIsTableStaging true when {@code output} is the staging path of --output-table
+   * @param inputTable --input-table (then {@code input} is null), or null
+   * @param inputTableLocation where that table's files are (null: not known yet, or none)
    */
   public record Request(String input, String output, String rejects, String initialStateFrom, String tableLocation,
-      java.nio.file.Path metrics, ScoreOptions.WriteMode mode, boolean outputIsTableStaging) {
+      java.nio.file.Path metrics, ScoreOptions.WriteMode mode, boolean outputIsTableStaging, String inputTable,
+      String inputTableLocation) {
+    public Request(String input, String output, String rejects, String initialStateFrom, String tableLocation,
+        java.nio.file.Path metrics, ScoreOptions.WriteMode mode, boolean outputIsTableStaging) {
+      this(input, output, rejects, initialStateFrom, tableLocation, metrics, mode, outputIsTableStaging, null, null);
+    }
+
+    /** With --input-table: no input path; the table's location, once the catalog has told it, is the input's. */
+    Request withInputTable(String table, String location) {
+      return new Request(table == null ? input : null, output, rejects, initialStateFrom, tableLocation, metrics,
+          mode, outputIsTableStaging, table, location);
+    }
+
     /**
      * The paths of a score run, as the CLI has them before Spark starts (the table's location
      * needs the catalog: the job checks it again with it).
@@ -62,13 +76,15 @@ public final class PathGuards {
 
     /** The paths of a score run, without --metrics (which the job does not know). */
     static Request of(ScoreOptions options, BadRowPolicy policy, StateOptions state, String tableLocation) {
-      return new Request(options.input(), options.output(), policy.quarantine() ? policy.rejects() : null,
-          state.initialFrom(), tableLocation, null, options.mode(), options.outputTable() != null);
+      boolean table = options.source().isTable();
+      return new Request(table ? null : options.input(), options.output(), policy.quarantine() ? policy.rejects()
+          : null, state.initialFrom(), tableLocation, null, options.mode(), options.outputTable() != null,
+          options.source().table(), null);
     }
 
     Request withMetrics(java.nio.file.Path metricsFile) {
       return new Request(input, output, rejects, initialStateFrom, tableLocation, metricsFile, mode,
-          outputIsTableStaging);
+          outputIsTableStaging, inputTable, inputTableLocation);
     }
   }
 
@@ -96,7 +112,7 @@ public final class PathGuards {
     requireNoColon("--rejects", request.rejects());
     requireNoColon("--initial-state-from", request.initialStateFrom());
 
-    List<Match> inputs = matches("--input", request.input(), conf);
+    List<Match> inputs = request.input() == null ? List.of() : matches("--input", request.input(), conf);
     if (request.initialStateFrom() != null) {
       matches("--initial-state-from", request.initialStateFrom(), conf);
     }
@@ -109,6 +125,10 @@ public final class PathGuards {
         Path parent = match.path().getParent();
         inputLocations.putIfAbsent(parent, "--input " + request.input() + " (files in " + parent + ")");
       }
+    }
+    if (request.inputTableLocation() != null) {
+      Path location = resolve(request.inputTableLocation(), conf);
+      inputLocations.put(location, "--input-table " + request.inputTable() + "'s location " + location);
     }
     Path output = request.output() == null ? null : resolve(request.output(), conf); // null: validate without it
     Path rejects = request.rejects() == null ? null : resolve(request.rejects(), conf);

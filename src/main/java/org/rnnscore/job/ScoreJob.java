@@ -142,8 +142,14 @@ public final class ScoreJob {
       }
       tableLocation = tableLocation(spark, options.outputTable());
     }
+    String inputTableLocation = null;
+    if (options.source().isTable()) {
+      InputSource.read(spark, options.source(), null, hadoopConf, false); // a missing table: exit 2 before any lock
+      inputTableLocation = InputSource.location(spark, options.source().table());
+    }
     // Paths that could never be written (a colon, overlaps, read-only) are refused before any lock.
-    PathGuards.check(hadoopConf, PathGuards.Request.of(options, policy, state, tableLocation));
+    PathGuards.check(hadoopConf, PathGuards.Request.of(options, policy, state, tableLocation)
+        .withInputTable(options.source().table(), inputTableLocation));
     List<OutputCommit.Target> targets = new ArrayList<>();
     targets.add(new OutputCommit.Target("--output", options.output(), options.partitionBy() != null));
     if (policy.quarantine()) {
@@ -168,11 +174,9 @@ public final class ScoreJob {
     if (options.partitionBy() != null && options.mode() == ScoreOptions.WriteMode.OVERWRITE) {
       OutputLayout.checkPartitionedOverwrite(options.output(), options.partitionBy(), hadoopConf);
     }
-    Dataset<Row> input = readInput(spark, "--input", options.input(), hadoopConf);
+    Dataset<Row> input = InputSource.read(spark, options.source(), options.input(), hadoopConf, grouping == null);
     if (grouping != null) {
       input = grouping.apply(input, options.featuresColumn(), options.input()); // a row per key: no source row
-    } else {
-      input = SourceColumns.attach(input);
     }
     StateColumns stateColumns = state.active() ? StateColumns.of(model) : null;
     // Counted before any join with states: from the Parquet footers, not by running the join.

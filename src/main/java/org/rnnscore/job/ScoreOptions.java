@@ -31,6 +31,8 @@ import org.rnnscore.model.UsageException;
  * @param classOutputs what the prediction columns hold (--outputs; raw by default), parsed but
  *     not yet checked against the model ({@link InputPlan} checks it)
  * @param forceOutputs --force-outputs: softmax or sigmoid even over a model that ends in one
+ * @param source --input-table and --where (never null: {@link InputSource#PATH} for --input alone);
+ *     with a table, {@code input} is what messages call it ("table db.t")
  */
 public record ScoreOptions(
     String input,
@@ -50,7 +52,8 @@ public record ScoreOptions(
     long batchBytes,
     KernelPath kernel,
     ClassOutputs classOutputs,
-    boolean forceOutputs) {
+    boolean forceOutputs,
+    InputSource source) {
 
   public static final String DEFAULT_FEATURES_COLUMN = "features";
   public static final String DEFAULT_PREDICTION_COLUMN = "prediction";
@@ -84,6 +87,25 @@ public record ScoreOptions(
     keep = keep == null ? null : List.copyOf(keep);
     kernel = kernel == null ? KernelPath.AUTO : kernel;
     classOutputs = classOutputs == null ? ClassOutputs.RAW : classOutputs;
+    source = source == null ? InputSource.PATH : source;
+  }
+
+  /** Reading --input alone. */
+  public ScoreOptions(String input, String output, String featuresColumn, int timesteps, List<String> keep,
+      String predictionColumn, String keyColumn, WriteMode mode, int batchSize, int outputFiles, String partitionBy,
+      Nd4jRuntime.Backend backend, String outputTable, Frame frameShape, long batchBytes, KernelPath kernel,
+      ClassOutputs classOutputs, boolean forceOutputs) {
+    this(input, output, featuresColumn, timesteps, keep, predictionColumn, keyColumn, mode, batchSize, outputFiles,
+        partitionBy, backend, outputTable, frameShape, batchBytes, kernel, classOutputs, forceOutputs,
+        InputSource.PATH);
+  }
+
+  /** These options reading {@code source}: a table (then messages call the input "table db.t") and/or --where. */
+  public ScoreOptions withSource(InputSource from) {
+    String label = from.isTable() ? InputSource.label(from.table()) : input;
+    return new ScoreOptions(label, output, featuresColumn, timesteps, keep, predictionColumn, keyColumn, mode,
+        batchSize, outputFiles, partitionBy, backend, outputTable, frameShape, batchBytes, kernel, classOutputs,
+        forceOutputs, from);
   }
 
   /** With the raw prediction only. */
@@ -124,20 +146,22 @@ public record ScoreOptions(
   /** As {@link #forModel(String, int, List)} with that model's own class outputs. */
   ScoreOptions forModel(String prediction, int steps, List<String> kept, ClassOutputs outputs) {
     return new ScoreOptions(input, output, featuresColumn, steps, kept, prediction, keyColumn, mode, batchSize,
-        outputFiles, partitionBy, backend, outputTable, frameShape, batchBytes, kernel, outputs, forceOutputs);
+        outputFiles, partitionBy, backend, outputTable, frameShape, batchBytes, kernel, outputs, forceOutputs,
+        source);
   }
 
   /** These options with the prediction columns holding {@code outputs}. */
   public ScoreOptions withClassOutputs(ClassOutputs outputs, boolean force) {
     return new ScoreOptions(input, output, featuresColumn, timesteps, keep, predictionColumn, keyColumn, mode,
-        batchSize, outputFiles, partitionBy, backend, outputTable, frameShape, batchBytes, kernel, outputs, force);
+        batchSize, outputFiles, partitionBy, backend, outputTable, frameShape, batchBytes, kernel, outputs, force,
+        source);
   }
 
   /** These options with the recurrent layers on {@code path}. */
   public ScoreOptions withKernel(KernelPath path) {
     return new ScoreOptions(input, output, featuresColumn, timesteps, keep, predictionColumn, keyColumn, mode,
         batchSize, outputFiles, partitionBy, backend, outputTable, frameShape, batchBytes, path, classOutputs,
-        forceOutputs);
+        forceOutputs, source);
   }
 
   /** With no --frame-shape and the default --batch-bytes. */

@@ -362,6 +362,9 @@ final class SequenceReader {
       Object key = row.isNullAt(layout.keyOrdinal()) ? null : row.get(layout.keyOrdinal(), layout.keyType());
       keyText = layout.keyColumn() + "=" + key;
     }
+    if (layout.tableLabel() != null) {
+      text.append(layout.tableLabel()).append(", ");
+    }
     if (layout.hasSource() && !row.isNullAt(layout.sourceFileOrdinal())) {
       text.append(row.getUTF8String(layout.sourceFileOrdinal())).append(": row ")
           .append(row.getLong(layout.sourceRowOrdinal()));

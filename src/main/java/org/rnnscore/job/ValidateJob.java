@@ -38,21 +38,43 @@ public final class ValidateJob {
   /** @param frameShape --frame-shape, as for score (a flat column of a per-step image model), or null */
   public static Report run(SparkSession spark, RnnModel model, String input, String featuresColumn, int timesteps,
       String keyColumn, String partitionBy, org.rnnscore.model.Frame frameShape) {
+    return run(spark, model, input, featuresColumn, timesteps, keyColumn, partitionBy, frameShape, InputSource.PATH,
+        null, null);
+  }
+
+  /**
+   * @param input the --input path, or with a table what messages call it ("table db.t")
+   * @param source --input-table and --where
+   * @param output, rejects the paths score would write (null: not given), checked against a table's location
+   */
+  public static Report run(SparkSession spark, RnnModel model, String input, String featuresColumn, int timesteps,
+      String keyColumn, String partitionBy, org.rnnscore.model.Frame frameShape, InputSource source, String output,
+      String rejects) {
     try {
-      return census(spark, model, input, featuresColumn, timesteps, keyColumn, partitionBy, frameShape);
+      if (source.isTable()) {
+        Configuration conf = spark.sparkContext().hadoopConfiguration();
+        InputSource.read(spark, source, null, conf, false); // a missing table first: exit 2
+        PathGuards.check(conf, new PathGuards.Request(null, output, rejects, null, null, null,
+            ScoreOptions.WriteMode.OVERWRITE, false).withInputTable(source.table(),
+                InputSource.location(spark, source.table())));
+      }
+      return census(spark, model, input, featuresColumn, timesteps, keyColumn, partitionBy, frameShape, source);
     } catch (Exception e) { // Spark's checked exceptions too
       throw InputFiles.unchecked(e);
     }
   }
 
   private static Report census(SparkSession spark, RnnModel model, String input, String featuresColumn,
-      int timesteps, String keyColumn, String partitionBy, org.rnnscore.model.Frame frameShape) {
+      int timesteps, String keyColumn, String partitionBy, org.rnnscore.model.Frame frameShape, InputSource source) {
     Configuration hadoopConf = spark.sparkContext().hadoopConfiguration();
-    Dataset<Row> data = SourceColumns.attach(ScoreJob.readInput(spark, "--input", input, hadoopConf));
+    Dataset<Row> data = InputSource.read(spark, source, input, hadoopConf, true);
     ScoreOptions options = new ScoreOptions(input, "(validate writes nothing)", featuresColumn, timesteps, null,
         ScoreOptions.DEFAULT_PREDICTION_COLUMN, keyColumn, ScoreOptions.WriteMode.ERROR,
         ScoreOptions.DEFAULT_BATCH_SIZE, 0, partitionBy, org.rnnscore.kernel.Nd4jRuntime.Backend.AUTO, null, frameShape,
         ScoreOptions.DEFAULT_BATCH_BYTES);
+    if (source.isTable() || source.where() != null) {
+      options = options.withSource(source);
+    }
     InputPlan plan = InputPlan.of(data, input, options, model);
     Map<String, Long> bad = BadRowCensus.countByCode(BadRowCensus.rejects(spark, plan));
     String type = data.schema().apply(plan.layout().featuresColumn()).dataType().simpleString();
