@@ -145,7 +145,12 @@ public record ScoreOptions(
 
   /** As {@link #forModel(String, int, List)} with that model's own class outputs. */
   ScoreOptions forModel(String prediction, int steps, List<String> kept, ClassOutputs outputs) {
-    return new ScoreOptions(input, output, featuresColumn, steps, kept, prediction, keyColumn, mode, batchSize,
+    return forModel(prediction, steps, kept, outputs, featuresColumn);
+  }
+
+  /** As {@link #forModel(String, int, List, ClassOutputs)} reading that model's own sequence column(s). */
+  ScoreOptions forModel(String prediction, int steps, List<String> kept, ClassOutputs outputs, String features) {
+    return new ScoreOptions(input, output, features, steps, kept, prediction, keyColumn, mode, batchSize,
         outputFiles, partitionBy, backend, outputTable, frameShape, batchBytes, kernel, outputs, forceOutputs,
         source);
   }

@@ -83,11 +83,12 @@ public final class SeveralModels {
       String prediction = named.name() + "_" + options.predictionColumn();
       // What this model reads and checks, on the input itself: the census of its bad rows.
       ClassOutputs outputs = named.outputs() != null ? named.outputs() : options.classOutputs();
+      String features = featuresOf(options.featuresColumn(), named.name(), models);
       InputPlan alone = InputPlan.of(input, options.input(),
-          options.forModel(prediction, steps, options.keep(), outputs), named.model());
+          options.forModel(prediction, steps, options.keep(), outputs, features), named.model());
       censusPlans.add(alone);
       names.add(named.name());
-      ScoreOptions chained = options.forModel(prediction, steps, null, outputs);
+      ScoreOptions chained = options.forModel(prediction, steps, null, outputs, features);
       InputPlan plan = InputPlan.of(current, options.input(), chained, named.model(), null, false, false,
           InputPlan.PassThrough.CHAIN);
       Broadcast<RnnModel> broadcast = jsc.broadcast(named.model());
@@ -104,7 +105,17 @@ public final class SeveralModels {
     InputPlan firstAlone = censusPlans.get(0);
     List<Column> selected = new ArrayList<>();
     StructField[] keptFields = firstAlone.outputSchema().fields();
+    // Every model's sequence columns are left out (the first model's plan leaves out only its own).
+    java.util.Set<String> sequenceColumns = new java.util.HashSet<>();
+    for (Named named : models) {
+      String features = featuresOf(options.featuresColumn(), named.name(), models);
+      java.util.Map<String, String> pairs = ScoreOptions.inputColumns(features);
+      sequenceColumns.addAll(pairs == null ? List.of(features) : pairs.values());
+    }
     for (int i = 0; i < firstAlone.layout().keptCount(); i++) {
+      if (options.keep() == null && sequenceColumns.contains(keptFields[i].name())) {
+        continue;
+      }
       selected.add(col(quote(keptFields[i].name())));
     }
     for (String name : predictionColumns) {
@@ -113,6 +124,42 @@ public final class SeveralModels {
     Dataset<Row> output = current.select(selected.toArray(new Column[0]));
     boolean sourced = Arrays.asList(input.columns()).contains(SourceColumns.FILE);
     return new SeveralModels(first, output, spark, censusPlans, names, sourced);
+  }
+
+  /**
+   * Model {@code name}'s --features-col: from {@code COL | [MODEL.]INPUT=COL,...}, the plain
+   * column or the INPUT=COL pairs every model shares, and its own MODEL.INPUT=COL pairs (which
+   * take precedence); another model's pairs are left out.
+   */
+  static String featuresOf(String spec, String name, List<Named> models) {
+    if (!spec.contains("=")) {
+      return spec;
+    }
+    java.util.Set<String> names = new java.util.HashSet<>();
+    models.forEach(m -> names.add(m.name()));
+    java.util.Map<String, String> shared = new java.util.LinkedHashMap<>();
+    java.util.Map<String, String> own = new java.util.LinkedHashMap<>();
+    for (String part : spec.split(",", -1)) {
+      int eq = part.indexOf('=');
+      String key = eq < 0 ? part.trim() : part.substring(0, eq).trim();
+      int dot = key.indexOf('.');
+      String model = dot < 0 ? null : key.substring(0, dot);
+      if (model != null && names.contains(model)) {
+        if (model.equals(name)) {
+          own.put(key.substring(dot + 1), eq < 0 ? "" : part.substring(eq + 1).trim());
+        }
+      } else {
+        shared.put(key, eq < 0 ? "" : part.substring(eq + 1).trim());
+      }
+    }
+    shared.putAll(own);
+    if (shared.isEmpty()) {
+      throw new org.rnnscore.model.UsageException("--features-col '" + spec + "' gives model '" + name
+          + "' no column: add " + name + ".INPUT=COL or a pair every model shares");
+    }
+    List<String> pairs = new ArrayList<>();
+    shared.forEach((input, column) -> pairs.add(input + "=" + column));
+    return String.join(",", pairs);
   }
 
   /**

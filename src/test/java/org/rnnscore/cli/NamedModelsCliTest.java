@@ -90,6 +90,29 @@ class NamedModelsCliTest {
   }
 
   @Test
+  void perModelFeatureColumns_eachModelReadsItsOwn_andNeitherIsKept() {
+    String input = dir.resolve("two-columns").toString();
+    SharedSpark.get().read().parquet(INPUT).where("id < 30").withColumn("reversed", expr("reverse(features)"))
+        .coalesce(1).write().parquet(input);
+    String out = dir.resolve("out").toString();
+    String h5 = SAMPLE.resolve("model.h5").toString();
+    CliRun run = CliRun.of("score", "--named-model", "fwd=" + h5, "--named-model", "rev=" + h5, "--features-col",
+        "fwd.input_1=features,rev.input_1=reversed", "--input", input, "--output", out, "--quiet", "--master",
+        "local[2]");
+    assertEquals(0, run.code(), run.err());
+    Dataset<Row> two = SharedSpark.get().read().parquet(out);
+    assertEquals(List.of("id", "fwd_prediction", "rev_prediction"), List.of(two.columns()));
+    String single = dir.resolve("single").toString();
+    CliRun alone = CliRun.of("score", "--model", h5, "--features-col", "reversed", "--keep", "id", "--input", input,
+        "--output", single, "--quiet", "--master", "local[2]");
+    assertEquals(0, alone.code(), alone.err());
+    Map<Long, List<Float>> reversed = byId(SharedSpark.get().read().parquet(single), "prediction");
+    two = SharedSpark.get().read().parquet(out);
+    assertEquals(reversed, byId(two, "rev_prediction"));
+    assertNotEquals(reversed, byId(two, "fwd_prediction"));
+  }
+
+  @Test
   void mistakes_areRefusedWithExit2() {
     String h5 = SAMPLE.resolve("model.h5").toString();
     Map<List<String>, String> cases = new java.util.LinkedHashMap<>();
