@@ -103,10 +103,12 @@ final class NamedModels {
     throw new UsageException(option + " must be at least 1, got '" + given + "'");
   }
 
-  /** Incremental state and --group-by score one model; refused by name with several. */
-  void refuse(boolean emitState, String initialStateFrom, String groupBy) {
-    String option = emitState ? "--emit-state" : initialStateFrom != null ? "--initial-state-from"
-        : groupBy != null ? "--group-by" : null;
+  /**
+   * Resuming from states and --group-by score one model; refused by name with several. (--emit-state
+   * is supported: each model's columns are {@code state_<NAME>_<layer>_h}.)
+   */
+  void refuse(String initialStateFrom, String groupBy) {
+    String option = initialStateFrom != null ? "--initial-state-from" : groupBy != null ? "--group-by" : null;
     if (option != null) {
       throw new UsageException(option + " scores one model; with --named-model (" + paths.size() + " models) it is"
           + " not supported in this version: run one score per model");

@@ -244,7 +244,7 @@ final class ScoreCommand implements Callable<Integer> {
     if (named == null) {
       modelOptions.require(spec);
     } else {
-      named.refuse(emitState, initialStateFrom, groupBy);
+      named.refuse(initialStateFrom, groupBy);
     }
     int sharedTimesteps = NamedModels.sharedTimesteps(timesteps, named != null);
     InputSource source = inputOptions.source();
@@ -303,7 +303,7 @@ final class ScoreCommand implements Callable<Integer> {
                 loaded.sha256(), provenance.version(), provenance.options()), named.timesteps(m),
             classOutputs.forModel(named.names().get(m))));
       }
-      result = ScoreJob.runSeveral(spark, models, options, policy, progress);
+      result = ScoreJob.runSeveral(spark, models, options, policy, progress, emitState);
     }
     run.result = result;
     err.printf(Locale.ROOT, "rnnscore: scored N=%d rows in %.2f s (%.0f rows/s); model %s%n", result.rowsScored(),

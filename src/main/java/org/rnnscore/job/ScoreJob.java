@@ -206,7 +206,7 @@ public final class ScoreJob {
       rejectsOf = () -> BadRowCensus.rejects(spark, plan);
     } else {
       SeveralModels chain = SeveralModels.score(spark, input, options, several, handling, threadsPerTask, counters,
-          badRows.accumulator(), broadcasts);
+          badRows.accumulator(), broadcasts, state.emit());
       scored = chain.first();
       output = chain.output();
       rejectsOf = chain::rejects;
@@ -296,9 +296,15 @@ public final class ScoreJob {
    */
   public static Result runSeveral(SparkSession spark, List<SeveralModels.Named> models, ScoreOptions options,
       BadRowPolicy policy, Progress progress) {
+    return runSeveral(spark, models, options, policy, progress, false);
+  }
+
+  /** @param emitState each model's final states as columns {@code state_<NAME>_<layer>_h} (and {@code _c}) */
+  public static Result runSeveral(SparkSession spark, List<SeveralModels.Named> models, ScoreOptions options,
+      BadRowPolicy policy, Progress progress, boolean emitState) {
     try {
       return runChecked(spark, models.get(0).model(), options, policy, models.get(0).provenance(), progress,
-          StateOptions.NONE, null, List.copyOf(models));
+          emitState ? new StateOptions(true, null, false) : StateOptions.NONE, null, List.copyOf(models));
     } catch (Exception e) {
       throw InputFiles.unchecked(e);
     }

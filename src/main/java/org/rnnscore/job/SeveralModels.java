@@ -68,10 +68,11 @@ public final class SeveralModels {
 
   /**
    * @param broadcasts each model's broadcast is added here, for the caller to destroy
+   * @param emitState add each model's final states, {@code state_<NAME>_<layer>_h} (and {@code _c})
    */
   static SeveralModels score(SparkSession spark, Dataset<Row> input, ScoreOptions options, List<Named> models,
       BadRowHandling handling, int threadsPerTask, ScoringCounters counters,
-      CollectionAccumulator<BadRowException> badRowsFound, List<Broadcast<RnnModel>> broadcasts) {
+      CollectionAccumulator<BadRowException> badRowsFound, List<Broadcast<RnnModel>> broadcasts, boolean emitState) {
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     List<InputPlan> censusPlans = new ArrayList<>();
     List<String> names = new ArrayList<>();
@@ -89,7 +90,8 @@ public final class SeveralModels {
       censusPlans.add(alone);
       names.add(named.name());
       ScoreOptions chained = options.forModel(prediction, steps, null, outputs, features);
-      InputPlan plan = InputPlan.of(current, options.input(), chained, named.model(), null, false, false,
+      StateColumns states = emitState ? StateColumns.of(named.model(), named.name()) : null;
+      InputPlan plan = InputPlan.of(current, options.input(), chained, named.model(), states, emitState, false,
           InputPlan.PassThrough.CHAIN);
       Broadcast<RnnModel> broadcast = jsc.broadcast(named.model());
       broadcasts.add(broadcast);

@@ -25,6 +25,15 @@ public record StateColumns(List<String> names, int[] layerOf, int[] widths, bool
    *     and Reshape/Permute over time before a recurrent layer give it steps of their own)
    */
   public static StateColumns of(RnnModel model) {
+    return of(model, null);
+  }
+
+  /**
+   * As {@link #of(RnnModel)}, the columns named {@code state_<modelName>_<layer>_h} (one of
+   * several models scored in one pass), or as there when {@code modelName} is null.
+   */
+  public static StateColumns of(RnnModel model, String modelName) {
+    String prefix = modelName == null ? "state_" : "state_" + modelName + "_";
     List<String> names = new ArrayList<>();
     List<Integer> layers = new ArrayList<>();
     List<Integer> widths = new ArrayList<>();
@@ -43,12 +52,12 @@ public record StateColumns(List<String> names, int[] layerOf, int[] widths, bool
         throw new UsageException("layer '" + r.name() + "' has go_backwards=True: it reads the sequence from the end,"
             + " so a sequence cannot be continued from its state");
       }
-      names.add("state_" + r.name() + "_h");
+      names.add(prefix + r.name() + "_h");
       layers.add(recurrent);
       widths.add(r.units());
       cells.add(false);
       if (r instanceof LstmLayer) {
-        names.add("state_" + r.name() + "_c");
+        names.add(prefix + r.name() + "_c");
         layers.add(recurrent);
         widths.add(r.units());
         cells.add(true);

@@ -113,6 +113,24 @@ class NamedModelsCliTest {
   }
 
   @Test
+  void emitState_givesEachModelsStateColumns_equalToASingleRunsStates() {
+    String out = dir.resolve("states").toString();
+    CliRun run = CliRun.of("score", "--named-model", "a=" + SAMPLE.resolve("model.h5"), "--named-model",
+        "b=" + SAMPLE.resolve("model.keras"), "--emit-state", "--input", INPUT, "--output", out, "--quiet", "--master",
+        "local[2]");
+    assertEquals(0, run.code(), run.err());
+    Dataset<Row> two = SharedSpark.get().read().parquet(out);
+    assertEquals(List.of("id", "a_prediction", "state_a_simple_rnn_h", "b_prediction", "state_b_simple_rnn_h"),
+        List.of(two.columns()));
+    String single = dir.resolve("single").toString();
+    CliRun one = CliRun.of("score", "--model", SAMPLE.resolve("model.h5").toString(), "--emit-state", "--input", INPUT,
+        "--output", single, "--quiet", "--master", "local[2]");
+    assertEquals(0, one.code(), one.err());
+    Map<Long, List<Float>> alone = byId(SharedSpark.get().read().parquet(single), "state_simple_rnn_h");
+    assertEquals(alone, byId(SharedSpark.get().read().parquet(out), "state_a_simple_rnn_h"));
+  }
+
+  @Test
   void mistakes_areRefusedWithExit2() {
     String h5 = SAMPLE.resolve("model.h5").toString();
     Map<List<String>, String> cases = new java.util.LinkedHashMap<>();
@@ -124,9 +142,9 @@ class NamedModelsCliTest {
         "--named-model names 'a' twice; each model needs its own name");
     cases.put(List.of("--named-model", "a=" + h5, "--timesteps", "b=10"),
         "--timesteps 'b=10': with --named-model give NAME=VALUE, NAME one of [a]");
-    cases.put(List.of("--named-model", "a=" + h5, "--emit-state"),
-        "--emit-state scores one model; with --named-model (1 models) it is not supported in this version: run one"
-            + " score per model");
+    cases.put(List.of("--named-model", "a=" + h5, "--initial-state-from", INPUT),
+        "--initial-state-from scores one model; with --named-model (1 models) it is not supported in this version: run"
+            + " one score per model");
     cases.put(List.of("--model", h5, "--timesteps", "a=10"),
         "--timesteps 'a=10': NAME=T is for --named-model; give --timesteps T");
     cases.forEach((args, message) -> {
