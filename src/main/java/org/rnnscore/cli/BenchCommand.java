@@ -80,6 +80,11 @@ final class BenchCommand implements Callable<Integer> {
       description = "With --kernel-grid: the widths M (default 4,8,16,32,48,64,96,128,192,256).")
   int[] gridUnits = Benchmark.GRID_UNITS;
 
+  @Option(names = "--models", paramLabel = "N", defaultValue = "1",
+      description = "Time N SimpleRNN models scored in one pass (score --named-model) against one, end to end"
+          + " (shape S1 unless --shapes is given). Default: ${DEFAULT-VALUE} (the usual benchmark).")
+  int models;
+
   @Mixin
   SparkOptions sparkOptions;
 
@@ -115,6 +120,39 @@ final class BenchCommand implements Callable<Integer> {
       out.printf(Locale.ROOT, "JSON: %s%n", json);
       out.flush();
       return ExitCode.OK.code();
+    }
+    if (models < 1) {
+      throw new UsageException("--models must be at least 1, got " + models);
+    }
+    if (models > 1) {
+      List<String> chosen = spec.commandLine().getParseResult().hasMatchedOption("--shapes") ? shapes : List.of("S1");
+      SparkSession spark = SparkSessions.start("rnnscore bench", sparkOptions.master, sparkOptions.conf);
+      try {
+        Benchmark.Options options = new Benchmark.Options(chosen, List.of(Benchmark.SIMPLE_RNN), scale, repeats,
+            workDir, true, false, batchSize, 2.0, 0.5, path);
+        List<Map<String, Object>> results = Benchmark.severalModels(spark, options, models, err);
+        Map<String, Object> report = new LinkedHashMap<>();
+        report.put("date", Instant.now().toString());
+        report.put("cores", Runtime.getRuntime().availableProcessors());
+        report.put("master", spark.sparkContext().master());
+        report.put("backend", Nd4jRuntime.backendDescription());
+        report.put("batch_size", batchSize);
+        report.put("models", results);
+        writeJson(report);
+        out.printf(Locale.ROOT, "%-5s %9s %7s %12s %13s %10s%n", "shape", "N", "models", "1 model s", "models s",
+            "models/1");
+        for (Map<String, Object> r : results) {
+          out.printf(Locale.ROOT, "%-5s %9d %7d %12.2f %13.2f %10.2f%n", r.get("shape"),
+              ((Number) r.get("rows")).longValue(), models, (Double) r.get("one_model_wall_s"),
+              (Double) r.get("models_wall_s"), (Double) r.get("models_vs_one"));
+        }
+        out.printf(Locale.ROOT, "medians of %d warm rounds after a cold one, alternating; %d cores, %s; JSON: %s%n",
+            repeats, Runtime.getRuntime().availableProcessors(), spark.sparkContext().master(), json);
+        out.flush();
+        return ExitCode.OK.code();
+      } finally {
+        spark.stop();
+      }
     }
     SparkSession spark = SparkSessions.start("rnnscore bench", sparkOptions.master, sparkOptions.conf);
     try {

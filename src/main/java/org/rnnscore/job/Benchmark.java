@@ -206,6 +206,67 @@ public final class Benchmark {
   }
 
   /**
+   * Several models in one pass (score --named-model) against one: {@code models} SimpleRNN models
+   * of each chosen shape, seeds 42, 43, ..., scored end to end on the shape's generated input, the
+   * single-model run (seed 42) and the several-model run alternating in one session; round 0 is
+   * the cold one, reported apart, then the medians of {@code repeats} rounds.
+   */
+  public static List<Map<String, Object>> severalModels(SparkSession spark, Options options, int models,
+      java.io.PrintWriter progress) throws IOException {
+    List<Map<String, Object>> results = new ArrayList<>();
+    for (Shape base : SHAPES) {
+      if (!options.shapes().contains(base.name())) {
+        continue;
+      }
+      Shape shape = new Shape(base.name(), Math.max(1, Math.round(base.rows() * options.scale())), base.timesteps(),
+          base.features(), base.units(), base.outputs());
+      Path dir = options.workDir().resolve(shape.name() + "-" + shape.rows());
+      String input = dir.resolve("input").toString();
+      if (!Files.exists(dir.resolve("input").resolve("_SUCCESS"))) {
+        progress.printf(Locale.ROOT, "bench %s: generating %d rows...%n", shape.name(), shape.rows());
+        progress.flush();
+        GenerateJob.run(spark, new GenerateJob.Options(input, shape.rows(), shape.timesteps(), 0, shape.features(), 1,
+            0, ScoreOptions.WriteMode.OVERWRITE));
+      }
+      List<SeveralModels.Named> named = new ArrayList<>();
+      for (int m = 0; m < models; m++) {
+        named.add(new SeveralModels.Named("m" + (m + 1), simpleRnnModel(shape, 42 + m), null, 0));
+      }
+      ScoreOptions one = new ScoreOptions(input, dir.resolve("one-model-out").toString(), "features", 0, null,
+          "prediction", null, ScoreOptions.WriteMode.OVERWRITE, options.batchSize()).withKernel(options.kernelPath());
+      ScoreOptions several = new ScoreOptions(input, dir.resolve("models-out").toString(), "features", 0, null,
+          "prediction", null, ScoreOptions.WriteMode.OVERWRITE, options.batchSize()).withKernel(options.kernelPath());
+      List<Double> oneSeconds = new ArrayList<>();
+      List<Double> severalSeconds = new ArrayList<>();
+      for (int i = 0; i <= options.repeats(); i++) {
+        progress.printf(Locale.ROOT, "bench %s: %d models against 1, round %d of %d...%n", shape.name(), models, i,
+            options.repeats());
+        progress.flush();
+        long start = System.nanoTime();
+        ScoreJob.run(spark, named.get(0).model(), one);
+        oneSeconds.add((System.nanoTime() - start) / 1e9);
+        start = System.nanoTime();
+        ScoreJob.runSeveral(spark, named, several, BadRowPolicy.FAIL, ScoreJob.NO_PROGRESS);
+        severalSeconds.add((System.nanoTime() - start) / 1e9);
+      }
+      double oneMedian = median(oneSeconds.subList(1, oneSeconds.size()));
+      double severalMedian = median(severalSeconds.subList(1, severalSeconds.size()));
+      Map<String, Object> result = new LinkedHashMap<>();
+      result.put("shape", shape.name());
+      result.put("cell", SIMPLE_RNN);
+      result.put("rows", shape.rows());
+      result.put("models", models);
+      result.put("one_model_wall_s", oneMedian);
+      result.put("models_wall_s", severalMedian);
+      result.put("models_vs_one", severalMedian / oneMedian);
+      result.put("one_model_runs_s", oneSeconds);
+      result.put("models_runs_s", severalSeconds);
+      results.add(result);
+    }
+    return results;
+  }
+
+  /**
    * The I/O floor: read the same Parquet, decode the sequences, write N×K floats computed by a
    * fully code-generated expression (the issue's {@code array(cast(size(flatten(features)) as
    * float), 0f, ...)}) — the data path without the model.
@@ -256,7 +317,12 @@ public final class Benchmark {
   }
 
   private static RnnModel simpleRnnModel(Shape shape) {
-    Random random = new Random(42);
+    return simpleRnnModel(shape, 42);
+  }
+
+  /** The shape's SimpleRNN → Dense model with weights drawn from {@code seed}. */
+  public static RnnModel simpleRnnModel(Shape shape, long seed) {
+    Random random = new Random(seed);
     int d = shape.features();
     int m = shape.units();
     int k = shape.outputs();

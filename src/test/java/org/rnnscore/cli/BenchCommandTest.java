@@ -34,6 +34,22 @@ class BenchCommandTest {
   }
 
   @Test
+  void models3_tinyScale_reportsTheWallTimeAgainstOneModel() throws Exception {
+    Path json = dir.resolve("models.json");
+    CliRun run = CliRun.of("bench", "--models", "3", "--scale", "0.0005", "--work-dir", dir.resolve("w").toString(),
+        "--json", json.toString(), "--master", "local[1]");
+    assertEquals(0, run.code(), run.err());
+    assertTrue(run.out().startsWith("shape         N  models    1 model s      models s   models/1\nS1          500       3"),
+        run.out());
+    com.fasterxml.jackson.databind.JsonNode entry = new com.fasterxml.jackson.databind.ObjectMapper()
+        .readTree(json.toFile()).get("models").get(0);
+    assertEquals(4, entry.get("models_runs_s").size(), "a cold round and three warm ones");
+    double ratio = entry.get("models_vs_one").asDouble();
+    assertEquals(entry.get("models_wall_s").asDouble() / entry.get("one_model_wall_s").asDouble(), ratio, 1e-9);
+    assertEquals(2, CliRun.of("bench", "--models", "0").code());
+  }
+
+  @Test
   void help_namesTheCellsAndTheDefault() {
     CliRun run = CliRun.of("bench", "--help");
     assertEquals(0, run.code(), run.err());
