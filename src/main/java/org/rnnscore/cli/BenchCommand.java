@@ -131,14 +131,7 @@ final class BenchCommand implements Callable<Integer> {
         Benchmark.Options options = new Benchmark.Options(chosen, List.of(Benchmark.SIMPLE_RNN), scale, repeats,
             workDir, true, false, batchSize, 2.0, 0.5, path);
         List<Map<String, Object>> results = Benchmark.severalModels(spark, options, models, err);
-        Map<String, Object> report = new LinkedHashMap<>();
-        report.put("date", Instant.now().toString());
-        report.put("cores", Runtime.getRuntime().availableProcessors());
-        report.put("master", spark.sparkContext().master());
-        report.put("backend", Nd4jRuntime.backendDescription());
-        report.put("batch_size", batchSize);
-        report.put("models", results);
-        writeJson(report);
+        writeJson(report(spark, "models", results));
         out.printf(Locale.ROOT, "%-5s %9s %7s %12s %13s %10s%n", "shape", "N", "models", "1 model s", "models s",
             "models/1");
         for (Map<String, Object> r : results) {
@@ -159,13 +152,7 @@ final class BenchCommand implements Callable<Integer> {
       Benchmark.Options options = new Benchmark.Options(shapes, cells, scale, repeats, workDir, !noEndToEnd,
           !noKernel, batchSize, 2.0, 0.5, path);
       List<Map<String, Object>> results = Benchmark.run(spark, options, err);
-      Map<String, Object> report = new LinkedHashMap<>();
-      report.put("date", Instant.now().toString());
-      report.put("cores", Runtime.getRuntime().availableProcessors());
-      report.put("master", spark.sparkContext().master());
-      report.put("backend", Nd4jRuntime.backendDescription());
-      report.put("batch_size", batchSize);
-      report.put("shapes", results);
+      Map<String, Object> report = report(spark, "shapes", results);
       writeJson(report);
       out.print(table(results));
       out.printf(Locale.ROOT, "%d cores, %s, %s; JSON: %s%n", Runtime.getRuntime().availableProcessors(),
@@ -175,6 +162,18 @@ final class BenchCommand implements Callable<Integer> {
     } finally {
       spark.stop();
     }
+  }
+
+  /** The JSON report: when, where, and the results under {@code key}. */
+  private Map<String, Object> report(SparkSession spark, String key, List<Map<String, Object>> results) {
+    Map<String, Object> report = new LinkedHashMap<>();
+    report.put("date", Instant.now().toString());
+    report.put("cores", Runtime.getRuntime().availableProcessors());
+    report.put("master", spark.sparkContext().master());
+    report.put("backend", Nd4jRuntime.backendDescription());
+    report.put("batch_size", batchSize);
+    report.put(key, results);
+    return report;
   }
 
   private void writeJson(Map<String, Object> report) throws java.io.IOException {

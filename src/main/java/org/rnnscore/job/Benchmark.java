@@ -172,13 +172,7 @@ public final class Benchmark {
   private static void endToEnd(SparkSession spark, RnnModel model, Shape shape, String cell, Options options,
       Map<String, Object> result, java.io.PrintWriter progress) throws IOException {
     Path dir = options.workDir().resolve(shape.name() + "-" + shape.rows()); // one input for every cell
-    String input = dir.resolve("input").toString();
-    if (!Files.exists(dir.resolve("input").resolve("_SUCCESS"))) {
-      progress.printf(Locale.ROOT, "bench %s: generating %d rows...%n", shape.name(), shape.rows());
-      progress.flush();
-      GenerateJob.run(spark, new GenerateJob.Options(input, shape.rows(), shape.timesteps(), 0, shape.features(), 1,
-          0, ScoreOptions.WriteMode.OVERWRITE));
-    }
+    String input = generatedInput(spark, shape, dir, progress);
     String scoreOut = dir.resolve(cell.equals(SIMPLE_RNN) ? "score-out" : "score-out-" + cell).toString();
     String floorOut = dir.resolve("floor-out").toString();
     ScoreOptions scoreOptions = new ScoreOptions(input, scoreOut, "features", 0, null, "prediction", null,
@@ -221,13 +215,7 @@ public final class Benchmark {
       Shape shape = new Shape(base.name(), Math.max(1, Math.round(base.rows() * options.scale())), base.timesteps(),
           base.features(), base.units(), base.outputs());
       Path dir = options.workDir().resolve(shape.name() + "-" + shape.rows());
-      String input = dir.resolve("input").toString();
-      if (!Files.exists(dir.resolve("input").resolve("_SUCCESS"))) {
-        progress.printf(Locale.ROOT, "bench %s: generating %d rows...%n", shape.name(), shape.rows());
-        progress.flush();
-        GenerateJob.run(spark, new GenerateJob.Options(input, shape.rows(), shape.timesteps(), 0, shape.features(), 1,
-            0, ScoreOptions.WriteMode.OVERWRITE));
-      }
+      String input = generatedInput(spark, shape, dir, progress);
       List<SeveralModels.Named> named = new ArrayList<>();
       for (int m = 0; m < models; m++) {
         named.add(new SeveralModels.Named("m" + (m + 1), simpleRnnModel(shape, 42 + m), null, 0));
@@ -264,6 +252,18 @@ public final class Benchmark {
       results.add(result);
     }
     return results;
+  }
+
+  /** The shape's generated input under {@code dir}, made once and reused by later runs. */
+  private static String generatedInput(SparkSession spark, Shape shape, Path dir, java.io.PrintWriter progress) {
+    String input = dir.resolve("input").toString();
+    if (!Files.exists(dir.resolve("input").resolve("_SUCCESS"))) {
+      progress.printf(Locale.ROOT, "bench %s: generating %d rows...%n", shape.name(), shape.rows());
+      progress.flush();
+      GenerateJob.run(spark, new GenerateJob.Options(input, shape.rows(), shape.timesteps(), 0, shape.features(), 1,
+          0, ScoreOptions.WriteMode.OVERWRITE));
+    }
+    return input;
   }
 
   /**

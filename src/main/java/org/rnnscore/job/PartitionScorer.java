@@ -51,6 +51,21 @@ final class PartitionScorer implements FlatMapFunction<Iterator<InternalRow>, In
   /** With several models in one pass, the model a bad row's message and reason name; else null. */
   private final String modelName;
 
+  /**
+   * Another model scored on the same batches (several models in one pass, read once): its
+   * columns follow the first model's, in this order.
+   */
+  record Companion(Broadcast<RnnModel> model, ClassOutputs outputs, String name) implements java.io.Serializable {}
+
+  /** The models scored beside the first on every batch; empty for one model. */
+  private java.util.List<Companion> companions = java.util.List.of();
+
+  /** This scorer also scoring {@code others} on each batch (they read the rows as the first model does). */
+  PartitionScorer withCompanions(java.util.List<Companion> others) {
+    this.companions = java.util.List.copyOf(others);
+    return this;
+  }
+
 
   /**
    * @param badRowsFound where a bad row is recorded, ending the partition, instead of thrown (see
@@ -88,7 +103,7 @@ final class PartitionScorer implements FlatMapFunction<Iterator<InternalRow>, In
     /** reason_code and reason after the other columns (KEEP only). */
     private final int reasonColumns = badRows == BadRowHandling.KEEP ? 2 : 0;
     private final UnsafeOutput unsafeOutput = layout.several() || layout.sequenceOutput() || badRows == BadRowHandling.KEEP
-        || !layout.rawOnly()
+        || !layout.rawOnly() || !companions.isEmpty()
         ? null
         : new UnsafeOutput(layout.keptTypes(), layout.keptCount(),
             1 + (layout.emitState() ? layout.states().names().size() : 0), batchSize);
@@ -97,6 +112,11 @@ final class PartitionScorer implements FlatMapFunction<Iterator<InternalRow>, In
     /** The class outputs asked for (made with the pass, once K is known); null for raw only. */
     private ClassOutputValues classValues;
     private final java.util.List<ClassOutputs.Column> classColumns = layout.classOutputs().columns("");
+    /** Per companion: its pass, K, class outputs (null: raw only) and the batch's predictions. */
+    private ForwardPass[] companionPasses;
+    private int[] companionK;
+    private ClassOutputValues[] companionValues;
+    private float[][][] companionPredictions;
 
     private final SequenceReader reader = layout.several() ? null : new SequenceReader(layout, batchSize);
     /** A model of several inputs or outputs: its own path (see {@link #fillAndScoreSeveral}); else null. */
@@ -175,6 +195,13 @@ final class PartitionScorer implements FlatMapFunction<Iterator<InternalRow>, In
       putPrediction(out, predictions[i]);
       predictions[i] = null;
       int firstState = keptCount + classColumns.size();
+      int at = firstState;
+      for (int c = 0; c < companions.size(); c++) {
+        Companion companion = companions.get(c);
+        at = putPrediction(out, at, companionPredictions[c][i], companionK[c], companionValues[c],
+            companion.outputs(), companion.model().value().outputIsSequence());
+        companionPredictions[c][i] = null;
+      }
       if (layout.emitState()) {
         // LSTM layers come back as h then c; their columns are h, then c.
         for (int s = 0; s < states.names().size(); s++) {
@@ -192,36 +219,48 @@ final class PartitionScorer implements FlatMapFunction<Iterator<InternalRow>, In
      * vector alone, or the class outputs asked for, in their order (per step for a sequence).
      */
     private void putPrediction(Object[] out, float[] values) {
+      putPrediction(out, keptCount, values, k, classValues, layout.classOutputs(), layout.sequenceOutput());
+    }
+
+    /**
+     * One model's prediction columns from {@code at} on (see above); returns where the next
+     * columns start.
+     */
+    private int putPrediction(Object[] out, int at, float[] values, int k, ClassOutputValues classValues,
+        ClassOutputs outputs, boolean sequence) {
       if (classValues == null) {
-        out[keptCount] = layout.sequenceOutput() ? stepsOf(values, k) : UnsafeArrayData.fromPrimitiveArray(values);
-        return;
+        out[at] = sequence ? stepsOf(values, k) : UnsafeArrayData.fromPrimitiveArray(values);
+        return at + 1;
       }
-      int steps = layout.sequenceOutput() ? values.length / k : 1;
+      java.util.List<ClassOutputs.Column> columns = outputs.columns("");
+      int steps = sequence ? values.length / k : 1;
       ClassOutputValues.Step[] perStep = new ClassOutputValues.Step[steps];
       for (int t = 0; t < steps; t++) {
         perStep[t] = classValues.compute(values, t * k);
       }
-      for (int c = 0; c < classColumns.size(); c++) {
-        ClassOutputs.Value value = classColumns.get(c).value();
-        if (!layout.sequenceOutput()) {
-          out[keptCount + c] = cell(value, perStep[0], values, 0);
+      for (int c = 0; c < columns.size(); c++) {
+        ClassOutputs.Value value = columns.get(c).value();
+        if (!sequence) {
+          out[at + c] = cell(value, perStep[0], values, 0, k, outputs);
           continue;
         }
         Object[] cells = new Object[steps];
         for (int t = 0; t < steps; t++) {
-          cells[t] = cell(value, perStep[t], values, t * k);
+          cells[t] = cell(value, perStep[t], values, t * k, k, outputs);
         }
-        out[keptCount + c] = new GenericArrayData(cells);
+        out[at + c] = new GenericArrayData(cells);
       }
+      return at + columns.size();
     }
 
     /** One step's value of a class output column, as Spark stores it. */
-    private Object cell(ClassOutputs.Value value, ClassOutputValues.Step step, float[] raw, int offset) {
+    private Object cell(ClassOutputs.Value value, ClassOutputValues.Step step, float[] raw, int offset, int k,
+        ClassOutputs outputs) {
       return switch (value) {
         case RAW -> UnsafeArrayData.fromPrimitiveArray(Arrays.copyOfRange(raw, offset, offset + k));
         case PROB -> UnsafeArrayData.fromPrimitiveArray(step.prob());
         case LABEL -> step.label();
-        case LABEL_NAME -> UTF8String.fromString(layout.classOutputs().classNames().get(step.label()));
+        case LABEL_NAME -> UTF8String.fromString(outputs.classNames().get(step.label()));
         case TOP_INDICES -> UnsafeArrayData.fromPrimitiveArray(step.topIndices());
         case TOP_SCORES -> UnsafeArrayData.fromPrimitiveArray(step.topScores());
         case POSITIVE -> step.positive();
@@ -231,6 +270,9 @@ final class PartitionScorer implements FlatMapFunction<Iterator<InternalRow>, In
     /** Columns of a generic output row: kept, prediction(s), states, then the reasons (KEEP). */
     private int valueCount() {
       int predictions = layout.predictionColumnCount();
+      for (Companion companion : companions) {
+        predictions += companion.outputs().columns("").size();
+      }
       return keptCount + predictions + (layout.emitState() ? states.names().size() : 0) + reasonColumns;
     }
 
@@ -376,6 +418,9 @@ final class PartitionScorer implements FlatMapFunction<Iterator<InternalRow>, In
         } else {
           predictions = pass.score(reader.values(), offsets, lengths, count);
         }
+        for (int c = 0; c < companions.size(); c++) {
+          companionPredictions[c] = companionPasses[c].score(reader.values(), offsets, lengths, count);
+        }
       } catch (OutOfMemoryError oom) {
         SparkEnv env = SparkEnv.get();
         throw new ScoringOutOfMemoryException("out of memory on executor " + (env == null ? "?" : env.executorId())
@@ -466,6 +511,20 @@ final class PartitionScorer implements FlatMapFunction<Iterator<InternalRow>, In
         pass = new ForwardPass(model.value(), kernel);
         k = pass.model().outputWidth();
         classValues = layout.rawOnly() ? null : new ClassOutputValues(layout.classOutputs(), k);
+        int n = companions.size();
+        companionPasses = new ForwardPass[n];
+        companionK = new int[n];
+        companionValues = new ClassOutputValues[n];
+        companionPredictions = new float[n][][];
+        for (int c = 0; c < n; c++) {
+          Companion companion = companions.get(c);
+          companionPasses[c] = new ForwardPass(companion.model().value(), kernel);
+          companionK[c] = companionPasses[c].model().outputWidth();
+          companionValues[c] = companion.outputs().isRawOnly() ? null
+              : new ClassOutputValues(companion.outputs(), companionK[c]);
+          companionPasses[c].kernelPaths().forEach((layer, choice) -> counters.kernelPaths.add(companion.name() + "/"
+              + layer + ": " + choice));
+        }
         pass.kernelPaths().forEach((layer, choice) -> counters.kernelPaths.add(layer + ": " + choice));
       }
     }

@@ -51,6 +51,46 @@ public final class Scoring {
   }
 
   /**
+   * Several models of one reading layout scored on the same batches in one step: the rows are
+   * read and checked once, then each batch goes through every model's forward pass. Columns: the
+   * kept ones, the first model's (as {@link #score}), then each other model's, each carrying its
+   * own metadata.
+   *
+   * @param others the models after the plan's own, their prediction column names and metadata
+   */
+  static Scored scoreTogether(SparkSession spark, InputPlan plan, Broadcast<RnnModel> model, ScoreOptions options,
+      int threadsPerTask, BadRowHandling badRows, ScoringCounters counters,
+      CollectionAccumulator<BadRowException> badRowsFound, Metadata predictionMetadata, String modelName,
+      java.util.List<Together> others) {
+    java.util.List<PartitionScorer.Companion> companions = new java.util.ArrayList<>();
+    for (Together other : others) {
+      companions.add(new PartitionScorer.Companion(other.model(), other.outputs(), other.name()));
+    }
+    PartitionScorer scorer = new PartitionScorer(model, plan.layout(),
+        new BatchLimit(options.batchSize(), options.batchBytes()), threadsPerTask, badRows, counters,
+        options.backend(), badRowsFound, options.kernel(), modelName).withCompanions(companions);
+    RDD<InternalRow> rdd = new DeferredRdd(plan.projected(), scorer);
+    StructField[] first = schema(plan, badRows, predictionMetadata).fields();
+    int insertAt = plan.layout().keptCount() + plan.layout().predictionColumnCount();
+    java.util.List<StructField> fields = new java.util.ArrayList<>(Arrays.asList(first).subList(0, insertAt));
+    boolean nullable = badRows == BadRowHandling.KEEP;
+    for (Together other : others) {
+      boolean sequence = other.model().value().outputIsSequence();
+      for (org.rnnscore.model.ClassOutputs.Column column : other.outputs().columns(other.predictionColumn())) {
+        fields.add(new StructField(column.name(), InputPlan.classOutputType(column.value(), sequence), nullable,
+            other.metadata() == null ? Metadata.empty() : other.metadata()));
+      }
+    }
+    fields.addAll(Arrays.asList(first).subList(insertAt, first.length));
+    StructType schema = new StructType(fields.toArray(new StructField[0]));
+    return new Scored(SparkInternals.toDataFrame(spark, rdd.toJavaRDD(), schema), rdd);
+  }
+
+  /** A model scored beside the plan's own by {@link #scoreTogether}. */
+  record Together(Broadcast<RnnModel> model, org.rnnscore.model.ClassOutputs outputs, String name,
+      String predictionColumn, Metadata metadata) {}
+
+  /**
    * A DataFrame's scoring plan, for a library caller: where the DataFrame is a file scan (directly
    * or through projections and filters), each row's file and index come along for the bad-row
    * messages, as they do for the CLI's input.

@@ -79,6 +79,18 @@ public final class SeveralModels {
     List<String> predictionColumns = new ArrayList<>();
     Dataset<Row> current = input;
     Scoring.Scored first = null;
+    List<InputPlan> alonePlans = new ArrayList<>();
+    for (Named named : models) {
+      int steps = named.timesteps() > 0 ? named.timesteps() : options.timesteps();
+      ClassOutputs outputs = named.outputs() != null ? named.outputs() : options.classOutputs();
+      alonePlans.add(InputPlan.of(input, options.input(), options.forModel(named.name() + "_"
+          + options.predictionColumn(), steps, options.keep(), outputs, featuresOf(options.featuresColumn(),
+              named.name(), models)), named.model()));
+    }
+    if (!emitState && readAlike(alonePlans)) {
+      return together(spark, input, options, models, alonePlans, handling, threadsPerTask, counters, badRowsFound,
+          broadcasts, jsc);
+    }
     for (Named named : models) {
       int steps = named.timesteps() > 0 ? named.timesteps() : options.timesteps();
       String prediction = named.name() + "_" + options.predictionColumn();
@@ -126,6 +138,56 @@ public final class SeveralModels {
     Dataset<Row> output = current.select(selected.toArray(new Column[0]));
     boolean sourced = Arrays.asList(input.columns()).contains(SourceColumns.FILE);
     return new SeveralModels(first, output, spark, censusPlans, names, sourced);
+  }
+
+  /**
+   * Whether every model reads the rows exactly as the first does (one input from the same column,
+   * the same D, length rule and step minimums, one output): then one step reads each batch once
+   * and runs every model on it, instead of a chain of steps that each copy the rows on.
+   */
+  static boolean readAlike(List<InputPlan> plans) {
+    InputLayout a = plans.get(0).layout();
+    for (InputPlan plan : plans) {
+      InputLayout b = plan.layout();
+      if (b.several() || b.frame() != null || b.states() != null || !b.featuresColumn().equals(a.featuresColumn())
+          || b.flat() != a.flat() || b.tokens() != a.tokens() || b.vocabulary() != a.vocabulary()
+          || b.requiredTimesteps() != a.requiredTimesteps() || b.features() != a.features()
+          || !b.stepMinimums().equals(a.stepMinimums()) || b.keptCount() != a.keptCount()) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Every model on the same batches, in one scoring step over the first model's plan. */
+  private static SeveralModels together(SparkSession spark, Dataset<Row> input, ScoreOptions options,
+      List<Named> models, List<InputPlan> plans, BadRowHandling handling, int threadsPerTask,
+      ScoringCounters counters, CollectionAccumulator<BadRowException> badRowsFound,
+      List<Broadcast<RnnModel>> broadcasts, JavaSparkContext jsc) {
+    List<Scoring.Together> others = new ArrayList<>();
+    for (Named named : models) {
+      broadcasts.add(jsc.broadcast(named.model()));
+    }
+    for (int m = 1; m < models.size(); m++) {
+      Named named = models.get(m);
+      ClassOutputs outputs = named.outputs() != null ? named.outputs() : options.classOutputs();
+      others.add(new Scoring.Together(broadcasts.get(broadcasts.size() - models.size() + m), outputs, named.name(),
+          named.name() + "_" + options.predictionColumn(),
+          named.provenance() == null ? null : named.provenance().metadata()));
+    }
+    Named firstModel = models.get(0);
+    int steps = firstModel.timesteps() > 0 ? firstModel.timesteps() : options.timesteps();
+    ClassOutputs outputs = firstModel.outputs() != null ? firstModel.outputs() : options.classOutputs();
+    ScoreOptions firstOptions = options.forModel(firstModel.name() + "_" + options.predictionColumn(), steps,
+        options.keep(), outputs, featuresOf(options.featuresColumn(), firstModel.name(), models));
+    // A row bad for one is bad for all (they read alike): its message names the first model.
+    Scoring.Scored scored = Scoring.scoreTogether(spark, plans.get(0), broadcasts.get(broadcasts.size()
+        - models.size()), firstOptions, threadsPerTask, handling, counters, badRowsFound,
+        firstModel.provenance() == null ? null : firstModel.provenance().metadata(), firstModel.name(), others);
+    List<String> names = new ArrayList<>();
+    models.forEach(m -> names.add(m.name()));
+    boolean sourced = Arrays.asList(input.columns()).contains(SourceColumns.FILE);
+    return new SeveralModels(scored, scored.rows(), spark, List.of(plans.get(0)), List.of(names.get(0)), sourced);
   }
 
   /**

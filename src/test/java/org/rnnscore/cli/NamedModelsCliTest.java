@@ -32,12 +32,15 @@ class NamedModelsCliTest {
   }
 
   @Test
-  void threeModels_equalThreeSingleRuns_andEachColumnCarriesItsModelsSha() {
+  void threeModels_equalThreeSingleRuns_andEachColumnCarriesItsModelsSha() throws java.io.IOException {
     String out = dir.resolve("three").toString();
     CliRun run = CliRun.of("score", "--named-model", "h5=" + SAMPLE.resolve("model.h5"), "--named-model",
         "keras=" + SAMPLE.resolve("model.keras"), "--named-model", "npz=" + SAMPLE.resolve("model.npz"), "--input",
-        INPUT, "--output", out, "--quiet", "--master", "local[2]");
+        INPUT, "--output", out, "--quiet", "--master", "local[2]", "--metrics", dir.resolve("m.json").toString());
     assertEquals(0, run.code(), run.err());
+    String metrics = java.nio.file.Files.readString(dir.resolve("m.json"));
+    // They read the rows alike: one scoring step runs the other two on each batch the first reads.
+    assertTrue(metrics.contains("keras/simple_rnn: fused") && metrics.contains("npz/simple_rnn: fused"), metrics);
     Dataset<Row> three = SharedSpark.get().read().parquet(out);
     assertEquals(List.of("id", "h5_prediction", "keras_prediction", "npz_prediction"), List.of(three.columns()));
     java.util.Set<String> shas = new java.util.HashSet<>();
