@@ -277,6 +277,11 @@ final class ScoreCommand implements Callable<Integer> {
         : named.load(modelOptions, hadoopConf);
     run.loaded = loadedModels.get(0);
     RnnModel scored = run.loaded.model().withActivations(recurrentOverride, outputOverride);
+    // Outputs the model cannot give (K, its final activation) are exit 2 before Spark starts.
+    for (int m = 0; m < loadedModels.size(); m++) {
+      (named == null ? options.classOutputs() : classOutputs.forModel(named.names().get(m)))
+          .check(loadedModels.get(m).model().withActivations(recurrentOverride, outputOverride), forceOutputs);
+    }
     StateOptions stateOptions = new StateOptions(emitState, initialStateFrom, forceState,
         ScoreOptions.parseBytes("--state-broadcast-max", stateBroadcastMax));
     PathGuards.requirePersistentCatalog(outputTable, PathGuards.sparkConf(sparkOptions.conf));
