@@ -160,6 +160,35 @@ class ScoreJobClassOutputsTest {
   }
 
   @Test
+  void withEmitState_theStatesFollowTheClassColumns_andEqualARawRunsStates() {
+    RnnModel model = ModelSpec.build("lstm(4) > dense(3)", 8, 2, 0);
+    String input = input(2, true);
+    StateOptions emit = new StateOptions(true, null, false);
+    ScoreOptions classes = new ScoreOptions(input, dir.resolve("classes").toString(), "features", 0, null, "p", null,
+        ScoreOptions.WriteMode.ERROR, 7).withClassOutputs(ClassOutputs.parse("argmax,top-k=2", List.of(), null,
+            "--outputs"), false);
+    ScoreJob.run(spark, model, classes, BadRowPolicy.FAIL, null, ScoreJob.NO_PROGRESS, emit);
+    ScoreOptions raw = new ScoreOptions(input, dir.resolve("raw").toString(), "features", 0, null, "p", null,
+        ScoreOptions.WriteMode.ERROR, 7);
+    ScoreJob.run(spark, model, raw, BadRowPolicy.FAIL, null, ScoreJob.NO_PROGRESS, emit);
+    Dataset<Row> withClasses = spark.read().parquet(dir.resolve("classes").toString());
+    assertEquals(List.of("id", "p_label", "p_top_indices", "p_top_scores", "state_lstm_0_h", "state_lstm_0_c"),
+        List.of(withClasses.columns()));
+    Dataset<Row> rawOut = spark.read().parquet(dir.resolve("raw").toString());
+    for (String state : List.of("state_lstm_0_h", "state_lstm_0_c")) {
+      assertEquals(rawOut.select("id", state).orderBy("id").collectAsList(),
+          withClasses.select("id", state).orderBy("id").collectAsList(), state);
+    }
+    Map<Long, float[]> rawById = new HashMap<>();
+    for (Row row : rawOut.select("id", "p").collectAsList()) {
+      rawById.put(row.getLong(0), floats(row.getList(1)));
+    }
+    for (Row row : withClasses.collectAsList()) {
+      assertEquals(ranked(rawById.get(row.getLong(0)))[0], row.getInt(1), "label id=" + row.getLong(0));
+    }
+  }
+
+  @Test
   void aSequenceOutput_getsTheOutputsPerStep_andNoRawColumnWhenNotAsked() {
     RnnModel model = ModelSpec.build("gru(5,rs) > dense(3)", 4, 2, 0);
     Dataset<Row> out = score(model, input(2, true), "sigmoid,argmax,threshold=0.5", List.of(), null);
