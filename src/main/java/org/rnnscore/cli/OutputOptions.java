@@ -18,29 +18,22 @@ final class OutputOptions {
   private final Map<String, String> outputs = new LinkedHashMap<>();
   private final Map<String, String> classNames = new LinkedHashMap<>();
   private final Map<String, String> positiveClass = new LinkedHashMap<>();
-  private final boolean force;
 
   /** The key of the value every model shares. */
   private static final String SHARED = "";
 
-  private OutputOptions(boolean force) {
-    this.force = force;
-  }
+  private OutputOptions() {}
 
   /**
    * @param models the --named-model names; empty for --model
    */
   static OutputOptions parse(List<String> outputs, List<String> classNames, List<String> positiveClass,
-      boolean force, Set<String> models) {
-    OutputOptions options = new OutputOptions(force);
+      Set<String> models) {
+    OutputOptions options = new OutputOptions();
     split("--outputs", outputs, models, options.outputs);
     split("--class-names", classNames, models, options.classNames);
     split("--positive-class", positiveClass, models, options.positiveClass);
     return options;
-  }
-
-  boolean force() {
-    return force;
   }
 
   /** The shared outputs (for --model, the only ones). */

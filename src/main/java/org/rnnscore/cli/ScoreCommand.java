@@ -252,7 +252,7 @@ final class ScoreCommand implements Callable<Integer> {
         Modes.parse(mode), batchSize, outputFiles, partitionBy, Backends.parse(backend), outputTable,
         frameShape == null ? null : ScoreOptions.parseFrame("--frame-shape", frameShape),
         ScoreOptions.parseBytes("--batch-bytes", batchBytes), KernelPath.parse(kernel, "--kernel"));
-    OutputOptions classOutputs = OutputOptions.parse(outputs, classNames, positiveClass, forceOutputs,
+    OutputOptions classOutputs = OutputOptions.parse(outputs, classNames, positiveClass,
         named == null ? java.util.Set.of() : new java.util.LinkedHashSet<>(named.names()));
     options = options.withClassOutputs(classOutputs.shared(), forceOutputs);
     options = options.withSource(source);

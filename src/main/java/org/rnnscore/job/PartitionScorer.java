@@ -57,14 +57,8 @@ final class PartitionScorer implements FlatMapFunction<Iterator<InternalRow>, In
    */
   record Companion(Broadcast<RnnModel> model, ClassOutputs outputs, String name) implements java.io.Serializable {}
 
-  /** The models scored beside the first on every batch; empty for one model. */
-  private java.util.List<Companion> companions = java.util.List.of();
-
-  /** This scorer also scoring {@code others} on each batch (they read the rows as the first model does). */
-  PartitionScorer withCompanions(java.util.List<Companion> others) {
-    this.companions = java.util.List.copyOf(others);
-    return this;
-  }
+  /** The models scored beside the first on every batch (they read the rows as it does); empty for one model. */
+  private final java.util.List<Companion> companions;
 
 
   /**
@@ -73,8 +67,10 @@ final class PartitionScorer implements FlatMapFunction<Iterator<InternalRow>, In
    */
   PartitionScorer(Broadcast<RnnModel> model, InputLayout layout, BatchLimit limit, int threadsPerTask,
       BadRowHandling badRows, ScoringCounters counters, Nd4jRuntime.Backend backend,
-      CollectionAccumulator<BadRowException> badRowsFound, KernelPath kernel, String modelName) {
+      CollectionAccumulator<BadRowException> badRowsFound, KernelPath kernel, String modelName,
+      java.util.List<Companion> companions) {
     this.modelName = modelName;
+    this.companions = java.util.List.copyOf(companions);
     this.model = model;
     this.layout = layout;
     this.limit = limit;
@@ -112,11 +108,19 @@ final class PartitionScorer implements FlatMapFunction<Iterator<InternalRow>, In
     /** The class outputs asked for (made with the pass, once K is known); null for raw only. */
     private ClassOutputValues classValues;
     private final java.util.List<ClassOutputs.Column> classColumns = layout.classOutputs().columns("");
-    /** Per companion: its pass, K, class outputs (null: raw only) and the batch's predictions. */
+    /**
+     * Per companion: its pass, K, whether it returns sequences, its class outputs (null: raw only)
+     * and their columns, and the batch's predictions.
+     */
     private ForwardPass[] companionPasses;
     private int[] companionK;
+    private boolean[] companionSequence;
     private ClassOutputValues[] companionValues;
+    private final java.util.List<java.util.List<ClassOutputs.Column>> companionColumns = companions.stream()
+        .map(companion -> companion.outputs().columns("")).toList();
     private float[][][] companionPredictions;
+    /** Columns of a generic output row: kept, prediction(s), states, then the reasons (KEEP). */
+    private final int valueCount = valueCount();
 
     private final SequenceReader reader = layout.several() ? null : new SequenceReader(layout, batchSize);
     /** A model of several inputs or outputs: its own path (see {@link #fillAndScoreSeveral}); else null. */
@@ -197,9 +201,8 @@ final class PartitionScorer implements FlatMapFunction<Iterator<InternalRow>, In
       int firstState = keptCount + classColumns.size();
       int at = firstState;
       for (int c = 0; c < companions.size(); c++) {
-        Companion companion = companions.get(c);
         at = putPrediction(out, at, companionPredictions[c][i], companionK[c], companionValues[c],
-            companion.outputs(), companion.model().value().outputIsSequence());
+            companionColumns.get(c), companions.get(c).outputs(), companionSequence[c]);
         companionPredictions[c][i] = null;
       }
       if (layout.emitState()) {
@@ -219,7 +222,8 @@ final class PartitionScorer implements FlatMapFunction<Iterator<InternalRow>, In
      * vector alone, or the class outputs asked for, in their order (per step for a sequence).
      */
     private void putPrediction(Object[] out, float[] values) {
-      putPrediction(out, keptCount, values, k, classValues, layout.classOutputs(), layout.sequenceOutput());
+      putPrediction(out, keptCount, values, k, classValues, classColumns, layout.classOutputs(),
+          layout.sequenceOutput());
     }
 
     /**
@@ -227,12 +231,11 @@ final class PartitionScorer implements FlatMapFunction<Iterator<InternalRow>, In
      * columns start.
      */
     private int putPrediction(Object[] out, int at, float[] values, int k, ClassOutputValues classValues,
-        ClassOutputs outputs, boolean sequence) {
+        java.util.List<ClassOutputs.Column> columns, ClassOutputs outputs, boolean sequence) {
       if (classValues == null) {
         out[at] = sequence ? stepsOf(values, k) : UnsafeArrayData.fromPrimitiveArray(values);
         return at + 1;
       }
-      java.util.List<ClassOutputs.Column> columns = outputs.columns("");
       int steps = sequence ? values.length / k : 1;
       ClassOutputValues.Step[] perStep = new ClassOutputValues.Step[steps];
       for (int t = 0; t < steps; t++) {
@@ -267,13 +270,12 @@ final class PartitionScorer implements FlatMapFunction<Iterator<InternalRow>, In
       };
     }
 
-    /** Columns of a generic output row: kept, prediction(s), states, then the reasons (KEEP). */
     private int valueCount() {
       int predictions = layout.predictionColumnCount();
-      for (Companion companion : companions) {
-        predictions += companion.outputs().columns("").size();
+      for (java.util.List<ClassOutputs.Column> columns : companionColumns) {
+        predictions += columns.size();
       }
-      return keptCount + predictions + (layout.emitState() ? states.names().size() : 0) + reasonColumns;
+      return keptCount + predictions + (layout.emitState() ? layout.states().names().size() : 0) + reasonColumns;
     }
 
     /** A bad row met while filling a batch, with SKIP or KEEP: counted, and with KEEP queued to be yielded. */
@@ -281,7 +283,7 @@ final class PartitionScorer implements FlatMapFunction<Iterator<InternalRow>, In
       BadRowException bad = named(found);
       counters.rejects.add(bad.code().code());
       if (badRows == BadRowHandling.KEEP) {
-        Object[] out = keptValues.copy(row, new Object[valueCount()]);
+        Object[] out = keptValues.copy(row, new Object[valueCount]);
         out[out.length - 2] = org.apache.spark.unsafe.types.UTF8String.fromString(bad.code().code());
         out[out.length - 1] = org.apache.spark.unsafe.types.UTF8String.fromString(bad.reason());
         badOut.add(new GenericInternalRow(out));
@@ -396,7 +398,7 @@ final class PartitionScorer implements FlatMapFunction<Iterator<InternalRow>, In
         if (unsafeOutput != null) {
           unsafeOutput.keep(count, row);
         } else {
-          kept[count] = keptValues.copy(row, new Object[valueCount()]);
+          kept[count] = keptValues.copy(row, new Object[valueCount]);
         }
         offsets[count] = used;
         lengths[count] = length;
@@ -472,7 +474,7 @@ final class PartitionScorer implements FlatMapFunction<Iterator<InternalRow>, In
           pending = row.copy();
           break;
         }
-        kept[count] = keptValues.copy(row, new Object[valueCount()]);
+        kept[count] = keptValues.copy(row, new Object[valueCount]);
         for (int k = 0; k < n; k++) {
           severalOffsets[k][count] = used[k];
           severalLengths[k][count] = lengthsRead[k];
@@ -514,12 +516,14 @@ final class PartitionScorer implements FlatMapFunction<Iterator<InternalRow>, In
         int n = companions.size();
         companionPasses = new ForwardPass[n];
         companionK = new int[n];
+        companionSequence = new boolean[n];
         companionValues = new ClassOutputValues[n];
         companionPredictions = new float[n][][];
         for (int c = 0; c < n; c++) {
           Companion companion = companions.get(c);
           companionPasses[c] = new ForwardPass(companion.model().value(), kernel);
           companionK[c] = companionPasses[c].model().outputWidth();
+          companionSequence[c] = companionPasses[c].model().outputIsSequence();
           companionValues[c] = companion.outputs().isRawOnly() ? null
               : new ClassOutputValues(companion.outputs(), companionK[c]);
           companionPasses[c].kernelPaths().forEach((layer, choice) -> counters.kernelPaths.add(companion.name() + "/"

@@ -42,11 +42,19 @@ public final class Scoring {
   public static Scored score(SparkSession spark, InputPlan plan, Broadcast<RnnModel> model, ScoreOptions options,
       int threadsPerTask, BadRowHandling badRows, ScoringCounters counters,
       CollectionAccumulator<BadRowException> badRowsFound, Metadata predictionMetadata, String modelName) {
+    return scored(spark, plan, model, options, threadsPerTask, badRows, counters, badRowsFound, modelName,
+        java.util.List.of(), schema(plan, badRows, predictionMetadata));
+  }
+
+  /** The scoring operator over the plan's rows, as a DataFrame of {@code schema}. */
+  private static Scored scored(SparkSession spark, InputPlan plan, Broadcast<RnnModel> model, ScoreOptions options,
+      int threadsPerTask, BadRowHandling badRows, ScoringCounters counters,
+      CollectionAccumulator<BadRowException> badRowsFound, String modelName,
+      java.util.List<PartitionScorer.Companion> companions, StructType schema) {
     PartitionScorer scorer = new PartitionScorer(model, plan.layout(),
         new BatchLimit(options.batchSize(), options.batchBytes()), threadsPerTask, badRows, counters,
-        options.backend(), badRowsFound, options.kernel(), modelName);
+        options.backend(), badRowsFound, options.kernel(), modelName, companions);
     RDD<InternalRow> rdd = new DeferredRdd(plan.projected(), scorer);
-    StructType schema = schema(plan, badRows, predictionMetadata);
     return new Scored(SparkInternals.toDataFrame(spark, rdd.toJavaRDD(), schema), rdd);
   }
 
@@ -66,10 +74,6 @@ public final class Scoring {
     for (Together other : others) {
       companions.add(new PartitionScorer.Companion(other.model(), other.outputs(), other.name()));
     }
-    PartitionScorer scorer = new PartitionScorer(model, plan.layout(),
-        new BatchLimit(options.batchSize(), options.batchBytes()), threadsPerTask, badRows, counters,
-        options.backend(), badRowsFound, options.kernel(), modelName).withCompanions(companions);
-    RDD<InternalRow> rdd = new DeferredRdd(plan.projected(), scorer);
     StructField[] first = schema(plan, badRows, predictionMetadata).fields();
     int insertAt = plan.layout().keptCount() + plan.layout().predictionColumnCount();
     java.util.List<StructField> fields = new java.util.ArrayList<>(Arrays.asList(first).subList(0, insertAt));
@@ -82,8 +86,8 @@ public final class Scoring {
       }
     }
     fields.addAll(Arrays.asList(first).subList(insertAt, first.length));
-    StructType schema = new StructType(fields.toArray(new StructField[0]));
-    return new Scored(SparkInternals.toDataFrame(spark, rdd.toJavaRDD(), schema), rdd);
+    return scored(spark, plan, model, options, threadsPerTask, badRows, counters, badRowsFound, modelName,
+        companions, new StructType(fields.toArray(new StructField[0])));
   }
 
   /** A model scored beside the plan's own by {@link #scoreTogether}. */

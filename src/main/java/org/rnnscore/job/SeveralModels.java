@@ -79,6 +79,7 @@ public final class SeveralModels {
     List<String> predictionColumns = new ArrayList<>();
     Dataset<Row> current = input;
     Scoring.Scored first = null;
+    // What each model reads and checks, on the input itself: the census of its bad rows.
     List<InputPlan> alonePlans = new ArrayList<>();
     for (Named named : models) {
       int steps = named.timesteps() > 0 ? named.timesteps() : options.timesteps();
@@ -91,15 +92,13 @@ public final class SeveralModels {
       return together(spark, input, options, models, alonePlans, handling, threadsPerTask, counters, badRowsFound,
           broadcasts, jsc);
     }
-    for (Named named : models) {
+    for (int m = 0; m < models.size(); m++) {
+      Named named = models.get(m);
       int steps = named.timesteps() > 0 ? named.timesteps() : options.timesteps();
       String prediction = named.name() + "_" + options.predictionColumn();
-      // What this model reads and checks, on the input itself: the census of its bad rows.
       ClassOutputs outputs = named.outputs() != null ? named.outputs() : options.classOutputs();
       String features = featuresOf(options.featuresColumn(), named.name(), models);
-      InputPlan alone = InputPlan.of(input, options.input(),
-          options.forModel(prediction, steps, options.keep(), outputs, features), named.model());
-      censusPlans.add(alone);
+      censusPlans.add(alonePlans.get(m));
       names.add(named.name());
       ScoreOptions chained = options.forModel(prediction, steps, null, outputs, features);
       StateColumns states = emitState ? StateColumns.of(named.model(), named.name()) : null;
@@ -164,16 +163,17 @@ public final class SeveralModels {
       List<Named> models, List<InputPlan> plans, BadRowHandling handling, int threadsPerTask,
       ScoringCounters counters, CollectionAccumulator<BadRowException> badRowsFound,
       List<Broadcast<RnnModel>> broadcasts, JavaSparkContext jsc) {
-    List<Scoring.Together> others = new ArrayList<>();
+    List<Broadcast<RnnModel>> ours = new ArrayList<>();
     for (Named named : models) {
-      broadcasts.add(jsc.broadcast(named.model()));
+      ours.add(jsc.broadcast(named.model()));
     }
+    broadcasts.addAll(ours);
+    List<Scoring.Together> others = new ArrayList<>();
     for (int m = 1; m < models.size(); m++) {
       Named named = models.get(m);
       ClassOutputs outputs = named.outputs() != null ? named.outputs() : options.classOutputs();
-      others.add(new Scoring.Together(broadcasts.get(broadcasts.size() - models.size() + m), outputs, named.name(),
-          named.name() + "_" + options.predictionColumn(),
-          named.provenance() == null ? null : named.provenance().metadata()));
+      others.add(new Scoring.Together(ours.get(m), outputs, named.name(), named.name() + "_"
+          + options.predictionColumn(), named.provenance() == null ? null : named.provenance().metadata()));
     }
     Named firstModel = models.get(0);
     int steps = firstModel.timesteps() > 0 ? firstModel.timesteps() : options.timesteps();
@@ -181,8 +181,8 @@ public final class SeveralModels {
     ScoreOptions firstOptions = options.forModel(firstModel.name() + "_" + options.predictionColumn(), steps,
         options.keep(), outputs, featuresOf(options.featuresColumn(), firstModel.name(), models));
     // A row bad for one is bad for all (they read alike): its message names the first model.
-    Scoring.Scored scored = Scoring.scoreTogether(spark, plans.get(0), broadcasts.get(broadcasts.size()
-        - models.size()), firstOptions, threadsPerTask, handling, counters, badRowsFound,
+    Scoring.Scored scored = Scoring.scoreTogether(spark, plans.get(0), ours.get(0), firstOptions, threadsPerTask,
+        handling, counters, badRowsFound,
         firstModel.provenance() == null ? null : firstModel.provenance().metadata(), firstModel.name(), others);
     List<String> names = new ArrayList<>();
     models.forEach(m -> names.add(m.name()));
