@@ -58,6 +58,39 @@ class FastMathTest {
   }
 
   @Test
+  void activate_vectorized_keepsSignOfZeroAndSaturatesInfinitiesAndHugeValuesLikeTheScalarClamp() {
+    float[] specials = {0f, -0f, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, 1e30f, -1e30f, FastMath.CLAMP,
+        -FastMath.CLAMP, Math.nextUp(FastMath.CLAMP), -Math.nextUp(FastMath.CLAMP), Math.nextDown(FastMath.CLAMP),
+        Float.MIN_VALUE, -Float.MIN_VALUE, 1e-20f, -1e-20f, 40f};
+    float[] values = new float[64]; // whole vectors: the scalar tail is not what is tested
+    for (int i = 0; i < values.length; i++) {
+      values[i] = specials[i % specials.length];
+    }
+    for (Activation activation : new Activation[] {Activation.TANH, Activation.SIGMOID}) {
+      float[] vectorized = values.clone();
+      FastMath.activate(vectorized, 0, values.length, activation);
+      for (int i = 0; i < values.length; i++) {
+        float expected = activation == Activation.TANH ? FastMath.tanh(values[i]) : FastMath.sigmoid(values[i]);
+        float tolerance = activation == Activation.TANH ? 4 * Math.ulp(Math.abs(expected)) : 2e-7f;
+        assertEquals(expected, vectorized[i], tolerance, activation + "(" + values[i] + ")");
+        if (activation == Activation.TANH && values[i] == 0f) {
+          assertEquals(Float.floatToRawIntBits(values[i]), Float.floatToRawIntBits(vectorized[i]),
+              "tanh keeps the sign of " + values[i]);
+        }
+      }
+    }
+  }
+
+  @Test
+  void activate_vectorized_nanPreActivation_givesTheClampedValue_asDocumented() {
+    float[] values = new float[64];
+    java.util.Arrays.fill(values, Float.NaN);
+    FastMath.activate(values, 0, values.length, Activation.TANH);
+    // Only an overflowed sum can be NaN (inputs and weights are checked finite): see VectorMath.
+    assertEquals(FastMath.tanh(FastMath.CLAMP), values[0], 4 * Math.ulp(1f));
+  }
+
+  @Test
   void multiply_prefixRows_equalsNd4jProductAndLeavesOtherRows() {
     assertTrue(Gemm.direct(), "the CPU backend calls OpenBLAS directly");
     INDArray a = Nd4j.rand(DataType.FLOAT, 37, 13);
