@@ -238,10 +238,11 @@ public final class ScoreJob {
       }
       String staging = commit.stagingPath("--output");
       badRows.watch();
+      DataFrameWriter<Row> writer = withoutDictionaryForScores(output.write(), output.schema(), unjoined.columns());
       if (options.partitionBy() != null) {
-        output.write().mode(SaveMode.ErrorIfExists).partitionBy(options.partitionBy()).parquet(staging);
+        writer.mode(SaveMode.ErrorIfExists).partitionBy(options.partitionBy()).parquet(staging);
       } else {
-        output.write().mode(SaveMode.ErrorIfExists).parquet(staging);
+        writer.mode(SaveMode.ErrorIfExists).parquet(staging);
       }
       badRows.throwIfRecorded();
       // Counted from the staged files (the ones committed), not from task-side counters that a
@@ -308,6 +309,39 @@ public final class ScoreJob {
     } catch (Exception e) {
       throw InputFiles.unchecked(e);
     }
+  }
+
+  /**
+   * Parquet's dictionary encoding off for the float columns the model computes (predictions,
+   * probabilities, states): their values hardly repeat, so the writer hashed every value into a
+   * dictionary only to fall back to plain encoding once it filled (Float2IntLinkedOpenHashMap was
+   * the largest item of the write in a profile of night 2). Columns passed through from the input,
+   * and labels, keep Parquet's default.
+   */
+  static DataFrameWriter<Row> withoutDictionaryForScores(DataFrameWriter<Row> writer, StructType schema,
+      String[] inputColumns) {
+    java.util.Set<String> passed = new java.util.HashSet<>(Arrays.asList(inputColumns));
+    for (StructField field : schema.fields()) {
+      if (passed.contains(field.name())) {
+        continue;
+      }
+      String path = floatLeafPath(field.name(), field.dataType());
+      if (path != null) {
+        writer = writer.option("parquet.enable.dictionary#" + path, "false");
+      }
+    }
+    return writer;
+  }
+
+  /** The Parquet path of a float column's values (Spark writes arrays as name.list.element), or null. */
+  private static String floatLeafPath(String name, org.apache.spark.sql.types.DataType type) {
+    if (type instanceof org.apache.spark.sql.types.FloatType || type instanceof org.apache.spark.sql.types.DoubleType) {
+      return name;
+    }
+    if (type instanceof org.apache.spark.sql.types.ArrayType) {
+      return floatLeafPath(name + ".list.element", ((org.apache.spark.sql.types.ArrayType) type).elementType());
+    }
+    return null;
   }
 
   /**

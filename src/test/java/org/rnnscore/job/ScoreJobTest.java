@@ -542,6 +542,46 @@ class ScoreJobTest {
     return message.substring(0, census);
   }
 
+  @Test
+  void run_computedFloatColumnsWrittenWithoutDictionary_passedThroughColumnsKeepIt() throws Exception {
+    RnnModel model = TestModels.random(61, 3, 4, 2);
+    Random random = new Random(62);
+    List<Row> rows = new ArrayList<>();
+    for (long id = 0; id < 500; id++) {
+      rows.add(RowFactory.create(id, id % 2 == 0 ? "a" : "b", TestModels.nested(TestModels.sequence(random, 4, 3))));
+    }
+    String input = write(rows, new StructType(new StructField[] {field("id", DataTypes.LongType),
+        field("segment", DataTypes.StringType), field("features", NESTED_FLOAT)}), 1);
+
+    ScoreJob.run(spark, model, options(input, 64), BadRowPolicy.FAIL, null, ScoreJob.NO_PROGRESS,
+        new StateOptions(true, null, false));
+
+    Map<String, java.util.Set<org.apache.parquet.column.Encoding>> encodings = new HashMap<>();
+    try (java.util.stream.Stream<Path> files = Files.list(dir.resolve("out"))) {
+      for (Path file : files.filter(f -> f.toString().endsWith(".parquet")).toList()) {
+        try (org.apache.parquet.hadoop.ParquetFileReader reader = org.apache.parquet.hadoop.ParquetFileReader.open(
+            org.apache.parquet.hadoop.util.HadoopInputFile.fromPath(new org.apache.hadoop.fs.Path(file.toUri()),
+                new org.apache.hadoop.conf.Configuration()))) {
+          for (org.apache.parquet.hadoop.metadata.BlockMetaData block : reader.getFooter().getBlocks()) {
+            for (org.apache.parquet.hadoop.metadata.ColumnChunkMetaData chunk : block.getColumns()) {
+              encodings.computeIfAbsent(chunk.getPath().toDotString(), p -> new java.util.HashSet<>())
+                  .addAll(chunk.getEncodings());
+            }
+          }
+        }
+      }
+    }
+    assertEquals(java.util.Set.of("id", "segment", "prediction.list.element", "state_simple_rnn_h.list.element"),
+        encodings.keySet());
+    for (String computed : List.of("prediction.list.element", "state_simple_rnn_h.list.element")) {
+      assertTrue(encodings.get(computed).contains(org.apache.parquet.column.Encoding.PLAIN), computed + encodings);
+      assertTrue(encodings.get(computed).stream().noneMatch(org.apache.parquet.column.Encoding::usesDictionary),
+          computed + " " + encodings.get(computed));
+    }
+    assertTrue(encodings.get("segment").stream().anyMatch(org.apache.parquet.column.Encoding::usesDictionary),
+        "a passed-through column keeps Parquet's default: " + encodings.get("segment"));
+  }
+
   private String oneGoodRow() {
     return write(List.of(RowFactory.create(1L, TestModels.nested(new float[][] {{1, 2, 3}}))), new StructType(
         new StructField[] {field("id", DataTypes.LongType), field("features", NESTED_FLOAT)}), 1);
