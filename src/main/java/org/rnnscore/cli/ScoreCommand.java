@@ -12,7 +12,6 @@ import java.nio.file.Path;
 import org.rnnscore.job.BadRowCensus;
 import org.rnnscore.job.BadRowPolicy;
 import org.rnnscore.kernel.KernelPath;
-import org.rnnscore.kernel.KernelWarmup;
 import org.rnnscore.kernel.Nd4jRuntime;
 import org.rnnscore.job.ModelLoader;
 import org.rnnscore.job.PathGuards;
@@ -288,16 +287,7 @@ final class ScoreCommand implements Callable<Integer> {
     PathGuards.requirePersistentCatalog(outputTable, PathGuards.sparkConf(sparkOptions.conf));
     PathGuards.check(hadoopConf, PathGuards.Request.forScore(options, policy, stateOptions, metrics));
 
-    // In local mode the tasks run in this JVM: the kernel is compiled while Spark starts (KernelWarmup).
-    KernelWarmup warmup = warmsUpHere(sparkConf, chosenBackend) ? KernelWarmup.start(scored, options.kernel(), 10_000)
-        : null;
-    try {
-      run.spark = SparkSessions.start(sparkConf);
-    } finally {
-      if (warmup != null) {
-        warmup.stop();
-      }
-    }
+    run.spark = SparkSessions.start(sparkConf);
     SparkSession spark = run.spark;
     if (!quiet && spark.sparkContext().uiWebUrl().isDefined()) {
       err.println("rnnscore: Spark UI at " + spark.sparkContext().uiWebUrl().get());
@@ -330,17 +320,6 @@ final class ScoreCommand implements Callable<Integer> {
     }
     err.flush();
     return MetricsReport.of("ok", null, result, run.loaded, spark, millisSince(start), redaction);
-  }
-
-  /**
-   * Whether to warm the kernel up in this JVM: local mode (the tasks are threads here), the CPU
-   * backend, and not switched off with {@code -Drnnscore.kernelWarmup=false} (for measuring it).
-   */
-  private static boolean warmsUpHere(SparkConf conf, Nd4jRuntime.Backend backend) {
-    boolean cpu = backend == Nd4jRuntime.Backend.CPU
-        || (backend == Nd4jRuntime.Backend.AUTO && !Nd4jRuntime.cudaPackaged());
-    return cpu && conf.get("spark.master", "").startsWith("local")
-        && Boolean.parseBoolean(System.getProperty("rnnscore.kernelWarmup", "true"));
   }
 
   private static long millisSince(long start) {
