@@ -40,7 +40,8 @@ final class DeferredRdd extends RDD<InternalRow> {
 
   private synchronized RDD<InternalRow> parent() {
     if (parent == null) {
-      parent = SparkInternals.toInternalRows(source).rdd();
+      RDD<InternalRow> columnar = ColumnarScan.rows(source); // a plain file scan: read off its column batches
+      parent = columnar != null ? columnar : SparkInternals.toInternalRows(source).rdd();
     }
     return parent;
   }
