@@ -316,7 +316,8 @@ public final class ScoreJob {
    * probabilities, states): their values hardly repeat, so the writer hashed every value into a
    * dictionary only to fall back to plain encoding once it filled (Float2IntLinkedOpenHashMap was
    * the largest item of the write in a profile of night 2). Columns passed through from the input,
-   * and labels, keep Parquet's default.
+   * and labels, keep Parquet's default. The paths are those of Spark's standard list layout; with
+   * spark.sql.parquet.writeLegacyFormat they name nothing and the default applies, as before.
    */
   static DataFrameWriter<Row> withoutDictionaryForScores(DataFrameWriter<Row> writer, StructType schema,
       String[] inputColumns) {
