@@ -23,6 +23,10 @@ import org.apache.spark.util.CollectionAccumulator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import java.util.function.LongSupplier;
+import org.apache.spark.sql.types.ArrayType;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DoubleType;
+import org.apache.spark.sql.types.FloatType;
 import org.apache.spark.sql.types.Metadata;
 import org.apache.spark.sql.types.MetadataBuilder;
 import org.apache.spark.sql.types.StructField;
@@ -335,12 +339,12 @@ public final class ScoreJob {
   }
 
   /** The Parquet path of a float column's values (Spark writes arrays as name.list.element), or null. */
-  private static String floatLeafPath(String name, org.apache.spark.sql.types.DataType type) {
-    if (type instanceof org.apache.spark.sql.types.FloatType || type instanceof org.apache.spark.sql.types.DoubleType) {
+  private static String floatLeafPath(String name, DataType type) {
+    if (type instanceof FloatType || type instanceof DoubleType) {
       return name;
     }
-    if (type instanceof org.apache.spark.sql.types.ArrayType) {
-      return floatLeafPath(name + ".list.element", ((org.apache.spark.sql.types.ArrayType) type).elementType());
+    if (type instanceof ArrayType) {
+      return floatLeafPath(name + ".list.element", ((ArrayType) type).elementType());
     }
     return null;
   }
