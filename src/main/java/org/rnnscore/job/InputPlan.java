@@ -32,11 +32,23 @@ public final class InputPlan {
   private final InputLayout layout;
   private final Dataset<Row> projected;
   private final StructType outputSchema;
+  private final StateLookup stateLookup;
 
-  private InputPlan(InputLayout layout, Dataset<Row> projected, StructType outputSchema) {
+  private InputPlan(InputLayout layout, Dataset<Row> projected, StructType outputSchema, StateLookup stateLookup) {
     this.layout = layout;
     this.projected = projected;
     this.outputSchema = outputSchema;
+    this.stateLookup = stateLookup;
+  }
+
+  /** This plan with its rows' starting states found by {@code lookup} (--initial-state-from). */
+  InputPlan withStateLookup(StateLookup lookup) {
+    return new InputPlan(layout, projected, outputSchema, lookup);
+  }
+
+  /** Where rows find their starting states and report their keys, or null (no states, or a library join). */
+  StateLookup stateLookup() {
+    return stateLookup;
   }
 
   public InputLayout layout() {
@@ -259,7 +271,7 @@ public final class InputPlan {
         List.copyOf(outputs), extras.isEmpty() ? null : stepMergeOfInputs(model), options.classOutputs(),
         options.source().isTable() ? inputName : null);
     Dataset<Row> projected = input.select(columns.toArray(new Column[0]));
-    return new InputPlan(layout, projected, new StructType(outputFields.toArray(new StructField[0])));
+    return new InputPlan(layout, projected, new StructType(outputFields.toArray(new StructField[0])), null);
   }
 
   /**

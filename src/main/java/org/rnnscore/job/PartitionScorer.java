@@ -59,7 +59,8 @@ final class PartitionScorer implements FlatMapFunction<Iterator<InternalRow>, In
 
   /** The models scored beside the first on every batch (they read the rows as it does); empty for one model. */
   private final java.util.List<Companion> companions;
-
+  /** Where rows find their starting states and report their keys (--initial-state-from); else null. */
+  private final StateLookup stateLookup;
 
   /**
    * @param badRowsFound where a bad row is recorded, ending the partition, instead of thrown (see
@@ -68,7 +69,8 @@ final class PartitionScorer implements FlatMapFunction<Iterator<InternalRow>, In
   PartitionScorer(Broadcast<RnnModel> model, InputLayout layout, BatchLimit limit, int threadsPerTask,
       BadRowHandling badRows, ScoringCounters counters, Nd4jRuntime.Backend backend,
       CollectionAccumulator<BadRowException> badRowsFound, KernelPath kernel, String modelName,
-      java.util.List<Companion> companions) {
+      java.util.List<Companion> companions, StateLookup stateLookup) {
+    this.stateLookup = stateLookup;
     this.modelName = modelName;
     this.companions = java.util.List.copyOf(companions);
     this.model = model;
@@ -136,6 +138,14 @@ final class PartitionScorer implements FlatMapFunction<Iterator<InternalRow>, In
     private final boolean stateful = layout.states() != null;
     /** Per state column, the batch's initial values (null: zeros); per recurrent layer, the final ones. */
     private final float[][][] initial = stateful ? new float[layout.states().names().size()][batchSize][] : null;
+    /** The broadcast states looked up by key, or null (states joined onto the rows, or none). */
+    private final StateTable table = stateLookup == null || stateLookup.table() == null ? null
+        : stateLookup.table().value();
+    /** Rows start from a previous run's states: joined onto them, or looked up in the table. */
+    private final boolean continuing = layout.firstInitialStateOrdinal() >= 0 || table != null;
+    /** With the sort-merge join: the last scored row's key (a copy), to tell a repeated key. */
+    private Object lastKey;
+    private boolean anyKey;
     private java.util.List<float[][]> finalStates;
     private int count;
     private int next;
@@ -290,8 +300,16 @@ final class PartitionScorer implements FlatMapFunction<Iterator<InternalRow>, In
       }
     }
 
-    /** The row's joined state columns into {@code initial}; a missing (null) state starts from zeros. */
+    /**
+     * The row's starting states into {@code initial} (null: zeros, no state for the key), from the
+     * table or the joined columns; then the row's key into the tally. Only a row whose states
+     * pass is tallied: a rejected row is not written, so it repeats no key in the output.
+     */
     private void readInitialStates(InternalRow row, int slot) {
+      if (table != null) {
+        readFromTable(row, slot);
+        return;
+      }
       for (int s = 0; s < states.names().size(); s++) {
         int ordinal = layout.firstInitialStateOrdinal() + s;
         if (row.isNullAt(ordinal)) {
@@ -299,25 +317,65 @@ final class PartitionScorer implements FlatMapFunction<Iterator<InternalRow>, In
           continue;
         }
         ArrayData values = row.getArray(ordinal);
-        int width = states.widths()[s];
-        if (values.numElements() != width) {
-          throw reader.bad(row, BadRowCode.WRONG_STATE_WIDTH, "initial state '" + states.names().get(s) + "' has "
-              + values.numElements() + " values, the layer has " + width + " units");
-        }
-        float[] state = values.toFloatArray();
-        for (int i = 0; i < width; i++) {
-          if (!Float.isFinite(state[i])) {
-            throw reader.bad(row, BadRowCode.NON_FINITE, "initial state '" + states.names().get(s) + "' value " + i
-                + " is " + state[i] + ", expected a finite number");
-          }
-        }
-        initial[s][slot] = state;
+        checkWidth(row, s, values.numElements());
+        initial[s][slot] = checkedFinite(row, s, values.toFloatArray());
       }
+      if (stateLookup != null) { // sort-merge joined: a task's keys come sorted, so a repeat is adjacent
+        int ordinal = layout.keyOrdinal();
+        Object key = row.isNullAt(ordinal) ? null : row.get(ordinal, layout.keyType());
+        if (anyKey && java.util.Objects.equals(key, lastKey)) {
+          stateLookup.tally().repeated();
+        }
+        lastKey = key == null ? null : InternalRow.copyValue(key);
+        anyKey = true;
+      }
+    }
+
+    private void readFromTable(InternalRow row, int slot) {
+      int ordinal = layout.keyOrdinal();
+      boolean nullKey = row.isNullAt(ordinal);
+      int entry = nullKey ? -1 : table.find(row, ordinal, layout.keyType());
+      for (int s = 0; s < states.names().size(); s++) {
+        int length = entry < 0 ? -1 : table.length(entry, s);
+        if (length < 0) {
+          initial[s][slot] = null;
+          continue;
+        }
+        checkWidth(row, s, length);
+        initial[s][slot] = checkedFinite(row, s, table.state(entry, s));
+      }
+      KeyTally tally = stateLookup.tally();
+      if (entry >= 0) {
+        tally.continued(entry);
+      } else if (nullKey) {
+        tally.nullKey();
+      } else {
+        tally.unmatched(table.stringKeys() ? StateTable.keyHash(row.getUTF8String(ordinal))
+            : StateTable.integralKey(row, ordinal, layout.keyType()));
+      }
+    }
+
+    private void checkWidth(InternalRow row, int s, int found) {
+      int width = states.widths()[s];
+      if (found != width) {
+        throw reader.bad(row, BadRowCode.WRONG_STATE_WIDTH, "initial state '" + states.names().get(s) + "' has "
+            + found + " values, the layer has " + width + " units");
+      }
+    }
+
+    private float[] checkedFinite(InternalRow row, int s, float[] state) {
+      for (int i = 0; i < state.length; i++) {
+        if (!Float.isFinite(state[i])) {
+          throw reader.bad(row, BadRowCode.NON_FINITE, "initial state '" + states.names().get(s) + "' value " + i
+              + " is " + state[i] + ", expected a finite number");
+        }
+      }
+      return state;
     }
 
     /** The batch's initial states in the kernel's layout: per recurrent layer, h (then c for LSTM). */
     private java.util.List<float[][]> initialStates() {
-      if (layout.firstInitialStateOrdinal() < 0) {
+      if (!continuing) {
         return null;
       }
       java.util.List<float[][]> perLayer = new java.util.ArrayList<>();
@@ -382,7 +440,7 @@ final class PartitionScorer implements FlatMapFunction<Iterator<InternalRow>, In
           pending = row.copy();
           break;
         }
-        if (layout.firstInitialStateOrdinal() >= 0) {
+        if (continuing) {
           try {
             readInitialStates(row, count);
           } catch (BadRowException bad) {

@@ -25,6 +25,7 @@ import org.slf4j.LoggerFactory;
 import java.util.function.LongSupplier;
 import org.apache.spark.sql.types.ArrayType;
 import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.DoubleType;
 import org.apache.spark.sql.types.FloatType;
 import org.apache.spark.sql.types.Metadata;
@@ -44,10 +45,15 @@ import org.rnnscore.model.UsageException;
  */
 public final class ScoreJob {
   private static final Logger LOG = LoggerFactory.getLogger(ScoreJob.class);
+  private static final String SKEW_JOIN = "spark.sql.adaptive.skewJoin.enabled";
   private ScoreJob() {}
 
   /** How the staged output's rows are counted; tests replace it to prove the check runs before the commit. */
   static java.util.function.ToLongFunction<Dataset<Row>> countStaged = Dataset::count;
+  /** Keys without a state the tally gathers at most; tests lower it to reach the undecided case. */
+  static int unmatchedGatheredMax = KeyTally.GATHERED_MAX;
+  /** Grouping jobs run over a side's keys (the exact check); tests read it to see the tally decide alone. */
+  static final java.util.concurrent.atomic.AtomicInteger exactKeyChecks = new java.util.concurrent.atomic.AtomicInteger();
 
   /**
    * What a finished run did, for the report: rows read, scored and rejected (counted from the
@@ -188,7 +194,7 @@ public final class ScoreJob {
     StateJoin stateJoin = null;
     if (state.initialFrom() != null) {
       stateJoin = withInitialStates(spark, input, options, state, stateColumns, provenance, hadoopConf);
-      input = stateJoin.joined();
+      input = stateJoin.rows();
     }
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     List<Broadcast<RnnModel>> broadcasts = new ArrayList<>();
@@ -201,8 +207,9 @@ public final class ScoreJob {
     Dataset<Row> output;
     java.util.function.Supplier<Dataset<Row>> rejectsOf;
     if (several == null) {
-      InputPlan plan = InputPlan.of(input, options.input(), options, model, stateColumns, state.emit(),
-          state.initialFrom() != null);
+      InputPlan planned = InputPlan.of(input, options.input(), options, model, stateColumns, state.emit(),
+          stateJoin != null && stateJoin.joined());
+      InputPlan plan = stateJoin == null ? planned : planned.withStateLookup(stateJoin.lookup());
       broadcasts.add(jsc.broadcast(model));
       scored = Scoring.score(spark, plan, broadcasts.get(0), options, threadsPerTask, handling, counters,
           badRows.accumulator(), provenance == null ? null : provenance.metadata());
@@ -227,6 +234,12 @@ public final class ScoreJob {
     Map<String, Long> rejectsByCode = new TreeMap<>();
     long rejected = 0;
     long written;
+    // A split skewed partition would put one key's rows in two tasks, where the tally's
+    // adjacent-rows check cannot see them: off for the sort-merge join's run, then restored.
+    String skewJoin = stateJoin != null && stateJoin.joined() ? spark.conf().get(SKEW_JOIN, "true") : null;
+    if (skewJoin != null) {
+      spark.conf().set(SKEW_JOIN, "false");
+    }
     try {
       if (policy.quarantine()) {
         String rejectsStaging = commit.stagingPath("--rejects");
@@ -265,10 +278,16 @@ public final class ScoreJob {
     } finally {
       badRows.close();
       broadcasts.forEach(Broadcast::destroy);
+      if (stateJoin != null) {
+        stateJoin.close();
+      }
+      if (skewJoin != null) {
+        spark.conf().set(SKEW_JOIN, skewJoin);
+      }
       progress.finished();
     }
     if (stateJoin != null) { // before the commit: a repeated key leaves the old output in place
-      stateJoin.checkUnique(spark.read().parquet(commit.stagingPath("--output")), written, rejected, rowsIn);
+      stateJoin.verify(written, rejected, rowsIn);
     }
     if (written + rejected != rowsIn) { // before the commit: a lost row leaves the old output in place
       throw new IllegalStateException(rowsIn + " rows read but " + written + " scored and " + rejected
@@ -350,15 +369,57 @@ public final class ScoreJob {
   }
 
   /**
-   * The input with each row's starting state joined on from a previous run's output (left join on
-   * the key: a row without a match starts from zeros), after checking that both sides have unique
-   * keys and that the states were made by this model.
+   * Where each row of the input finds its starting state (--initial-state-from), after checking
+   * that the states have the key and the state columns and were made by this model. Within
+   * --state-broadcast-max (Spark's size estimate) the states are read into a {@link StateTable},
+   * broadcast, and looked up by the scorer: the input (T×D sequences, the big side) stays a plain
+   * scan, unshuffled. Beyond it, or for a key type the table does not take, a sort-merge join, asked
+   * for explicitly so that Spark's own 10 MB threshold cannot pick a broadcast beyond what the user
+   * allowed. A row without a state starts from zeros. Either way the keys' uniqueness is checked in
+   * the scoring job ({@link KeyTally}) and settled by {@link StateJoin#verify}.
    */
   private static StateJoin withInitialStates(SparkSession spark, Dataset<Row> input, ScoreOptions options,
       StateOptions state, StateColumns columns, Provenance provenance, Configuration hadoopConf) {
     Dataset<Row> states = readInput(spark, "--initial-state-from", state.initialFrom(), hadoopConf);
-    return joinStates(input, states, state.initialFrom(), options, state, columns,
-        provenance == null ? null : provenance.modelSha256(), StateLabels.CLI);
+    String from = state.initialFrom();
+    String key = keyOf(input, options, StateLabels.CLI);
+    checkStates(states, from, key, columns, state, provenance == null ? null : provenance.modelSha256(),
+        StateLabels.CLI);
+    Dataset<Row> initial = initialStates(states, key, columns);
+    long estimate = estimatedBytes(initial);
+    DataType inputKey = input.schema().apply(key).dataType();
+    DataType stateKey = states.schema().apply(key).dataType();
+    boolean small = estimate <= state.broadcastMax();
+    boolean table = small && StateTable.supports(inputKey, stateKey);
+    KeyTally tally = new KeyTally(unmatchedGatheredMax);
+    spark.sparkContext().register(tally, "rnnscore incremental keys");
+    String how;
+    Dataset<Row> rows;
+    StateLookup lookup;
+    if (table) {
+      List<org.apache.spark.sql.Column> keyed = new ArrayList<>();
+      keyed.add(states.col(key));
+      for (String name : columns.names()) {
+        keyed.add(states.col(name).cast(DataTypes.createArrayType(DataTypes.FloatType)));
+      }
+      StateTable read = StateTable.read(states.select(keyed.toArray(new org.apache.spark.sql.Column[0])), from, key);
+      JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+      lookup = new StateLookup(jsc.broadcast(read), tally);
+      rows = input;
+      how = "broadcast, a table of " + read.size() + " keys (states estimated at " + Messages.bytes(estimate)
+          + " ≤ --state-broadcast-max " + Messages.bytes(state.broadcastMax()) + ")";
+    } else {
+      // Sorted by the key within each task: the merge join's own order, so Spark plans no second
+      // sort. The scorer relies on it to see a repeated key as two adjacent rows.
+      rows = join(input, initial.hint("merge"), key).sortWithinPartitions(input.col(key));
+      lookup = new StateLookup(null, tally);
+      how = small
+          ? "sort-merge (a key of type " + inputKey.simpleString() + " and " + stateKey.simpleString()
+              + " is not broadcast as a table; states estimated at " + Messages.bytes(estimate) + ")"
+          : "sort-merge (states estimated at " + Messages.bytes(estimate) + " > --state-broadcast-max "
+              + Messages.bytes(state.broadcastMax()) + ")";
+    }
+    return new StateJoin(rows, lookup, states, input, key, from, options.input(), how);
   }
 
   /** The option names that messages about the states use: the CLI's, or the library API's methods. */
@@ -367,11 +428,29 @@ public final class ScoreJob {
   }
 
   /**
+   * The input with each row's starting state joined on (a left join on the key: a row without a
+   * match starts from zeros), for a library caller's lazy DataFrame: broadcast within the bound,
+   * else sort-merge. Where the key is not kept the output cannot show a repeated key, so both
+   * sides' keys are checked here, before scoring.
+   *
    * @param from the states' name in messages (their path, or what the caller calls them)
    * @param modelSha256 the model's, checked against the states' provenance; null to skip the check
    */
-  static StateJoin joinStates(Dataset<Row> input, Dataset<Row> states, String from, ScoreOptions options,
+  static Dataset<Row> joinStates(Dataset<Row> input, Dataset<Row> states, String from, ScoreOptions options,
       StateOptions state, StateColumns columns, String modelSha256, StateLabels labels) {
+    String key = keyOf(input, options, labels);
+    checkStates(states, from, key, columns, state, modelSha256, labels);
+    Dataset<Row> initial = initialStates(states, key, columns);
+    boolean broadcast = estimatedBytes(initial) <= state.broadcastMax();
+    Dataset<Row> joined = join(input, broadcast ? functions.broadcast(initial) : initial.hint("merge"), key);
+    if (options.keep() != null && !options.keep().contains(key)) {
+      requireUniqueKeys(states, key, from);
+      requireUniqueKeys(input, key, options.input());
+    }
+    return joined;
+  }
+
+  private static String keyOf(Dataset<Row> input, ScoreOptions options, StateLabels labels) {
     String key = options.keyColumn() != null ? options.keyColumn()
         : Arrays.asList(input.columns()).contains(ScoreOptions.DEFAULT_KEY_COLUMN) ? ScoreOptions.DEFAULT_KEY_COLUMN
             : null;
@@ -379,6 +458,12 @@ public final class ScoreJob {
       throw new UsageException(labels.states() + " joins rows on " + labels.key() + "; the input " + options.input()
           + " has no " + (key == null ? "'id'" : "'" + key + "'") + " column, name the key with " + labels.key());
     }
+    return key;
+  }
+
+  /** The states have the key and every state column, and (unless forced) were made by this model. */
+  private static void checkStates(Dataset<Row> states, String from, String key, StateColumns columns,
+      StateOptions state, String modelSha256, StateLabels labels) {
     List<String> missing = new ArrayList<>();
     for (String name : columns.names()) {
       if (!Arrays.asList(states.columns()).contains(name)) {
@@ -405,59 +490,66 @@ public final class ScoreJob {
             + (labels.force() == null ? "" : " (" + labels.force() + " to use them anyway)"));
       }
     }
+  }
+
+  /** The states' key and state columns under the internal names the joined rows carry. */
+  private static Dataset<Row> initialStates(Dataset<Row> states, String key, StateColumns columns) {
     List<org.apache.spark.sql.Column> selected = new ArrayList<>();
     selected.add(states.col(key).as("__rnnscore_state_key"));
     for (String name : columns.names()) {
       selected.add(states.col(name).as(InputPlan.INITIAL_STATE_PREFIX + name));
     }
-    Dataset<Row> initial = states.select(selected.toArray(new org.apache.spark.sql.Column[0]));
-    // Broadcast the states when small enough: the input (T×D sequences, the big side) then stays
-    // where it is, unshuffled; else a sort-merge join, asked for explicitly so that Spark's own
-    // 10 MB threshold cannot pick a broadcast beyond what the user allowed.
-    long estimate = initial.queryExecution().optimizedPlan().stats().sizeInBytes().min(
+    return states.select(selected.toArray(new org.apache.spark.sql.Column[0]));
+  }
+
+  private static long estimatedBytes(Dataset<Row> data) {
+    return data.queryExecution().optimizedPlan().stats().sizeInBytes().min(
         scala.math.BigInt.apply(Long.MAX_VALUE)).longValue();
-    boolean broadcast = estimate <= state.broadcastMax();
-    Dataset<Row> right = broadcast ? functions.broadcast(initial) : initial.hint("merge");
-    Dataset<Row> joined = input.join(right, input.col(key).equalTo(right.col("__rnnscore_state_key")), "left")
+  }
+
+  private static Dataset<Row> join(Dataset<Row> input, Dataset<Row> initial, String key) {
+    return input.join(initial, input.col(key).equalTo(initial.col("__rnnscore_state_key")), "left")
         .drop("__rnnscore_state_key");
-    boolean keyKept = options.keep() == null || options.keep().contains(key);
-    if (!keyKept) {
-      // The output cannot show duplicates without the key: check both sides before scoring.
-      requireUniqueKeys(states, key, from);
-      requireUniqueKeys(input, key, options.input());
-    }
-    return new StateJoin(joined, states, input, key, from, options.input(), broadcast, estimate,
-        state.broadcastMax(), keyKept);
   }
 
   /**
-   * The input joined with its starting states, and how: broadcast or sort-merge, by the states'
-   * estimated size. The keys' uniqueness is checked on the scored rows before the commit ({@link
-   * #checkUnique}): a duplicate state key multiplies input rows, a duplicate input key repeats in
-   * the output, and both are found by counting the staged output's keys, one key-column pass
-   * instead of a grouping job over each side before scoring.
+   * The rows to score and how they find their states: with a table, the input itself; with the
+   * sort-merge join, the input joined with the states and sorted by key in each task.
+   *
+   * @param describe how the states were joined and why, for the log and the metrics
    */
-  record StateJoin(Dataset<Row> joined, Dataset<Row> states, Dataset<Row> input, String key, String from,
-      String inputPath, boolean broadcast, long estimatedBytes, long broadcastMax, boolean keyKept) {
-    String describe() {
-      return (broadcast ? "broadcast" : "sort-merge") + " (states estimated at " + Messages.bytes(estimatedBytes)
-          + (broadcast ? " ≤ " : " > ") + "--state-broadcast-max " + Messages.bytes(broadcastMax) + ")";
+  record StateJoin(Dataset<Row> rows, StateLookup lookup, Dataset<Row> states, Dataset<Row> input, String key,
+      String from, String inputPath, String describe) {
+    /** Whether the rows carry the joined state columns (the sort-merge join) rather than look them up. */
+    boolean joined() {
+      return lookup.table() == null;
     }
 
-    /** Fails with today's messages (naming the side, the key value and its count) when a key repeats. */
-    void checkUnique(Dataset<Row> staged, long written, long rejected, long rowsIn) {
-      if (!keyKept) {
-        return;
-      }
-      boolean repeated = written + rejected != rowsIn || staged.select(key).distinct().count() != written;
-      if (repeated) {
-        requireUniqueKeys(states, key, from);
+    /**
+     * After the write, before the commit: where the scoring job's tally saw a key twice (or could
+     * not tell), the exact check, which fails with the side, the key value and its count. A table's
+     * own keys were checked as it was built.
+     */
+    void verify(long written, long rejected, long rowsIn) {
+      KeyTally.Verdict verdict = lookup.tally().value();
+      if (verdict.suspect() || verdict.undecided() || written + rejected != rowsIn) {
+        if (joined()) {
+          requireUniqueKeys(states, key, from);
+        }
         requireUniqueKeys(input, key, inputPath);
+      }
+    }
+
+    /** Releases the broadcast table on the executors. */
+    void close() {
+      if (lookup.table() != null) {
+        lookup.table().destroy();
       }
     }
   }
 
   private static void requireUniqueKeys(Dataset<Row> data, String key, String where) {
+    exactKeyChecks.incrementAndGet();
     List<Row> duplicates = data.groupBy(key).count().where("count > 1").limit(1).collectAsList();
     if (!duplicates.isEmpty()) {
       throw new InputDataException(where + ": key '" + key + "' value " + duplicates.get(0).get(0) + " appears "

@@ -53,7 +53,7 @@ public final class Scoring {
       java.util.List<PartitionScorer.Companion> companions, StructType schema) {
     PartitionScorer scorer = new PartitionScorer(model, plan.layout(),
         new BatchLimit(options.batchSize(), options.batchBytes()), threadsPerTask, badRows, counters,
-        options.backend(), badRowsFound, options.kernel(), modelName, companions);
+        options.backend(), badRowsFound, options.kernel(), modelName, companions, plan.stateLookup());
     RDD<InternalRow> rdd = new DeferredRdd(plan.projected(), scorer);
     return new Scored(SparkInternals.toDataFrame(spark, rdd.toJavaRDD(), schema), rdd);
   }
@@ -119,7 +119,7 @@ public final class Scoring {
     if (initialStates != null) {
       StateOptions stateOptions = new StateOptions(emitState, "initialStates", false);
       joined = ScoreJob.joinStates(withSource, initialStates, "initialStates", options, stateOptions, states,
-          modelSha256, LIBRARY_LABELS).joined();
+          modelSha256, LIBRARY_LABELS);
     }
     return InputPlan.of(joined, inputName, options, model, states, emitState, initialStates != null,
         InputPlan.PassThrough.LIBRARY);

@@ -146,7 +146,8 @@ class IncrementalScoringTest {
       ScoreJob.Result result = ScoreJob.run(spark, model, options(todayPath, output), BadRowPolicy.FAIL, MADE_BY,
           ScoreJob.NO_PROGRESS, new StateOptions(true, night1, false, broadcastMax));
       String join = broadcastMax == 1 ? "sort-merge" : "broadcast";
-      assertTrue(result.stateJoin().startsWith(join + " (states estimated at "), result.stateJoin());
+      assertTrue(result.stateJoin().startsWith(broadcastMax == 1 ? "sort-merge (states estimated at "
+          : "broadcast, a table of 60 keys (states estimated at "), result.stateJoin());
       assertTrue(result.stateJoin().endsWith(broadcastMax == 1 ? " > --state-broadcast-max 1 B)"
           : " ≤ --state-broadcast-max 512 MiB)"), result.stateJoin());
       assertEquals(today.size(), result.rowsScored());

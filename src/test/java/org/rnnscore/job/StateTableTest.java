@@ -1,0 +1,75 @@
+package org.rnnscore.job;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.unsafe.types.UTF8String;
+import org.junit.jupiter.api.Test;
+import org.rnnscore.model.InputDataException;
+
+/** The broadcast states: what a key finds, what is left out, and a repeated key's message. */
+class StateTableTest {
+  private final SparkSession spark = SharedSpark.get();
+
+  @Test
+  void read_longKeys_foundByIntOrLongRows_nullKeyLeftOut_nullStateKept() {
+    StateTable table = StateTable.read(spark.sql("SELECT * FROM VALUES"
+        + " (1L, array(1f, 2f), array(5f)), (CAST(NULL AS BIGINT), array(9f, 9f), array(9f)),"
+        + " (-3L, CAST(NULL AS ARRAY<FLOAT>), array(6f)), (4000000000L, array(3f), array(7f)) AS t(id, h, c)")
+        .repartition(3), "night1", "id");
+
+    assertEquals(3, table.size(), "the null key continues nothing");
+    int one = table.find(new GenericInternalRow(new Object[] {1}), 0, DataTypes.IntegerType);
+    assertArrayEquals(new float[] {1, 2}, table.state(one, 0));
+    assertArrayEquals(new float[] {5}, table.state(one, 1));
+    int minusThree = table.find(new GenericInternalRow(new Object[] {-3L}), 0, DataTypes.LongType);
+    assertEquals(-1, table.length(minusThree, 0), "a null state");
+    assertArrayEquals(new float[] {6}, table.state(minusThree, 1));
+    int big = table.find(new GenericInternalRow(new Object[] {4_000_000_000L}), 0, DataTypes.LongType);
+    assertEquals(1, table.length(big, 0), "a state of the wrong width is kept for the scorer to reject");
+    assertEquals(-1, table.find(new GenericInternalRow(new Object[] {2}), 0, DataTypes.IntegerType));
+    assertEquals(-1, table.find(new GenericInternalRow(new Object[] {(int) 4_000_000_000L}), 0,
+        DataTypes.IntegerType), "a truncated key is another key");
+  }
+
+  @Test
+  void read_stringKeys_foundByTheirBytes() {
+    StateTable table = StateTable.read(spark.sql("SELECT CONCAT('k', CAST(id AS STRING)) AS id,"
+        + " array(CAST(id AS FLOAT)) AS h FROM range(1000)"), "night1", "id");
+    assertEquals(1000, table.size());
+    for (String key : new String[] {"k0", "k999", "k500"}) {
+      int entry = table.find(new GenericInternalRow(new Object[] {UTF8String.fromString(key)}), 0,
+          DataTypes.StringType);
+      assertEquals(Float.parseFloat(key.substring(1)), table.state(entry, 0)[0]);
+    }
+    assertEquals(-1, table.find(new GenericInternalRow(new Object[] {UTF8String.fromString("k1000")}), 0,
+        DataTypes.StringType));
+    assertEquals(-1, table.find(new GenericInternalRow(new Object[] {UTF8String.fromString("")}), 0,
+        DataTypes.StringType));
+  }
+
+  @Test
+  void read_repeatedKey_namesItAndHowOften() {
+    InputDataException e = assertThrows(InputDataException.class, () -> StateTable.read(spark.sql(
+        "SELECT id % 4 AS id, array(1f) AS h FROM range(10)"), "night1", "customer"));
+    assertTrue(e.getMessage().matches("night1: key 'customer' value [0-3] appears [23] times; incremental scoring"
+        + " joins rows on a unique key"), e.getMessage());
+  }
+
+  @Test
+  void supports_integralPairsAndBinaryStrings_notMixedOrOtherTypes() {
+    assertTrue(StateTable.supports(DataTypes.IntegerType, DataTypes.LongType));
+    assertTrue(StateTable.supports(DataTypes.ByteType, DataTypes.ShortType));
+    assertTrue(StateTable.supports(DataTypes.StringType, DataTypes.StringType));
+    assertFalse(StateTable.supports(DataTypes.StringType, DataTypes.LongType));
+    assertFalse(StateTable.supports(DataTypes.DateType, DataTypes.DateType));
+    assertFalse(StateTable.supports(DataTypes.createDecimalType(10, 0), DataTypes.LongType));
+    assertFalse(StateTable.supports(DataTypes.StringType, org.apache.spark.sql.types.StringType.apply("UTF8_LCASE")));
+  }
+}
