@@ -98,7 +98,11 @@ final class StateTable implements Serializable {
     DataType keyType = keyed.schema().fields()[0].dataType();
     int columns = keyed.schema().fields().length - 1;
     boolean strings = keyType instanceof StringType;
-    List<Chunk> chunks = SparkInternals.toInternalRows(keyed)
+    // A plain scan of the states (the common case) is read off its column batches, as the input is.
+    org.apache.spark.rdd.RDD<InternalRow> columnar = ColumnarScan.rows(keyed);
+    org.apache.spark.api.java.JavaRDD<InternalRow> scanned = columnar != null ? columnar.toJavaRDD()
+        : SparkInternals.toInternalRows(keyed);
+    List<Chunk> chunks = scanned
         .mapPartitions((Iterator<InternalRow> rows) -> List.of(Chunk.of(rows, keyType, columns)).iterator())
         .collect();
     int n = 0;
@@ -292,9 +296,10 @@ final class StateTable implements Serializable {
           if (need > chunk.values[s].length) {
             chunk.values[s] = Arrays.copyOf(chunk.values[s], Math.max(need, 2 * chunk.values[s].length));
           }
+          float[] read = array.toFloatArray(); // in bulk from the column vector or the UnsafeArrayData
           for (int i = 0; i < length; i++) {
             // A null element reads as NaN: the scorer then rejects the row as a state that is not finite.
-            chunk.values[s][chunk.valuesUsed[s] + i] = array.isNullAt(i) ? Float.NaN : array.getFloat(i);
+            chunk.values[s][chunk.valuesUsed[s] + i] = array.isNullAt(i) ? Float.NaN : read[i];
           }
           chunk.lengths[s][e] = length;
           chunk.valuesUsed[s] = need;

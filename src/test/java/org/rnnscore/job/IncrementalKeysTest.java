@@ -194,6 +194,25 @@ class IncrementalKeysTest {
         + " states estimated at "), result.stateJoin());
   }
 
+  /** A state of the wrong width or not finite is the row's fault, named as before on both paths. */
+  @ParameterizedTest
+  @ValueSource(longs = {TABLE, SORT_MERGE})
+  void run_badStates_rejectTheirRowNamingTheState(long broadcastMax) {
+    String column = "state_" + model.layers().get(0).name() + "_h";
+    String states = dir.resolve("states").toString();
+    spark.sql("SELECT * FROM VALUES (1L, array(1f, 2f)), (2L, array(1f, float('NaN'), 0f)), (3L, array(0f, 0f, 0f))"
+        + " AS t(id, `" + column + "`)").write().parquet(states);
+    String[] expected = {"initial state '" + column + "' has 2 values, the layer has 3 units",
+        "initial state '" + column + "' value 1 is NaN, expected a finite number"};
+    for (int bad = 1; bad <= 2; bad++) {
+      String today = write("today-" + bad, DataTypes.LongType, List.of(3L, (long) bad), 1);
+      Exception e = assertThrows(Exception.class, () -> ScoreJob.run(spark, model, options(today, "out"),
+          BadRowPolicy.FAIL, MADE_BY, ScoreJob.NO_PROGRESS, new StateOptions(false, states, true, broadcastMax)));
+      assertTrue(e.getMessage().contains("(id=" + bad + ")") && e.getMessage().contains(expected[bad - 1]),
+          e.getMessage());
+    }
+  }
+
   private ScoreJob.Result run(String input, String output, String states, long broadcastMax) {
     return ScoreJob.run(spark, model, options(input, output), BadRowPolicy.FAIL, MADE_BY, ScoreJob.NO_PROGRESS,
         new StateOptions(false, states, false, broadcastMax));

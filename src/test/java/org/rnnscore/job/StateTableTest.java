@@ -38,6 +38,26 @@ class StateTableTest {
         DataTypes.IntegerType), "a truncated key is another key");
   }
 
+  /** From Parquet, read off the scan's column batches: values in bulk, a null element as NaN (rejected later). */
+  @Test
+  void read_parquetStates_nullElementReadsAsNaN_nullStateAsNull(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+    String path = dir.resolve("states").toString();
+    spark.sql("SELECT * FROM VALUES (1L, array(1f, 2f, 3f)), (2L, array(4f, CAST(NULL AS FLOAT), 6f)),"
+        + " (3L, CAST(NULL AS ARRAY<FLOAT>)) AS t(id, h)").coalesce(1).write().parquet(path);
+    org.apache.spark.sql.Dataset<org.apache.spark.sql.Row> states = spark.read().parquet(path);
+    assertTrue(ColumnarScan.rows(states) != null, "a plain scan: the column-batch path");
+
+    StateTable table = StateTable.read(states, path, "id");
+
+    assertArrayEquals(new float[] {1, 2, 3}, table.state(find(table, 1), 0));
+    assertArrayEquals(new float[] {4, Float.NaN, 6}, table.state(find(table, 2), 0));
+    assertEquals(-1, table.length(find(table, 3), 0));
+  }
+
+  private static int find(StateTable table, long key) {
+    return table.find(new GenericInternalRow(new Object[] {key}), 0, DataTypes.LongType);
+  }
+
   @Test
   void read_stringKeys_foundByTheirBytes() {
     StateTable table = StateTable.read(spark.sql("SELECT CONCAT('k', CAST(id AS STRING)) AS id,"
