@@ -390,7 +390,9 @@ public final class ScoreJob {
     DataType inputKey = input.schema().apply(key).dataType();
     DataType stateKey = states.schema().apply(key).dataType();
     boolean small = estimate <= state.broadcastMax();
-    boolean table = small && StateTable.supports(inputKey, stateKey);
+    long maxResult = spark.sparkContext().getConf().getSizeAsBytes("spark.driver.maxResultSize", "1g");
+    boolean collectable = StateTable.collectable(estimate, maxResult);
+    boolean table = small && collectable && StateTable.supports(inputKey, stateKey);
     KeyTally tally = new KeyTally(unmatchedGatheredMax);
     spark.sparkContext().register(tally, "rnnscore incremental keys");
     String how;
@@ -413,11 +415,14 @@ public final class ScoreJob {
       // sort. The scorer relies on it to see a repeated key as two adjacent rows.
       rows = join(input, initial.hint("merge"), key).sortWithinPartitions(input.col(key));
       lookup = new StateLookup(null, tally);
-      how = small
-          ? "sort-merge (a key of type " + inputKey.simpleString() + " and " + stateKey.simpleString()
-              + " is not broadcast as a table; states estimated at " + Messages.bytes(estimate) + ")"
-          : "sort-merge (states estimated at " + Messages.bytes(estimate) + " > --state-broadcast-max "
-              + Messages.bytes(state.broadcastMax()) + ")";
+      how = !small
+          ? "sort-merge (states estimated at " + Messages.bytes(estimate) + " > --state-broadcast-max "
+              + Messages.bytes(state.broadcastMax()) + ")"
+          : !collectable
+              ? "sort-merge (states estimated at " + Messages.bytes(estimate) + ", more than spark.driver.maxResultSize "
+                  + Messages.bytes(maxResult) + " lets the driver collect; raise it to broadcast them)"
+              : "sort-merge (a key of type " + inputKey.simpleString() + " and " + stateKey.simpleString()
+                  + " is not broadcast as a table; states estimated at " + Messages.bytes(estimate) + ")";
     }
     return new StateJoin(rows, lookup, states, input, key, from, options.input(), how);
   }

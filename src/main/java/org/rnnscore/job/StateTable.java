@@ -72,6 +72,16 @@ final class StateTable implements Serializable {
     return integral(inputKey) && integral(stateKey) || binaryString(inputKey) && binaryString(stateKey);
   }
 
+  /**
+   * Whether the driver may collect states of this estimated size to build the table: the tasks'
+   * results must stay within spark.driver.maxResultSize (0: no limit), with half again as much
+   * for what the estimate misses (Spark estimates a Parquet scan by its compressed file size).
+   * Beyond it the states are sort-merge joined, rather than the job failing on the limit.
+   */
+  static boolean collectable(long estimatedBytes, long maxResultSize) {
+    return maxResultSize <= 0 || estimatedBytes <= maxResultSize / 3 * 2;
+  }
+
   private static boolean integral(DataType type) {
     return type instanceof ByteType || type instanceof ShortType || type instanceof IntegerType
         || type instanceof LongType;

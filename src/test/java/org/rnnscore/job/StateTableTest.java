@@ -83,6 +83,15 @@ class StateTableTest {
   }
 
   @Test
+  void collectable_withinTwoThirdsOfTheDriversResultLimit_orNoLimit() {
+    long gib = 1L << 30;
+    assertTrue(StateTable.collectable(512L << 20, gib), "the default bound under the default limit");
+    assertTrue(StateTable.collectable(gib / 3 * 2, gib));
+    assertFalse(StateTable.collectable(gib / 3 * 2 + 1, gib));
+    assertTrue(StateTable.collectable(Long.MAX_VALUE, 0), "0: no limit");
+  }
+
+  @Test
   void supports_integralPairsAndBinaryStrings_notMixedOrOtherTypes() {
     assertTrue(StateTable.supports(DataTypes.IntegerType, DataTypes.LongType));
     assertTrue(StateTable.supports(DataTypes.ByteType, DataTypes.ShortType));
