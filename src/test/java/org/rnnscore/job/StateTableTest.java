@@ -44,7 +44,10 @@ class StateTableTest {
     String path = dir.resolve("states").toString();
     spark.sql("SELECT * FROM VALUES (1L, array(1f, 2f, 3f)), (2L, array(4f, CAST(NULL AS FLOAT), 6f)),"
         + " (3L, CAST(NULL AS ARRAY<FLOAT>)) AS t(id, h)").coalesce(1).write().parquet(path);
-    org.apache.spark.sql.Dataset<org.apache.spark.sql.Row> states = spark.read().parquet(path);
+    // As ScoreJob selects them: the state column cast to array<float>, a no-op Spark removes.
+    org.apache.spark.sql.Dataset<org.apache.spark.sql.Row> read = spark.read().parquet(path);
+    org.apache.spark.sql.Dataset<org.apache.spark.sql.Row> states = read.select(read.col("id"),
+        read.col("h").cast(DataTypes.createArrayType(DataTypes.FloatType)));
     assertTrue(ColumnarScan.rows(states) != null, "a plain scan: the column-batch path");
 
     StateTable table = StateTable.read(states, path, "id");
