@@ -395,27 +395,21 @@ public final class ScoreJob {
     boolean table = small && collectable && StateTable.supports(inputKey, stateKey);
     KeyTally tally = new KeyTally(unmatchedGatheredMax);
     spark.sparkContext().register(tally, "rnnscore incremental keys");
-    String how;
-    Dataset<Row> rows;
-    StateLookup lookup;
     if (table) {
       List<org.apache.spark.sql.Column> keyed = new ArrayList<>();
       keyed.add(states.col(key));
       for (String name : columns.names()) {
         keyed.add(states.col(name).cast(DataTypes.createArrayType(DataTypes.FloatType)));
       }
-      StateTable read = StateTable.read(states.select(keyed.toArray(new org.apache.spark.sql.Column[0])), from, key);
-      JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-      lookup = new StateLookup(jsc.broadcast(read), tally);
-      rows = input;
-      how = "broadcast, a table of " + read.size() + " keys (states estimated at " + Messages.bytes(estimate)
-          + " ≤ --state-broadcast-max " + Messages.bytes(state.broadcastMax()) + ")";
-    } else {
-      // Sorted by the key within each task: the merge join's own order, so Spark plans no second
-      // sort. The scorer relies on it to see a repeated key as two adjacent rows.
-      rows = join(input, initial.hint("merge"), key).sortWithinPartitions(input.col(key));
-      lookup = new StateLookup(null, tally);
-      how = !small
+      String bound = "(states estimated at " + Messages.bytes(estimate) + " ≤ --state-broadcast-max "
+          + Messages.bytes(state.broadcastMax()) + ")";
+      return new StateJoin(input, states.select(keyed.toArray(new org.apache.spark.sql.Column[0])), tally, states,
+          input, key, from, options.input(), bound);
+    }
+    // Sorted by the key within each task: the merge join's own order, so Spark plans no second
+    // sort. The scorer relies on it to see a repeated key as two adjacent rows.
+    Dataset<Row> rows = join(input, initial.hint("merge"), key).sortWithinPartitions(input.col(key));
+    String how = !small
           ? "sort-merge (states estimated at " + Messages.bytes(estimate) + " > --state-broadcast-max "
               + Messages.bytes(state.broadcastMax()) + ")"
           : !collectable
@@ -423,8 +417,7 @@ public final class ScoreJob {
                   + Messages.bytes(maxResult) + " lets the driver collect; raise it to broadcast them)"
               : "sort-merge (a key of type " + inputKey.simpleString() + " and " + stateKey.simpleString()
                   + " is not broadcast as a table; states estimated at " + Messages.bytes(estimate) + ")";
-    }
-    return new StateJoin(rows, lookup, states, input, key, from, options.input(), how);
+    return new StateJoin(rows, null, tally, states, input, key, from, options.input(), how);
   }
 
   /** The option names that messages about the states use: the CLI's, or the library API's methods. */
@@ -519,15 +512,64 @@ public final class ScoreJob {
 
   /**
    * The rows to score and how they find their states: with a table, the input itself; with the
-   * sort-merge join, the input joined with the states and sorted by key in each task.
-   *
-   * @param describe how the states were joined and why, for the log and the metrics
+   * sort-merge join, the input joined with the states and sorted by key in each task. The table
+   * (a job over the states, then a broadcast) is built at the first {@link #lookup}, once the
+   * input's plan has passed its own checks.
    */
-  record StateJoin(Dataset<Row> rows, StateLookup lookup, Dataset<Row> states, Dataset<Row> input, String key,
-      String from, String inputPath, String describe) {
+  static final class StateJoin {
+    private final Dataset<Row> rows;
+    /** The key and the state columns to build the table from; null for the sort-merge join. */
+    private final Dataset<Row> keyed;
+    private final KeyTally tally;
+    private final Dataset<Row> states;
+    private final Dataset<Row> input;
+    private final String key;
+    private final String from;
+    private final String inputPath;
+    /** Why the states went the way they did: the whole description (sort-merge), or the bound (table). */
+    private final String how;
+    private StateLookup lookup;
+    /** The table's keys, once it is built (kept: the broadcast is destroyed after the write). */
+    private int tableKeys = -1;
+
+    StateJoin(Dataset<Row> rows, Dataset<Row> keyed, KeyTally tally, Dataset<Row> states, Dataset<Row> input,
+        String key, String from, String inputPath, String how) {
+      this.rows = rows;
+      this.keyed = keyed;
+      this.tally = tally;
+      this.states = states;
+      this.input = input;
+      this.key = key;
+      this.from = from;
+      this.inputPath = inputPath;
+      this.how = how;
+      this.lookup = keyed == null ? new StateLookup(null, tally) : null;
+    }
+
+    Dataset<Row> rows() {
+      return rows;
+    }
+
     /** Whether the rows carry the joined state columns (the sort-merge join) rather than look them up. */
     boolean joined() {
-      return lookup.table() == null;
+      return keyed == null;
+    }
+
+    /** How rows find their states; for a table, read and broadcast here, the first time. */
+    StateLookup lookup() {
+      if (lookup == null) {
+        StateTable table = StateTable.read(keyed, from, key);
+        tableKeys = table.size();
+        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(keyed.sparkSession().sparkContext());
+        lookup = new StateLookup(jsc.broadcast(table), tally);
+      }
+      return lookup;
+    }
+
+    /** How the states were joined and why, for the log and the metrics. */
+    String describe() {
+      return joined() ? how
+          : tableKeys < 0 ? "broadcast " + how : "broadcast, a table of " + tableKeys + " keys " + how;
     }
 
     /**
@@ -536,7 +578,7 @@ public final class ScoreJob {
      * own keys were checked as it was built.
      */
     void verify(long written, long rejected, long rowsIn) {
-      KeyTally.Verdict verdict = lookup.tally().value();
+      KeyTally.Verdict verdict = tally.value();
       if (verdict.suspect() || verdict.undecided() || written + rejected != rowsIn) {
         if (joined()) {
           requireUniqueKeys(states, key, from);
@@ -547,7 +589,7 @@ public final class ScoreJob {
 
     /** Releases the broadcast table on the executors. */
     void close() {
-      if (lookup.table() != null) {
+      if (lookup != null && lookup.table() != null) {
         lookup.table().destroy();
       }
     }
