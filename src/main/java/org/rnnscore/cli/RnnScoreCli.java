@@ -18,7 +18,7 @@ import picocli.CommandLine.ScopeType;
     versionProvider = RnnScoreCli.Version.class,
     description = "Scores Parquet sequences with a Keras SimpleRNN→Dense model on Spark.",
     subcommands = {ScoreCommand.class, InspectCommand.class, ValidateCommand.class, GenerateCommand.class,
-        BenchCommand.class,
+        BenchCommand.class, ClassArchiveWorkload.class,
         CommandLine.HelpCommand.class})
 public final class RnnScoreCli implements Runnable {
   static final String VERBOSE = "--verbose";

@@ -32,21 +32,7 @@ class LauncherIT {
   record Run(int code, String stdout, String stderr) {}
 
   private Run launch(Path workingDir, Map<String, String> env, String... args) throws Exception {
-    List<String> command = new ArrayList<>();
-    command.add(LAUNCHER.toAbsolutePath().toString());
-    command.addAll(List.of(args));
-    ProcessBuilder builder = new ProcessBuilder(command).directory(workingDir.toFile());
-    builder.environment().putAll(env);
-    Path stdout = dir.resolve("stdout.txt");
-    Path stderr = dir.resolve("stderr.txt");
-    builder.redirectOutput(stdout.toFile()).redirectError(stderr.toFile());
-    Process process = builder.start();
-    if (!process.waitFor(5, TimeUnit.MINUTES)) {
-      process.destroyForcibly();
-      throw new AssertionError("launcher did not finish in 5 minutes: " + command);
-    }
-    return new Run(process.exitValue(), Files.readString(stdout, StandardCharsets.UTF_8),
-        Files.readString(stderr, StandardCharsets.UTF_8));
+    return launchIn(workingDir, LAUNCHER.toAbsolutePath(), env, args);
   }
 
   /**
@@ -136,6 +122,107 @@ class LauncherIT {
     Run run = launch(dir, Map.of("RNNSCORE_JAVA_OPTS", "-version"), "inspect", "--model", "x");
     assertEquals(0, run.code(), run.stderr());
     assertTrue(run.stderr().contains("version \"17") || run.stderr().contains("version \""), run.stderr());
+  }
+
+  /** The class archive the package phase wrote (skipped with -Drnnscore.classArchive.skip=true: these tests too). */
+  private static Path builtArchive() {
+    Path archive = LAUNCHER.toAbsolutePath().getParent().resolve("rnnscore.jsa");
+    org.junit.jupiter.api.Assumptions.assumeTrue(Files.exists(archive),
+        "no " + archive + ": the build ran with -Drnnscore.classArchive.skip=true");
+    return archive;
+  }
+
+  /** Whether a run's JVM (with -Xlog:cds on stdout) mapped the archive at {@code archive}. */
+  private static boolean mapped(Run run, Path archive) {
+    return run.stdout().contains("Opened archive " + archive + ".");
+  }
+
+  @Test
+  void classArchive_writtenByTheBuild_isMappedByTheLauncher() throws Exception {
+    Path archive = builtArchive();
+    // -Xshare:on: a JVM that cannot map an archive it is given fails to start, so exit 0 proves it usable.
+    Run run = launch(dir, Map.of("RNNSCORE_JAVA_OPTS", "-Xshare:on -Xlog:cds=info"), "inspect", "--model",
+        SAMPLE.resolve("model.npz").toString());
+    assertEquals(0, run.code(), run.stderr() + run.stdout());
+    assertTrue(mapped(run, archive), run.stdout());
+    assertTrue(run.stdout().contains("Total params: 57\n"), run.stdout());
+  }
+
+  @Test
+  void classArchive_offInTheEnvironment_isNotMapped() throws Exception {
+    Path archive = builtArchive();
+    Run run = launch(dir, Map.of("RNNSCORE_CLASS_ARCHIVE", "off", "RNNSCORE_JAVA_OPTS", "-Xlog:cds=info"), "inspect",
+        "--model", SAMPLE.resolve("model.npz").toString());
+    assertEquals(0, run.code(), run.stderr());
+    assertFalse(mapped(run, archive), run.stdout());
+  }
+
+  /**
+   * A launcher beside a rebuilt jar, or beside an archive cut short (which would crash the JVM
+   * that maps it), runs without the archive. A copy of target/'s launcher files, the jar and the
+   * archive with their times kept, so that the stamp matches until a case changes one.
+   */
+  @Test
+  void classArchive_staleOrTruncated_isNotMappedAndTheRunSucceeds() throws Exception {
+    Path archive = builtArchive();
+    Path built = archive.getParent();
+    Path copy = Files.createDirectories(dir.resolve("target"));
+    for (String name : List.of("rnnscore", "rnnscore-0.1.0.jar", "classpath-runtime.txt", "classpath-provided.txt",
+        "rnnscore.jsa", "rnnscore.jsa.stamp")) {
+      Files.copy(built.resolve(name), copy.resolve(name), java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
+    }
+    Path launcher = copy.resolve("rnnscore");
+    Path copiedArchive = copy.resolve("rnnscore.jsa");
+    Map<String, String> env = Map.of("RNNSCORE_JAVA_OPTS", "-Xlog:cds=info");
+    String model = SAMPLE.resolve("model.npz").toString();
+    // The archive's class path names target/'s jar, so the JVM itself refuses it here; the launcher
+    // passing it shows as "trying to map" in the log.
+    String passed = "trying to map " + copiedArchive;
+
+    Run intact = launchWith(launcher, env, "inspect", "--model", model);
+    assertEquals(0, intact.code(), intact.stderr());
+    assertTrue(intact.stdout().contains(passed), "the copy's stamp matches:\n" + intact.stdout());
+
+    Path jar = copy.resolve("rnnscore-0.1.0.jar");
+    Files.setLastModifiedTime(jar, java.nio.file.attribute.FileTime.fromMillis(
+        Files.getLastModifiedTime(jar).toMillis() + 60_000));
+    Run stale = launchWith(launcher, env, "inspect", "--model", model);
+    assertEquals(0, stale.code(), stale.stderr());
+    assertFalse(stale.stdout().contains(passed), "a jar rebuilt after the archive:\n" + stale.stdout());
+
+    Files.copy(built.resolve("rnnscore-0.1.0.jar"), jar, java.nio.file.StandardCopyOption.COPY_ATTRIBUTES,
+        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    copiedArchive.toFile().setWritable(true);
+    try (java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(copiedArchive,
+        java.nio.file.StandardOpenOption.WRITE)) {
+      channel.truncate(1 << 20);
+    }
+    Run truncated = launchWith(launcher, env, "inspect", "--model", model);
+    assertEquals(0, truncated.code(), truncated.stderr());
+    assertFalse(truncated.stdout().contains(passed), "an archive cut to 1 MiB:\n" + truncated.stdout());
+    assertTrue(truncated.stdout().contains("Total params: 57\n"), truncated.stdout());
+  }
+
+  private Run launchWith(Path launcher, Map<String, String> env, String... args) throws Exception {
+    return launchIn(dir, launcher, env, args);
+  }
+
+  private Run launchIn(Path workingDir, Path launcher, Map<String, String> env, String... args) throws Exception {
+    List<String> command = new ArrayList<>();
+    command.add(launcher.toString());
+    command.addAll(List.of(args));
+    ProcessBuilder builder = new ProcessBuilder(command).directory(workingDir.toFile());
+    builder.environment().putAll(env);
+    Path stdout = dir.resolve("stdout.txt");
+    Path stderr = dir.resolve("stderr.txt");
+    builder.redirectOutput(stdout.toFile()).redirectError(stderr.toFile());
+    Process process = builder.start();
+    if (!process.waitFor(5, TimeUnit.MINUTES)) {
+      process.destroyForcibly();
+      throw new AssertionError("launcher did not finish in 5 minutes: " + command);
+    }
+    return new Run(process.exitValue(), Files.readString(stdout, StandardCharsets.UTF_8),
+        Files.readString(stderr, StandardCharsets.UTF_8));
   }
 
   @Test
