@@ -49,7 +49,7 @@ public final class ScoreJob {
   private ScoreJob() {}
 
   /** How the staged output's rows are counted; tests replace it to prove the check runs before the commit. */
-  static java.util.function.ToLongFunction<Dataset<Row>> countStaged = Dataset::count;
+  static java.util.function.ToLongFunction<Dataset<Row>> countStaged = FooterCount::count;
   /** Keys without a state the tally gathers at most; tests lower it to reach the undecided case. */
   static int unmatchedGatheredMax = KeyTally.GATHERED_MAX;
   /** Grouping jobs run over a side's keys (the exact check); tests read it to see the tally decide alone. */
@@ -225,7 +225,7 @@ public final class ScoreJob {
     if (options.outputFiles() > 0) {
       output = output.repartition(options.outputFiles());
     }
-    long rowsIn = unjoined.count(); // from the Parquet footers
+    long rowsIn = FooterCount.count(unjoined); // a plain Parquet input: its footers, read on the driver
     int partitions = scored.rdd().getNumPartitions();
     progress.started(rowsIn, counters::rowsScored);
 
