@@ -316,7 +316,26 @@ final class StateTable implements Serializable {
         }
         chunk.count++;
       }
+      chunk.trim(strings);
       return chunk;
+    }
+
+    /**
+     * The arrays cut to what they hold: a task's chunk is its result, and Java serialization
+     * writes whole arrays. Grown by doubling, they held up to twice the values (38 MB sent per
+     * task in the README's night 2, 21 MB trimmed).
+     */
+    private void trim(boolean strings) {
+      if (strings) {
+        utf8Keys = Arrays.copyOf(utf8Keys, count);
+      } else {
+        longKeys = Arrays.copyOf(longKeys, count);
+      }
+      for (int s = 0; s < values.length; s++) {
+        values[s] = Arrays.copyOf(values[s], valuesUsed[s]);
+        starts[s] = Arrays.copyOf(starts[s], count);
+        lengths[s] = Arrays.copyOf(lengths[s], count);
+      }
     }
 
     private void grow(int capacity, boolean strings) {
