@@ -43,7 +43,9 @@ final class MetricsReport {
     report.put("batches", result == null ? null : result.batches());
     report.put("wall_seconds", wallMillis / 1000.0);
     report.put("rows_per_second", result == null || wallMillis == 0 ? null : result.rowsScored() * 1000.0 / wallMillis);
-    report.put("backend", Nd4jRuntime.backendDescription());
+    // Not loaded just for the report where loading would try CUDA on a host without a GPU.
+    report.put("backend", org.rnnscore.job.GpuDevices.cudaWouldFailHere()
+        ? "not loaded (CUDA asked for, no NVIDIA GPU device here)" : Nd4jRuntime.backendDescription());
     report.put("backends", result == null ? List.of() : result.backends());
     // Per recurrent layer: the implementation it ran on (fused or blas) and why, as the executors chose.
     report.put("kernel_paths", result == null ? List.of() : result.kernelPaths());

@@ -563,6 +563,7 @@ final class PartitionScorer implements FlatMapFunction<Iterator<InternalRow>, In
 
     private void startPass() {
       if (pass == null) {
+        GpuDevices.requireFor(backend); // before ND4J's first use, which would try CUDA and print its failure
         Nd4jRuntime.requireBackend(backend);
         Nd4jRuntime.limitThreads(threadsPerTask);
         SparkEnv env = SparkEnv.get();
