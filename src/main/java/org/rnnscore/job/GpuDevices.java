@@ -45,7 +45,7 @@ public final class GpuDevices {
 
   /** Where scoring runs: this host, its devices. */
   static void requireFor(Nd4jRuntime.Backend backend) {
-    requireFor(backend, Nd4jRuntime.cudaPackaged(), DEVICES, hostName());
+    requireFor(backend, Nd4jRuntime.cudaPackaged(), DEVICES, Nd4jRuntime.hostName());
   }
 
   /**
@@ -59,13 +59,5 @@ public final class GpuDevices {
     throw new UsageException("--backend cuda: ND4J's CUDA backend is packaged but cannot run on " + host
         + " (no NVIDIA GPU device: none of " + devices + " exists). Use --backend cpu or auto, or run on GPU"
         + " executors");
-  }
-
-  private static String hostName() {
-    try {
-      return java.net.InetAddress.getLocalHost().getHostName();
-    } catch (java.io.IOException e) {
-      return "this host";
-    }
   }
 }

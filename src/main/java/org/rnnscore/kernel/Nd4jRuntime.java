@@ -76,7 +76,8 @@ public final class Nd4jRuntime {
     }
   }
 
-  private static String hostName() {
+  /** This host's name, for messages; "this host" where it has none. */
+  public static String hostName() {
     try {
       return java.net.InetAddress.getLocalHost().getHostName();
     } catch (java.io.IOException e) {
