@@ -78,6 +78,6 @@ public final class ValidateJob {
     InputPlan plan = InputPlan.of(data, input, options, model);
     Map<String, Long> bad = BadRowCensus.countByCode(BadRowCensus.rejects(spark, plan));
     String type = data.schema().apply(plan.layout().featuresColumn()).dataType().simpleString();
-    return new Report(data.count(), type, plan.layout().keyColumn(), bad);
+    return new Report(FooterCount.count(data), type, plan.layout().keyColumn(), bad);
   }
 }
