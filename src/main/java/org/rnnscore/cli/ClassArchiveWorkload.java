@@ -25,8 +25,14 @@ final class ClassArchiveWorkload implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    if (Files.exists(work) && (!Files.isDirectory(work) || Files.list(work).findAny().isPresent())) {
-      throw new UsageException("class-archive-workload: " + work + " exists and is not an empty directory");
+    if (Files.exists(work)) {
+      boolean empty;
+      try (java.util.stream.Stream<Path> entries = Files.isDirectory(work) ? Files.list(work) : null) {
+        empty = entries != null && entries.findAny().isEmpty();
+      }
+      if (!empty) {
+        throw new UsageException("class-archive-workload: " + work + " exists and is not an empty directory");
+      }
     }
     String model = work.resolve("s1.npz").toString();
     String history = work.resolve("history").toString();
