@@ -25,14 +25,8 @@ final class ClassArchiveWorkload implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    if (Files.exists(work)) {
-      boolean empty;
-      try (java.util.stream.Stream<Path> entries = Files.isDirectory(work) ? Files.list(work) : null) {
-        empty = entries != null && entries.findAny().isEmpty();
-      }
-      if (!empty) {
-        throw new UsageException("class-archive-workload: " + work + " exists and is not an empty directory");
-      }
+    if (Files.exists(work) && !emptyDirectory(work)) {
+      throw new UsageException("class-archive-workload: " + work + " exists and is not an empty directory");
     }
     String model = work.resolve("s1.npz").toString();
     String history = work.resolve("history").toString();
@@ -51,8 +45,8 @@ final class ClassArchiveWorkload implements Callable<Integer> {
       StringWriter out = new StringWriter();
       StringWriter err = new StringWriter();
       // --verbose: this command's own quiet log already holds; a second one inside it would nest.
-      String[] args = java.util.stream.Stream.concat(java.util.Arrays.stream(step), java.util.stream.Stream.of(
-          RnnScoreCli.VERBOSE)).toArray(String[]::new);
+      String[] args = java.util.Arrays.copyOf(step, step.length + 1);
+      args[step.length] = RnnScoreCli.VERBOSE;
       int code = RnnScoreCli.run(args, new PrintWriter(out), new PrintWriter(err));
       if (code != ExitCode.OK.code()) {
         throw new IllegalStateException("class-archive-workload: 'rnnscore " + String.join(" ", step)
@@ -60,5 +54,14 @@ final class ClassArchiveWorkload implements Callable<Integer> {
       }
     }
     return ExitCode.OK.code();
+  }
+
+  private static boolean emptyDirectory(Path path) throws java.io.IOException {
+    if (!Files.isDirectory(path)) {
+      return false;
+    }
+    try (java.util.stream.Stream<Path> entries = Files.list(path)) {
+      return entries.findAny().isEmpty();
+    }
   }
 }

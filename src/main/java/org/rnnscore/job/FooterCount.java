@@ -45,11 +45,12 @@ final class FooterCount {
     if (!Boolean.parseBoolean(System.getProperty("rnnscore.footerCount", "true"))) {
       return OptionalLong.empty(); // for measuring one path against the other
     }
-    SQLConf conf = ((org.apache.spark.sql.classic.Dataset<Row>) data).sparkSession().sessionState().conf();
+    org.apache.spark.sql.classic.Dataset<Row> classic = (org.apache.spark.sql.classic.Dataset<Row>) data;
+    SQLConf conf = classic.sparkSession().sessionState().conf();
     if (conf.ignoreCorruptFiles() || conf.ignoreMissingFiles()) {
       return OptionalLong.empty(); // Spark's count would skip what a footer read fails on
     }
-    LogicalPlan plan = ((org.apache.spark.sql.classic.Dataset<Row>) data).queryExecution().optimizedPlan();
+    LogicalPlan plan = classic.queryExecution().optimizedPlan();
     while (plan instanceof Project) {
       plan = ((Project) plan).child();
     }
@@ -64,8 +65,7 @@ final class FooterCount {
     if (files.length > conf.parallelPartitionDiscoveryThreshold()) {
       return OptionalLong.empty(); // as many footers as Spark would read in a job rather than on the driver
     }
-    Configuration hadoopConf = ((org.apache.spark.sql.classic.Dataset<Row>) data).sparkSession().sessionState()
-        .newHadoopConf();
+    Configuration hadoopConf = classic.sparkSession().sessionState().newHadoopConf();
     long rows = 0;
     for (String file : files) {
       try (ParquetFileReader reader = ParquetFileReader.open(HadoopInputFile.fromPath(new Path(file), hadoopConf))) {
